@@ -1,0 +1,410 @@
+"""The `checkin` command line (the contract is shared/CLI.md): parse, open the database, call the core."""
+
+import argparse
+import json
+import os
+import socket
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from checkin import __version__
+from checkin.clock import iso
+
+EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """Bad input or usage: one line on stderr, exit 2, nothing written."""
+
+
+def default_desk() -> str:
+    return os.environ.get("CHECKIN_DESK") or socket.gethostname() or "desk"
+
+
+def _parse_time(text: str, flag: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag} {text!r} is not a date and time like 2026-03-12T09:30.") from None
+    return moment if moment.tzinfo else moment.astimezone()  # a naive time is this computer's local time
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _print_json(document: Any) -> None:
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.flush()
+
+
+def _say(line: str) -> None:
+    sys.stdout.buffer.write(line.encode(sys.stdout.encoding or "utf-8", errors="replace") + b"\n")
+    sys.stdout.flush()
+
+
+# ---- the commands ---------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - returns checkin.database.Database
+    from checkin.database import DatabaseError, open_database
+
+    try:
+        return open_database(args.db)
+    except DatabaseError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from ui.app import run_app
+
+    return run_app(db_target=args.db, desk=args.desk, session_code=args.session, kiosk=args.kiosk)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from checkin.demo import create_demo
+
+    database = _open(args)
+    with database.session() as db:
+        summary = create_demo(db)
+        db.commit()
+    _say(
+        f"Demo programme created: {summary.sessions} sessions, {summary.delegates} delegates, "
+        f"{summary.registrations} bookings. Try: checkin app --session {summary.first_session_code}"
+    )
+    return EXIT_OK
+
+
+def cmd_session_add(args: argparse.Namespace) -> int:
+    from checkin.registrations import add_session
+
+    starts = _parse_time(args.starts, "--starts")
+    ends = _parse_time(args.ends, "--ends") if args.ends else None
+    database = _open(args)
+    with database.session() as db:
+        session = add_session(db, args.code, args.title, args.venue, starts, ends, args.capacity)
+        db.commit()
+        _say(f"Session {session.code} added: {session.title}, {iso(session.starts_at)}.")
+    return EXIT_OK
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from checkin.roster import session_summaries
+
+    database = _open(args)
+    with database.session() as db:
+        summaries = session_summaries(db)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "code": s.code,
+                    "title": s.title,
+                    "venue": s.venue,
+                    "starts_at": iso(s.starts_at),
+                    "ends_at": iso(s.ends_at),
+                    "capacity": s.capacity,
+                    "booked": s.booked,
+                    "checked_in": s.checked_in,
+                }
+                for s in summaries
+            ]
+        )
+        return EXIT_OK
+    if not summaries:
+        _say("No sessions yet. Add one with `checkin session add`, or try `checkin demo`.")
+    for s in summaries:
+        places = f"/{s.capacity}" if s.capacity else ""
+        when = s.starts_at.astimezone().strftime("%a %d %b %Y %H:%M")
+        _say(f"{s.code:<10} {when}  {s.title} — {s.venue}  booked {s.booked}{places}, in {s.checked_in}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from checkin.importing import ImportFileError, import_delegate_list
+    from checkin.registrations import session_by_code
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file.")
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        try:
+            report = import_delegate_list(db, path, session, dry_run=args.dry_run, desk=args.desk)
+        except ImportFileError as error:
+            db.rollback()
+            raise CommandError(str(error)) from None
+        if args.dry_run:
+            db.rollback()
+        else:
+            db.commit()
+    if args.json:
+        _print_json(report.as_json())
+        return EXIT_OK
+    verb = "Would import" if args.dry_run else "Imported"
+    _say(
+        f"{verb} {report.rows} rows ({report.format}) into {session.code}: {report.added} added, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.cancelled} cancelled."
+    )
+    for warning in report.warnings:
+        _say(f"warning: {warning}")
+    for error in report.errors:
+        _say(f"error: {error}")
+    return EXIT_OK
+
+
+def _delegate_json(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.delegate_id,
+        "first_name": entry.first_name,
+        "last_name": entry.last_name,
+        "badge_name": entry.badge_name,
+        "organisation": entry.organisation,
+        "job_title": entry.job_title,
+        "email": entry.email,
+        "status": entry.status,
+        "badge_code": entry.badge_code,
+        "external_codes": list(entry.external_codes),
+        "checked_in_at": iso(entry.checked_in_at),
+        "access_needs": entry.access_needs,
+        "dietary_needs": entry.dietary_needs,
+    }
+
+
+def cmd_delegates(args: argparse.Namespace) -> int:
+    from checkin.registrations import session_by_code
+    from checkin.roster import all_delegates, session_roster
+
+    database = _open(args)
+    with database.session() as db:
+        if args.session:
+            entries = session_roster(db, session_by_code(db, args.session))
+        else:
+            entries = all_delegates(db)
+    if args.json:
+        _print_json([_delegate_json(entry) for entry in entries])
+        return EXIT_OK
+    for e in entries:
+        state = ""
+        if e.status is not None:
+            state = f"  [{e.status}{', in ' + e.checked_in_at.astimezone().strftime('%H:%M') if e.checked_in_at else ''}]"
+        _say(f"{e.delegate_id:>6}  {e.last_name}, {e.first_name}  {e.organisation}{state}")
+    return EXIT_OK
+
+
+def _card_json(card: Any) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    return {
+        "id": card.id,
+        "first_name": card.first_name,
+        "last_name": card.last_name,
+        "badge_name": card.badge_name,
+        "organisation": card.organisation,
+        "job_title": card.job_title,
+        "email": card.email,
+        "access_needs": card.access_needs,
+        "dietary_needs": card.dietary_needs,
+    }
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from checkin.models import Method
+    from checkin.registrations import session_by_code
+    from checkin.scanning import record_scan
+
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        result = record_scan(db, args.text, session, desk=args.desk, method=Method.COMMAND_LINE)
+    outcome = result.outcome
+    desk = outcome.earlier.desk if outcome.earlier else result.desk
+    if args.json:
+        document = {
+            "outcome": str(outcome.code),
+            "reason": outcome.reason,
+            "delegate": _card_json(outcome.delegate),
+            "checked_in_at": iso(result.checked_in_at),
+            "desk": desk,
+        }
+        if outcome.booked_session is not None:
+            document["booked_session"] = outcome.booked_session.code
+        if outcome.repaired_layout:
+            document["repaired_layout"] = outcome.repaired_layout
+        _print_json(document)
+    else:
+        who = f" {outcome.delegate.display_name}" if outcome.delegate else ""
+        org = (
+            f" ({outcome.delegate.organisation})"
+            if outcome.delegate and outcome.delegate.organisation
+            else ""
+        )
+        _say(f"{outcome.code.upper()}{who}{org}: {outcome.reason}")
+    return EXIT_OK if outcome.admitted else EXIT_NO
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from checkin.exporting import ExportFormat, export_register
+    from checkin.registrations import session_by_code
+
+    output = Path(args.output)
+    export_format = ExportFormat(args.format or (output.suffix.lstrip(".").lower() or "csv"))
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        count = export_register(db, session, output, export_format, desk=args.desk)
+    _say(f"Register of {session.code} written to {output} ({count} bookings).")
+    return EXIT_OK
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from checkin.conflicts import duplicate_admissions
+    from checkin.registrations import session_by_code
+
+    database = _open(args)
+    with database.session() as db:
+        conflicts = duplicate_admissions(db, session_by_code(db, args.session))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "delegate": _card_json(c.delegate),
+                    "events": [{"desk": e.desk, "at": iso(e.at)} for e in c.events],
+                }
+                for c in conflicts
+            ]
+        )
+        return EXIT_OK
+    if not conflicts:
+        _say("No duplicate admissions.")
+    for c in conflicts:
+        times = "; ".join(f"{e.desk} at {e.at.astimezone():%H:%M:%S}" for e in c.events)
+        _say(f"{c.delegate.display_name}: admitted by {times}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from checkin.backup import backup_to
+
+    database = _open(args)
+    target = backup_to(database, Path(args.file) if args.file else None)
+    _say(f"Backup written to {target}.")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from checkin.backup import restore_from
+
+    database = _open(args)
+    safety = restore_from(database, Path(args.file))
+    _say(f"Restored from {args.file}. The database as it was before is kept at {safety}.")
+    return EXIT_OK
+
+
+# ---- the parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="checkin", description="Check-in Desk: the registration desk of training events."
+    )
+    parser.add_argument("--version", action="version", version=f"checkin {__version__}")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="database file or SQLAlchemy URL (default: CHECKIN_DB, else the user data folder)",
+    )
+    parser.add_argument(
+        "--desk", default=None, help="this desk's name (default: CHECKIN_DESK, else the computer's name)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    app = command("app", cmd_app, "open the desktop app")
+    app.add_argument("--session", help="open on this session, ready to scan")
+    app.add_argument("--kiosk", action="store_true", help="self check-in, full screen")
+
+    command("demo", cmd_demo, "fill an empty database with a demonstration programme")
+
+    session = command("session", lambda a: EXIT_USAGE, "manage sessions")
+    session_commands = session.add_subparsers(dest="session_command", metavar="ACTION", required=True)
+    add = session_commands.add_parser("add", help="add a session", description="add a session")
+    add.set_defaults(handler=cmd_session_add)
+    add.add_argument("code", help="a short code, like PRE-0312")
+    add.add_argument("--title", required=True)
+    add.add_argument("--venue", required=True)
+    add.add_argument("--starts", required=True, help="ISO date and time, e.g. 2026-03-12T09:30")
+    add.add_argument("--ends", help="ISO date and time")
+    add.add_argument("--capacity", type=_positive)
+
+    sessions = command("sessions", cmd_sessions, "list sessions")
+    sessions.add_argument("--json", action="store_true")
+
+    importing = command("import", cmd_import, "import a delegate list (CSV or XLSX) into a session")
+    importing.add_argument("file")
+    importing.add_argument("--session", required=True)
+    importing.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    importing.add_argument("--json", action="store_true")
+
+    delegates = command("delegates", cmd_delegates, "list delegates")
+    delegates.add_argument("--session")
+    delegates.add_argument("--json", action="store_true")
+
+    scan = command("scan", cmd_scan, "treat TEXT exactly as the desk treats a scan")
+    scan.add_argument("text")
+    scan.add_argument("--session", required=True)
+    scan.add_argument("--json", action="store_true")
+
+    export = command("export", cmd_export, "export the attendance register")
+    export.add_argument("--session", required=True)
+    export.add_argument("--format", choices=["csv", "xlsx", "pdf"])
+    export.add_argument("-o", "--output", required=True)
+
+    conflicts = command("conflicts", cmd_conflicts, "duplicate admissions made by desks while apart")
+    conflicts.add_argument("--session", required=True)
+    conflicts.add_argument("--json", action="store_true")
+
+    backup = command("backup", cmd_backup, "write a backup of the database")
+    backup.add_argument("file", nargs="?")
+    restore = command("restore", cmd_restore, "replace the database with a backup")
+    restore.add_argument("file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from checkin.registrations import UsageError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.desk = args.desk or default_desk()
+    if args.command is None:
+        args.session, args.kiosk = None, False
+        args.handler = cmd_app
+    try:
+        return args.handler(args)
+    except (CommandError, UsageError) as error:
+        print(f"checkin: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Duplicate admissions: the same person admitted twice by desks that could not see each other."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from checkin.clock import as_utc
+from checkin.decide import DelegateCard, EarlierCheckin, EventFacts
+from checkin.models import CheckinEvent, EventKind, Registration, Session
+
+
+@dataclass(frozen=True)
+class DuplicateAdmission:
+    delegate: DelegateCard
+    registration_id: int
+    #: Earliest first: that one counts.
+    events: tuple[EarlierCheckin, ...]
+
+
+def _duplicates(events: list[EventFacts]) -> list[EarlierCheckin]:
+    """Admissions after the first with no exit or undo in between: each one a desk that did not know."""
+    undone = {e.undoes for e in events if e.kind == EventKind.UNDO}
+    stay: list[EventFacts] = []
+    found: list[EarlierCheckin] = []
+    for event in sorted(events, key=lambda e: (as_utc(e.at), e.uuid)):
+        if event.uuid in undone:
+            continue
+        if event.kind == EventKind.IN:
+            stay.append(event)
+        elif event.kind == EventKind.OUT:
+            stay = []
+        if len(stay) == 2:
+            found.extend(EarlierCheckin(as_utc(e.at), e.desk, e.method) for e in stay)
+        elif len(stay) > 2 and event.kind == EventKind.IN:
+            found.append(EarlierCheckin(as_utc(event.at), event.desk, event.method))
+    return found
+
+
+def duplicate_admissions(db: OrmSession, session: Session) -> list[DuplicateAdmission]:
+    from checkin.scanning import delegate_card
+
+    by_registration: dict[int, list[EventFacts]] = defaultdict(list)
+    rows = db.execute(
+        select(
+            CheckinEvent.registration_id,
+            CheckinEvent.uuid,
+            CheckinEvent.kind,
+            CheckinEvent.at,
+            CheckinEvent.desk,
+            CheckinEvent.method,
+            CheckinEvent.undoes,
+        ).where(CheckinEvent.session_id == session.id, CheckinEvent.segment_id.is_(None))
+    )
+    for registration_id, *fields in rows:
+        by_registration[registration_id].append(EventFacts(*fields))
+    result = []
+    for registration_id, events in by_registration.items():
+        duplicates = _duplicates(events)
+        if duplicates:
+            registration = db.get(Registration, registration_id)
+            assert registration is not None
+            result.append(
+                DuplicateAdmission(delegate_card(registration.delegate), registration_id, tuple(duplicates))
+            )
+    return sorted(result, key=lambda d: d.events[0].at)

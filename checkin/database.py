@@ -1,0 +1,112 @@
+"""Opening the database: where it lives, SQLite's safety settings, and migrations applied on open."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as OrmSession
+
+APP_NAME = "CheckinDesk"
+DEFAULT_FILE = "checkin.sqlite3"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(Exception):
+    """A database the program cannot use; the message is for the user."""
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / DEFAULT_FILE
+
+
+def resolve_url(target: str | os.PathLike[str] | None) -> str:
+    """`--db` takes a file path or a SQLAlchemy URL; nothing means CHECKIN_DB, then the default file."""
+    if target is None:
+        target = os.environ.get("CHECKIN_DB") or default_path()
+    text = os.fspath(target)
+    if "://" in text:
+        return text
+    path = Path(text).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # FULL: a commit is on disk before it returns, so a green light is never lost to a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> OrmSession:
+        """One session per user action; the caller owns it."""
+        return OrmSession(self.engine, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision (a no-op check when it already is)."""
+    config = _alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current == head:
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Database:
+    url = make_url(resolve_url(target))
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a database file.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    try:
+        if migrate:
+            upgrade(engine)
+    except sa_exc.DatabaseError as error:
+        engine.dispose()
+        where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseError(f"The database {where} cannot be opened: {reason}.") from error
+    except sa_exc.OperationalError as error:  # pragma: no cover - covered by DatabaseError above
+        engine.dispose()
+        raise DatabaseError(f"The database cannot be reached: {error.orig}") from error
+    return Database(engine)

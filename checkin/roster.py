@@ -1,0 +1,166 @@
+"""Who is booked and who is in: the session roster and session counts, derived from check-in events."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import selectinload
+
+from checkin.decide import EventFacts, current_checkin
+from checkin.models import (
+    ACTIVE_STATUSES,
+    CheckinEvent,
+    Delegate,
+    Registration,
+    Session,
+)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    delegate_id: int
+    registration_id: int | None
+    first_name: str
+    last_name: str
+    badge_name: str
+    organisation: str
+    job_title: str
+    email: str
+    access_needs: str
+    dietary_needs: str
+    status: str | None
+    badge_code: str | None
+    external_codes: tuple[str, ...]
+    checked_in_at: datetime | None
+    checked_in_desk: str | None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    code: str
+    title: str
+    venue: str
+    starts_at: datetime
+    ends_at: datetime | None
+    capacity: int | None
+    booked: int
+    checked_in: int
+
+
+def attendance(db: OrmSession, session_id: int) -> dict[int, tuple[datetime, str]]:
+    """registration id -> (when, desk) of the check-in that counts, for everyone in now."""
+    events: dict[int, list[EventFacts]] = defaultdict(list)
+    rows = db.execute(
+        select(
+            CheckinEvent.registration_id,
+            CheckinEvent.uuid,
+            CheckinEvent.kind,
+            CheckinEvent.at,
+            CheckinEvent.desk,
+            CheckinEvent.method,
+            CheckinEvent.undoes,
+        ).where(CheckinEvent.session_id == session_id, CheckinEvent.segment_id.is_(None))
+    )
+    for registration_id, *fields in rows:
+        events[registration_id].append(EventFacts(*fields))
+    result = {}
+    for registration_id, facts in events.items():
+        current = current_checkin(facts)
+        if current is not None:
+            result[registration_id] = (current.at, current.desk)
+    return result
+
+
+def session_roster(db: OrmSession, session: Session) -> list[RosterEntry]:
+    """Every booking of the session, cancelled ones included, sorted by surname."""
+    registrations = db.scalars(
+        select(Registration)
+        .where(Registration.session_id == session.id)
+        .options(selectinload(Registration.delegate), selectinload(Registration.external_codes))
+    ).all()
+    present = attendance(db, session.id)
+    entries = []
+    for registration in registrations:
+        delegate = registration.delegate
+        when, desk = present.get(registration.id, (None, None))
+        entries.append(
+            RosterEntry(
+                delegate_id=delegate.id,
+                registration_id=registration.id,
+                first_name=delegate.first_name,
+                last_name=delegate.last_name,
+                badge_name=delegate.badge_name,
+                organisation=delegate.organisation,
+                job_title=delegate.job_title,
+                email=delegate.email,
+                access_needs=delegate.access_needs,
+                dietary_needs=delegate.dietary_needs,
+                status=registration.status,
+                badge_code=registration.badge_code,
+                external_codes=tuple(code.code for code in registration.external_codes),
+                checked_in_at=when,
+                checked_in_desk=desk,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.last_name.casefold(), e.first_name.casefold(), e.delegate_id))
+
+
+def all_delegates(db: OrmSession) -> list[RosterEntry]:
+    """Every delegate, without session-specific status."""
+    delegates = db.scalars(
+        select(Delegate).options(
+            selectinload(Delegate.registrations).selectinload(Registration.external_codes)
+        )
+    ).all()
+    entries = [
+        RosterEntry(
+            delegate_id=d.id,
+            registration_id=None,
+            first_name=d.first_name,
+            last_name=d.last_name,
+            badge_name=d.badge_name,
+            organisation=d.organisation,
+            job_title=d.job_title,
+            email=d.email,
+            access_needs=d.access_needs,
+            dietary_needs=d.dietary_needs,
+            status=None,
+            badge_code=None,
+            external_codes=tuple(c.code for r in d.registrations for c in r.external_codes),
+            checked_in_at=None,
+            checked_in_desk=None,
+        )
+        for d in delegates
+    ]
+    return sorted(entries, key=lambda e: (e.last_name.casefold(), e.first_name.casefold(), e.delegate_id))
+
+
+def session_summaries(db: OrmSession) -> list[SessionSummary]:
+    booked = dict(
+        db.execute(
+            select(Registration.session_id, func.count())
+            .where(Registration.status.in_(ACTIVE_STATUSES))
+            .group_by(Registration.session_id)
+        ).all()
+    )
+    summaries = []
+    for session in db.scalars(
+        select(Session).options(selectinload(Session.venue)).order_by(Session.starts_at, Session.code)
+    ):
+        summaries.append(
+            SessionSummary(
+                id=session.id,
+                code=session.code,
+                title=session.title,
+                venue=session.venue.name if session.venue else "",
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                capacity=session.capacity,
+                booked=booked.get(session.id, 0),
+                checked_in=len(attendance(db, session.id)),
+            )
+        )
+    return summaries

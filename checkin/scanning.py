@@ -1,0 +1,232 @@
+"""Recording scans: resolve the text, run the decision, and make an admission durable in one transaction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import joinedload
+
+from checkin.clock import Clock, utc_now
+from checkin.codes import CodeKind, ReadCode, read_code
+from checkin.decide import (
+    DelegateCard,
+    EventFacts,
+    Outcome,
+    RegistrationFacts,
+    SessionFacts,
+    current_checkin,
+    decide,
+)
+from checkin.models import (
+    CheckinEvent,
+    Delegate,
+    EventKind,
+    ExternalCode,
+    Method,
+    Programme,
+    Registration,
+    ScanLog,
+    Session,
+    new_uuid,
+)
+from checkin.registrations import UsageError
+
+UNDO_WINDOW = timedelta(minutes=2)
+_SCANNED_MAX = 300
+
+
+def delegate_card(delegate: Delegate) -> DelegateCard:
+    return DelegateCard(
+        id=delegate.id,
+        first_name=delegate.first_name,
+        last_name=delegate.last_name,
+        badge_name=delegate.badge_name,
+        organisation=delegate.organisation,
+        job_title=delegate.job_title,
+        email=delegate.email,
+        access_needs=delegate.access_needs,
+        dietary_needs=delegate.dietary_needs,
+    )
+
+
+def session_facts(session: Session) -> SessionFacts:
+    return SessionFacts(id=session.id, code=session.code, title=session.title)
+
+
+def registration_facts(registration: Registration) -> RegistrationFacts:
+    return RegistrationFacts(
+        id=registration.id,
+        session=session_facts(registration.session),
+        status=registration.status,
+        status_reason=registration.status_reason,
+        delegate=delegate_card(registration.delegate),
+    )
+
+
+def session_events(db: OrmSession, registration_id: int) -> list[EventFacts]:
+    """A registration's session-level events (roll-call marks for segments are not arrivals)."""
+    rows = db.scalars(
+        select(CheckinEvent).where(
+            CheckinEvent.registration_id == registration_id, CheckinEvent.segment_id.is_(None)
+        )
+    )
+    return [EventFacts(e.uuid, e.kind, e.at, e.desk, e.method, e.undoes) for e in rows]
+
+
+def read_scan(db: OrmSession, text: str, session: Session) -> ReadCode:
+    keys = [session.programme.signing_key]
+    keys += [key for key in db.scalars(select(Programme.signing_key)) if key != keys[0]]
+
+    def known_external(lookup: str) -> bool:
+        return db.scalars(select(ExternalCode.id).where(ExternalCode.lookup == lookup)).first() is not None
+
+    return read_code(text, keys, known_external)
+
+
+def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | None:
+    """The booking a code stands for at this session: the person's booking here when they have one
+    (a badge from another session still admits someone booked here), else the booking it was issued for."""
+    if read.kind is CodeKind.BADGE:
+        query = select(Registration).where(Registration.badge_code == read.code)
+    elif read.kind is CodeKind.EXTERNAL:
+        query = select(Registration).join(ExternalCode).where(ExternalCode.lookup == read.code)
+    else:
+        return None
+    issued = db.scalars(
+        query.options(joinedload(Registration.delegate), joinedload(Registration.session))
+    ).first()
+    if issued is None or issued.session_id == session.id:
+        return issued
+    here = db.scalars(
+        select(Registration).where(
+            Registration.delegate_id == issued.delegate_id, Registration.session_id == session.id
+        )
+    ).first()
+    return here or issued
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """An outcome with what was recorded: the check-in that counts now, and the desk that scanned."""
+
+    outcome: Outcome
+    desk: str
+    checked_in_at: datetime | None
+    event_uuid: str | None
+
+
+def record_scan(
+    db: OrmSession,
+    text: str,
+    session: Session,
+    *,
+    desk: str,
+    operator: str = "",
+    method: Method = Method.SCANNER,
+    clock: Clock = utc_now,
+    new_id: Callable[[], str] = new_uuid,
+) -> ScanResult:
+    """Decide a scan and record it; commits. The admission is on disk when this returns."""
+    now = clock()
+    read = read_scan(db, text, session)
+    registration = resolve(db, read, session)
+    facts = registration_facts(registration) if registration is not None else None
+    events = session_events(db, registration.id) if registration is not None else []
+    outcome = decide(read, session_facts(session), facts, events, now)
+    event_uuid = None
+    checked_in_at = outcome.earlier.at if outcome.earlier else None
+    if outcome.admitted and registration is not None:
+        event_uuid = new_id()
+        db.add(
+            CheckinEvent(
+                uuid=event_uuid,
+                registration_id=registration.id,
+                session_id=session.id,
+                kind=EventKind.IN,
+                at=now,
+                desk=desk,
+                operator=operator,
+                method=method,
+            )
+        )
+        checked_in_at = now
+    db.add(
+        ScanLog(
+            at=now,
+            desk=desk,
+            session_id=session.id,
+            scanned=read.code[:_SCANNED_MAX]
+            if read.kind is not CodeKind.INVALID
+            else text.strip()[:_SCANNED_MAX],
+            outcome=outcome.code,
+            registration_id=registration.id if registration is not None else None,
+            method=method,
+        )
+    )
+    db.commit()
+    return ScanResult(outcome, desk, checked_in_at, event_uuid)
+
+
+def admit_registration(
+    db: OrmSession,
+    registration_id: int,
+    session: Session,
+    *,
+    desk: str,
+    operator: str = "",
+    method: Method = Method.SEARCH,
+    clock: Clock = utc_now,
+) -> ScanResult:
+    """Check in a person found by search (or a walk-in): the same decision as a scan of their badge."""
+    registration = db.get(Registration, registration_id)
+    if registration is None:
+        raise UsageError("That booking no longer exists.")
+    return record_scan(
+        db, registration.badge_code, session, desk=desk, operator=operator, method=method, clock=clock
+    )
+
+
+def undo_last_admission(
+    db: OrmSession, session: Session, *, desk: str, operator: str = "", clock: Clock = utc_now
+) -> DelegateCard | None:
+    """Undo this desk's most recent admission at this session if it is under two minutes old.
+
+    Undo is an event of its own; the admission stays in the record. Returns whose check-in was undone."""
+    now = clock()
+    undone = select(CheckinEvent.undoes).where(CheckinEvent.undoes.is_not(None))
+    last = db.scalars(
+        select(CheckinEvent)
+        .where(
+            CheckinEvent.session_id == session.id,
+            CheckinEvent.desk == desk,
+            CheckinEvent.kind == EventKind.IN,
+            CheckinEvent.segment_id.is_(None),
+            CheckinEvent.uuid.not_in(undone),
+        )
+        .order_by(CheckinEvent.at.desc(), CheckinEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or now - last.at > UNDO_WINDOW:
+        return None
+    db.add(
+        CheckinEvent(
+            registration_id=last.registration_id,
+            session_id=session.id,
+            kind=EventKind.UNDO,
+            undoes=last.uuid,
+            at=now,
+            desk=desk,
+            operator=operator,
+            method=last.method,
+        )
+    )
+    db.commit()
+    registration = db.get(Registration, last.registration_id)
+    return delegate_card(registration.delegate) if registration is not None else None
+
+
+def checked_in_at(db: OrmSession, registration_id: int) -> datetime | None:
+    earlier = current_checkin(session_events(db, registration_id))
+    return earlier.at if earlier else None
