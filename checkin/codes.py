@@ -1,10 +1,15 @@
 """Badge codes: signed random identifiers, scanner-text repair, and telling forged codes from unknown ones.
 
-A badge code is 16 characters of randomness (80 bits) followed by a 6-character signature (30 bits of an
-HMAC keyed per programme), all in Crockford's base-32 alphabet: digits and capital letters only, so the
-QR is in alphanumeric mode and a USB scanner types the same text on any keyboard layout (nearly: see
-`LAYOUT_REPAIRS`). A code whose signature fails is forged or misread; one that verifies but is not in
-this desk's database is genuine and simply not known here yet.
+A badge code is 18 characters of randomness (over 80 bits) followed by a 7-character signature (an HMAC
+keyed per programme, about 33 bits), in an alphabet of digits and the capital letters that every common
+keyboard layout types alike: no A, Q, W, Z, Y or M (which AZERTY and QWERTZ move) and no I, L, O or U
+(which people misread). The QR is in alphanumeric mode, and a US-configured USB scanner types the same
+text on a UK or German keyboard; on French AZERTY the unshifted digits come out as `&é"'(-è_çà`, which
+`candidates` repairs. Because the alphabet leaves those letters out, no one-character alteration of a
+real code can be mistaken for layout damage, so a repair never turns a forgery into an admission.
+
+A code whose signature fails is forged or misread; one that verifies but is not in this desk's database
+is genuine and simply not known here yet.
 """
 
 import hashlib
@@ -15,15 +20,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RANDOM_LENGTH = 16  # 16 x 5 bits = 80 random bits
-SIGNATURE_LENGTH = 6  # 30 bits: one forgery in a billion tries
+ALPHABET = "0123456789BCDEFGHJKNPRSTVX"
+RANDOM_LENGTH = 18  # 26**18 > 2**84
+SIGNATURE_LENGTH = 7  # 26**7 > 2**32: one forgery in about eight billion tries
 CODE_LENGTH = RANDOM_LENGTH + SIGNATURE_LENGTH
 KEY_BYTES = 32
 
 _CODE_SHAPE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
-# Readers of a printed code confuse these; Crockford's alphabet leaves them out for that reason.
-_READ_ALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 # Shapes of the booking platforms' codes, to tell a well-formed unknown code from noise.
 _PLATFORM_SHAPES = (
     re.compile(r"\d{10,24}"),  # Eventbrite barcodes (19-20 digits), other numeric tickets
@@ -39,18 +42,18 @@ def new_signing_key() -> bytes:
 def _encode(value: int, length: int) -> str:
     chars = []
     for _ in range(length):
-        value, digit = divmod(value, 32)
+        value, digit = divmod(value, len(ALPHABET))
         chars.append(ALPHABET[digit])
     return "".join(reversed(chars))
 
 
 def _signature(key: bytes, random_part: str) -> str:
     digest = hmac.new(key, random_part.encode("ascii"), hashlib.sha256).digest()
-    return _encode(int.from_bytes(digest[:4], "big") >> 2, SIGNATURE_LENGTH)
+    return _encode(int.from_bytes(digest[:8], "big"), SIGNATURE_LENGTH)
 
 
 def new_badge_code(key: bytes, token_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
-    random_part = _encode(int.from_bytes(token_bytes(10), "big"), RANDOM_LENGTH)
+    random_part = _encode(int.from_bytes(token_bytes(12), "big"), RANDOM_LENGTH)
     return random_part + _signature(key, random_part)
 
 
@@ -126,6 +129,8 @@ def candidates(text: str) -> Iterator[tuple[str, str]]:
     yield "", typed
     seen = {typed}
     for layout, table in LAYOUT_REPAIRS.items():
+        if layout == "fr" and any(ch.isascii() and ch.isdigit() for ch in typed):
+            continue  # unshifted digit keys never type digits on AZERTY: this text was not typed there
         repaired = "".join(table.get(ch, ch) for ch in typed)
         if repaired not in seen:
             seen.add(repaired)
@@ -133,8 +138,8 @@ def candidates(text: str) -> Iterator[tuple[str, str]]:
 
 
 def as_badge_code(text: str) -> str:
-    """A reading as a badge code: capitals, spaces and hyphens (used when a person types it) removed."""
-    return re.sub(r"[\s-]", "", text).upper().translate(_READ_ALIKES)
+    """A reading as a badge code: capitals, without the spaces a person may type between groups."""
+    return "".join(text.split()).upper()
 
 
 class CodeKind(StrEnum):

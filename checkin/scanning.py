@@ -20,6 +20,7 @@ from checkin.decide import (
     decide,
 )
 from checkin.models import (
+    ACTIVE_STATUSES,
     CheckinEvent,
     Delegate,
     EventKind,
@@ -27,6 +28,7 @@ from checkin.models import (
     Method,
     Programme,
     Registration,
+    RegistrationStatus,
     ScanLog,
     Session,
     new_uuid,
@@ -87,7 +89,8 @@ def read_scan(db: OrmSession, text: str, session: Session) -> ReadCode:
 
 def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | None:
     """The booking a code stands for at this session: the person's booking here when they have one
-    (a badge from another session still admits someone booked here), else the booking it was issued for."""
+    (a badge from another session still admits someone booked here); when they were transferred away or
+    were never booked here, their active booking elsewhere (a wrong session); else the one it was issued for."""
     if read.kind is CodeKind.BADGE:
         query = select(Registration).where(Registration.badge_code == read.code)
     elif read.kind is CodeKind.EXTERNAL:
@@ -97,14 +100,17 @@ def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | 
     issued = db.scalars(
         query.options(joinedload(Registration.delegate), joinedload(Registration.session))
     ).first()
-    if issued is None or issued.session_id == session.id:
-        return issued
-    here = db.scalars(
-        select(Registration).where(
-            Registration.delegate_id == issued.delegate_id, Registration.session_id == session.id
-        )
-    ).first()
-    return here or issued
+    if issued is None:
+        return None
+    bookings = db.scalars(select(Registration).where(Registration.delegate_id == issued.delegate_id)).all()
+    here = next((r for r in bookings if r.session_id == session.id), None)
+    if here is not None and here.status != RegistrationStatus.TRANSFERRED:
+        return here
+    # Transferred away from here, or never booked here: show where the person is booked now.
+    elsewhere = next(
+        (r for r in bookings if r.status in ACTIVE_STATUSES and r.session_id != session.id), None
+    )
+    return elsewhere or here or issued
 
 
 @dataclass(frozen=True)

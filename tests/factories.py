@@ -1,0 +1,43 @@
+"""Builders for the tests: real sessions and bookings in a real database file."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from checkin.database import Database, open_database
+from checkin.models import Delegate, ExternalCode, Registration, RegistrationStatus, Session
+from checkin.registrations import add_session, refresh_search_key, register
+
+MORNING = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+
+
+def new_database(folder: Path, name: str = "desk.sqlite3") -> Database:
+    return open_database(folder / name)
+
+
+def make_session(
+    db, code: str = "PRE-0312", venue: str = "Preston Town Hall", starts: datetime = MORNING
+) -> Session:
+    return add_session(db, code, "Spotting modern slavery", venue, starts, capacity=50)
+
+
+def book(
+    db,
+    session: Session,
+    first: str = "Zoë",
+    last: str = "O'Neill",
+    organisation: str = "Preston City Council",
+    email: str = "",
+    status: RegistrationStatus = RegistrationStatus.BOOKED,
+    external: str | None = None,
+) -> Registration:
+    delegate = Delegate(first_name=first, last_name=last, organisation=organisation, email=email)
+    refresh_search_key(delegate)
+    db.add(delegate)
+    db.flush()
+    registration = register(db, delegate, session, status=status, source="test")
+    if external is not None:
+        registration.external_codes.append(
+            ExternalCode(kind="eventbrite", code=external, lookup=external.upper())
+        )
+    db.flush()
+    return registration

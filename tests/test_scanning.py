@@ -1,0 +1,135 @@
+"""Scans recorded in a real database: durability, the scan log, external codes, undo, transfer, conflicts."""
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from factories import MORNING, book, make_session, new_database
+from sqlalchemy import func, select
+
+from checkin.conflicts import duplicate_admissions
+from checkin.database import open_database
+from checkin.decide import OutcomeCode
+from checkin.models import CheckinEvent, EventKind, Method, RegistrationStatus, ScanLog
+from checkin.registrations import set_status, transfer
+from checkin.roster import session_roster, session_summaries
+from checkin.scanning import record_scan, undo_last_admission
+
+
+def at(minutes: int):
+    return lambda: MORNING + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    database = new_database(tmp_path)
+    with database.session() as db:
+        session = make_session(db)
+        zoe = book(db, session, external="12345678901234567890")
+        db.commit()
+        yield database, db, session, zoe
+
+
+def test_an_admission_is_on_disk_when_the_scan_returns(desk, tmp_path):
+    database, db, session, zoe = desk
+    result = record_scan(db, zoe.badge_code, session, desk="door-1", clock=at(0))
+    assert result.outcome.code is OutcomeCode.ADMITTED
+    # Another connection, as another process would, sees the admission without any further commit.
+    with sqlite3.connect(tmp_path / "desk.sqlite3") as other:
+        kinds = other.execute("select kind, desk from checkin_event").fetchall()
+    assert kinds == [("in", "door-1")]
+
+
+def test_every_attempt_goes_to_the_scan_log_with_its_outcome(desk):
+    database, db, session, zoe = desk
+    record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
+    record_scan(db, zoe.badge_code, session, desk="d", clock=at(1))
+    record_scan(db, "not a badge", session, desk="d", clock=at(2))
+    outcomes = db.scalars(select(ScanLog.outcome).order_by(ScanLog.id)).all()
+    assert outcomes == ["admitted", "already_checked_in", "invalid_code"]
+    assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 1
+
+
+def test_an_eventbrite_barcode_admits_its_booking(desk):
+    database, db, session, zoe = desk
+    result = record_scan(db, " 12345678901234567890\n", session, desk="d", clock=at(0))
+    assert result.outcome.code is OutcomeCode.ADMITTED
+    assert result.outcome.delegate.first_name == "Zoë"
+
+
+def test_a_cancelled_booking_is_refused_and_nothing_is_admitted(desk):
+    database, db, session, zoe = desk
+    set_status(db, zoe.id, RegistrationStatus.CANCELLED, "refunded")
+    db.commit()
+    result = record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
+    assert result.outcome.code is OutcomeCode.CANCELLED
+    assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 0
+
+
+def test_undo_within_two_minutes_and_not_after(desk):
+    database, db, session, zoe = desk
+    record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
+    assert undo_last_admission(db, session, desk="d", clock=at(3)) is None  # too late
+    assert session_summaries(db)[0].checked_in == 1
+    record_scan(db, book(db, session, "Ade", "Bello").badge_code, session, desk="d", clock=at(10))
+    undone = undo_last_admission(db, session, desk="d", clock=at(11))
+    assert undone is not None and undone.first_name == "Ade"
+    assert db.scalar(select(func.count()).where(CheckinEvent.kind == EventKind.UNDO)) == 1
+    assert session_summaries(db)[0].checked_in == 1
+    # Ade can now be admitted again.
+    ade = next(e for e in session_roster(db, session) if e.first_name == "Ade")
+    assert record_scan(db, ade.badge_code, session, desk="d", clock=at(12)).outcome.admitted
+
+
+def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(desk):
+    database, db, session, zoe = desk
+    lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
+    db.commit()
+    wrong = record_scan(db, zoe.badge_code, lancaster, desk="d", clock=at(0))
+    assert wrong.outcome.code is OutcomeCode.WRONG_SESSION
+    assert wrong.outcome.booked_session.code == "PRE-0312"
+    transfer(db, wrong.outcome.registration_id, lancaster)
+    db.commit()
+    assert record_scan(db, zoe.badge_code, lancaster, desk="d", clock=at(1)).outcome.admitted
+    statuses = {e.status for e in session_roster(db, session)}
+    assert statuses == {"transferred"}
+    back_at_preston = record_scan(db, zoe.badge_code, session, desk="d", clock=at(2))
+    assert back_at_preston.outcome.code is OutcomeCode.WRONG_SESSION  # she is booked at Lancaster now
+
+
+def test_two_desks_admitting_one_person_leave_one_attendance_and_a_listed_conflict(desk):
+    database, db, session, zoe = desk
+    record_scan(db, zoe.badge_code, session, desk="door-1", clock=at(5))
+    # The other desk's admission arrives later by sync: an event of its own, earlier in time.
+    db.add(
+        CheckinEvent(
+            registration_id=zoe.id,
+            session_id=session.id,
+            kind=EventKind.IN,
+            at=MORNING,
+            desk="door-2",
+            method=Method.SCANNER,
+        )
+    )
+    db.commit()
+    roster = session_roster(db, session)
+    assert roster[0].checked_in_at == MORNING and roster[0].checked_in_desk == "door-2"
+    conflicts = duplicate_admissions(db, session)
+    assert [(e.desk, e.at) for e in conflicts[0].events] == [("door-2", MORNING), ("door-1", at(5)())]
+
+
+def test_the_schema_and_a_scan_work_on_postgresql(pg_database_url):
+    database = open_database(pg_database_url)
+    try:
+        with database.session() as db:
+            session = make_session(db)
+            zoe = book(db, session, external="ABCD-1")
+            db.commit()
+            assert record_scan(db, "abcd-1", session, desk="hub-desk", clock=at(0)).outcome.admitted
+            again = record_scan(db, zoe.badge_code, session, desk="hub-desk", clock=at(1))
+            assert again.outcome.code is OutcomeCode.ALREADY_CHECKED_IN
+            assert again.outcome.earlier.at == MORNING
+        # Opening again finds the schema current and changes nothing.
+        open_database(pg_database_url).dispose()
+    finally:
+        database.dispose()
