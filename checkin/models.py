@@ -18,8 +18,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Session as OrmSession
 
 from checkin.clock import as_utc, utc_now
 
@@ -278,3 +280,16 @@ class AuditLog(Base):
     operator: Mapped[str] = mapped_column(String(100), default="")
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AppendOnlyError(Exception):
+    """A check-in event was changed or deleted: the record of attendance only grows."""
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _events_are_append_only(session: OrmSession, _context: Any, _instances: Any) -> None:
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, CheckinEvent) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise AppendOnlyError("Check-in events are never changed or deleted; record an undo instead.")

@@ -133,3 +133,20 @@ def test_the_schema_and_a_scan_work_on_postgresql(pg_database_url):
         open_database(pg_database_url).dispose()
     finally:
         database.dispose()
+
+
+def test_check_in_events_cannot_be_changed_or_deleted(desk):
+    from checkin.models import AppendOnlyError
+
+    database, db, session, zoe = desk
+    record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
+    admission = db.scalars(select(CheckinEvent)).one()
+    admission.desk = "somewhere else"
+    with pytest.raises(AppendOnlyError):
+        db.flush()
+    db.rollback()
+    db.delete(db.scalars(select(CheckinEvent)).one())
+    with pytest.raises(AppendOnlyError):
+        db.flush()
+    db.rollback()
+    assert db.scalars(select(CheckinEvent.desk)).all() == ["d"]
