@@ -373,6 +373,8 @@ def classify_heading(key: str) -> tuple[str, int]:
             rest = EXACT_HEADINGS.get(key[len(prefix) :])
             if rest is not None and rest not in ("external_code", "status"):
                 return rest, rank
+    if key.startswith("attendee name "):
+        return "answer", 0  # another part of the name (a title such as "Dr"), not the whole name
     question = _question_field(key)
     if question is not None:
         return question, _RANK_QUESTION
@@ -562,17 +564,20 @@ def split_full_name(name: str) -> tuple[str, str]:
     name = clean(name)
     if not name:
         return "", ""
+    suffix = ""
     if name.count(",") == 1:
         before, after = (part.strip() for part in name.split(","))
         if before and after and after.casefold() not in _SUFFIXES:
             return after, before
+        if before and after:
+            name, suffix = before, f", {after}"  # "Sammy Davis, Jr."
     words = name.split(" ")
     if len(words) == 1:
-        return name, ""
+        return (name, suffix.lstrip(", ")) if suffix else (name, "")
     start = len(words) - 1
     while start > 1 and (words[start - 1].casefold() in _NAME_PARTICLES or words[start - 1].endswith("'")):
         start -= 1
-    return " ".join(words[:start]), " ".join(words[start:])
+    return " ".join(words[:start]), " ".join(words[start:]) + suffix
 
 
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?E[+-]?\d+", re.IGNORECASE)
@@ -875,6 +880,13 @@ def _columns(cells: list[str]) -> list[_Column]:
         key = heading_key(heading)
         field_name, rank = classify_heading(key)
         columns.append(_Column(index, shown, key, field_name, rank))
+    fields = {column.field for column in columns}
+    if "first_name" in fields and "last_name" not in fields:
+        # Beside a first-name column, a bare "Name" ("Nom", "Name" in German) is the surname.
+        columns = [
+            _Column(c.index, c.heading, c.key, "last_name", c.rank) if c.key in ("name", "nom") else c
+            for c in columns
+        ]
     return columns
 
 
@@ -940,7 +952,7 @@ class _DelegateReader:
 
     def read(self, data: list[tuple[int, list[str]]], heading_cells: list[str]) -> DelegateList:
         rows: list[DelegateRow] = []
-        damaged = nameless = 0
+        damaged = nameless = replaced = 0
         unusable: list[int] = []
         for line, cells in data:
             row = self._row(line, cells)
@@ -956,6 +968,8 @@ class _DelegateReader:
             row.codes = kept
             if not (row.first_name or row.last_name):
                 nameless += 1
+            elif "?" in row.first_name or "?" in row.last_name:
+                replaced += 1
             rows.append(row)
         warnings = []
         if damaged:
@@ -969,6 +983,11 @@ class _DelegateReader:
         if nameless:
             warnings.append(
                 f"{_count(nameless, 'row')} had an email but no name; add the names before printing badges."
+            )
+        if replaced:
+            warnings.append(
+                f'{_count(replaced, "name")} had a ? where a letter should be: Excel\'s plain "CSV" save '
+                'replaces letters such as Ł with ?. Save the list as "CSV UTF-8" or as .xlsx, and import it again.'
             )
         errors = []
         if unusable:

@@ -253,6 +253,19 @@ class _Import:
             )
         return people
 
+    @staticmethod
+    def _plausible(person: DelegateRow, known: tuple[str, tuple[str, str]]) -> bool:
+        """Whether the delegate a code belongs to can be the person of this row. A code names a ticket; a
+        ticket passed on to someone else (another email, or another first and last name) does not make
+        the two one person."""
+        email, (first, last) = known
+        if person.email and email:
+            return person.email == email
+        if not (person.first_name or person.last_name):
+            return True
+        # One of the two names may have been corrected since the last import.
+        return _fold(person.first_name) == first or _fold(person.last_name) == last
+
     # -- what the database knows -------------------------------------------------------------------
 
     def known_codes(self, people: list[DelegateRow]) -> dict[str, _KnownCode]:
@@ -276,8 +289,10 @@ class _Import:
     def run(self) -> ImportReport:
         people = self.people()
         codes = self.known_codes(people)
+        code_owners = {known.delegate_id for known in codes.values()}
         by_email: dict[str, int] = {}
         by_name: dict[tuple[str, str, str], tuple[int, str]] = {}
+        known_people: dict[int, tuple[str, tuple[str, str]]] = {}
         rows = self.db.execute(
             select(
                 Delegate.id, Delegate.email, Delegate.first_name, Delegate.last_name, Delegate.organisation
@@ -288,6 +303,8 @@ class _Import:
                 by_email.setdefault(email, delegate_id)
             if first or last:
                 by_name.setdefault(_name_key(first, last, organisation), (delegate_id, email))
+            if delegate_id in code_owners:
+                known_people[delegate_id] = (email, (_fold(first), _fold(last)))
 
         # Each person -> an existing delegate (by code, then email, then name and organisation) or None.
         matched: dict[int, DelegateRow] = {}
@@ -295,7 +312,12 @@ class _Import:
         merged = 0
         for person in people:
             delegate_id = next(
-                (codes[k].delegate_id for k in (lookup_key(c) for _, c in person.codes) if k in codes), None
+                (
+                    codes[k].delegate_id
+                    for k in (lookup_key(c) for _, c in person.codes)
+                    if k in codes and self._plausible(person, known_people[codes[k].delegate_id])
+                ),
+                None,
             )
             if delegate_id is None and person.email:
                 delegate_id = by_email.get(person.email)
