@@ -1,9 +1,7 @@
 """Duplicate admissions: the same person admitted twice by desks that could not see each other."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.clock import as_utc
@@ -39,22 +37,12 @@ def _duplicates(events: list[EventFacts]) -> list[EarlierCheckin]:
 
 
 def duplicate_admissions(db: OrmSession, session: Session) -> list[DuplicateAdmission]:
+    from checkin.roster import load_events
     from checkin.scanning import delegate_card
 
-    by_registration: dict[int, list[EventFacts]] = defaultdict(list)
-    rows = db.execute(
-        select(
-            CheckinEvent.registration_id,
-            CheckinEvent.uuid,
-            CheckinEvent.kind,
-            CheckinEvent.at,
-            CheckinEvent.desk,
-            CheckinEvent.method,
-            CheckinEvent.undoes,
-        ).where(CheckinEvent.session_id == session.id, CheckinEvent.segment_id.is_(None))
+    by_registration = load_events(
+        db, CheckinEvent.session_id == session.id, CheckinEvent.segment_id.is_(None)
     )
-    for registration_id, *fields in rows:
-        by_registration[registration_id].append(EventFacts(*fields))
     result = []
     for registration_id, events in by_registration.items():
         duplicates = _duplicates(events)

@@ -83,6 +83,7 @@ class Method(StrEnum):
     SEARCH = "search"
     ROLL_CALL = "roll-call"
     KIOSK = "kiosk"
+    WALK_IN = "walk-in"
     COMMAND_LINE = "command-line"
     IMPORT = "import"
 

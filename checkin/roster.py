@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
@@ -50,8 +50,8 @@ class SessionSummary:
     checked_in: int
 
 
-def attendance(db: OrmSession, session_id: int) -> dict[int, tuple[datetime, str]]:
-    """registration id -> (when, desk) of the check-in that counts, for everyone in now."""
+def load_events(db: OrmSession, *conditions: ColumnElement[bool]) -> dict[int, list[EventFacts]]:
+    """Check-in events matching the conditions, grouped by registration id."""
     events: dict[int, list[EventFacts]] = defaultdict(list)
     rows = db.execute(
         select(
@@ -62,16 +62,26 @@ def attendance(db: OrmSession, session_id: int) -> dict[int, tuple[datetime, str
             CheckinEvent.desk,
             CheckinEvent.method,
             CheckinEvent.undoes,
-        ).where(CheckinEvent.session_id == session_id, CheckinEvent.segment_id.is_(None))
+        ).where(*conditions)
     )
     for registration_id, *fields in rows:
         events[registration_id].append(EventFacts(*fields))
+    return events
+
+
+def current_checkins(db: OrmSession, *conditions: ColumnElement[bool]) -> dict[int, tuple[datetime, str]]:
+    """registration id -> (when, desk) of the session check-in that counts, for those in now."""
     result = {}
-    for registration_id, facts in events.items():
+    for registration_id, facts in load_events(db, CheckinEvent.segment_id.is_(None), *conditions).items():
         current = current_checkin(facts)
         if current is not None:
             result[registration_id] = (current.at, current.desk)
     return result
+
+
+def attendance(db: OrmSession, session_id: int) -> dict[int, tuple[datetime, str]]:
+    """registration id -> (when, desk) of the check-in that counts, for everyone in now."""
+    return current_checkins(db, CheckinEvent.session_id == session_id)
 
 
 def session_roster(db: OrmSession, session: Session) -> list[RosterEntry]:

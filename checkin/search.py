@@ -1,0 +1,75 @@
+"""Finding people by a few letters: any part of a name, organisation or email, accents and case ignored."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from checkin.models import CheckinEvent, Delegate, Registration, Session
+from checkin.roster import current_checkins
+from checkin.text import fold
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    registration_id: int
+    delegate_id: int
+    session_id: int
+    session_code: str
+    first_name: str
+    last_name: str
+    badge_name: str
+    organisation: str
+    email: str
+    status: str
+    checked_in_at: datetime | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.badge_name or self.first_name} {self.last_name}".strip()
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(db: OrmSession, text: str, session_id: int | None = None, limit: int = 30) -> list[SearchHit]:
+    """Bookings whose person matches every word typed, surname matches first. Empty text finds nobody."""
+    words = fold(text).split()
+    if not words:
+        return []
+    query = (
+        select(
+            Registration.id,
+            Delegate.id,
+            Registration.session_id,
+            Session.code,
+            Delegate.first_name,
+            Delegate.last_name,
+            Delegate.badge_name,
+            Delegate.organisation,
+            Delegate.email,
+            Registration.status,
+        )
+        .join(Delegate, Registration.delegate_id == Delegate.id)
+        .join(Session, Registration.session_id == Session.id)
+    )
+    for word in words:
+        query = query.where(Delegate.search_key.like(_like(word), escape="\\"))
+    if session_id is not None:
+        query = query.where(Registration.session_id == session_id)
+    rows = db.execute(query.order_by(Delegate.last_name, Delegate.first_name).limit(limit * 4)).all()
+    first = words[0]
+    rows.sort(key=lambda r: (not fold(r[5]).startswith(first), not fold(r[4]).startswith(first)))
+    rows = rows[:limit]
+    present = _checked_in(db, [row[0] for row in rows])
+    return [SearchHit(*row, checked_in_at=present.get(row[0])) for row in rows]
+
+
+def _checked_in(db: OrmSession, registration_ids: list[int]) -> dict[int, datetime]:
+    if not registration_ids:
+        return {}
+    present = current_checkins(db, CheckinEvent.registration_id.in_(registration_ids))
+    return {registration_id: at for registration_id, (at, _desk) in present.items()}

@@ -1,0 +1,70 @@
+"""Background work: one pattern for everything long (import, bulk print, sync) so the window never freezes.
+
+`run_op(parent, work, on_success=..., on_failure=...)` runs `work(progress)` on the thread pool; `progress`
+is a callable the work may call with (done, total) and which raises `Cancelled` once the user cancelled.
+Results and errors come back on the GUI thread through Qt signals. The work never touches a widget.
+"""
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """The user cancelled the operation."""
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int)
+
+
+class Operation(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Cancelled()
+        self.signals.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self._progress)
+        except Exception as error:  # handed to the GUI thread, which decides what the user sees
+            if not isinstance(error, Cancelled):
+                log.debug("background operation failed:\n%s", traceback.format_exc())
+            self.signals.failed.emit(error)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+def run_op(
+    parent: QObject,
+    work: Callable[[Callable[[int, int], None]], Any],
+    *,
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[Exception], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Operation:
+    operation = Operation(work)
+    # Parenting the signal object keeps it alive until the window goes, and delivers on its thread.
+    operation.signals.setParent(parent)
+    operation.signals.succeeded.connect(on_success)
+    operation.signals.failed.connect(on_failure)
+    if on_progress is not None:
+        operation.signals.progressed.connect(on_progress)
+    QThreadPool.globalInstance().start(operation)
+    return operation
