@@ -181,3 +181,29 @@ def eligible_for_certificate(db: OrmSession, session: Session) -> list[int]:
         )
     ).all()
     return sorted(rid for rid in active if attended_all_required(present.get(rid, ()), required))
+
+
+def segment_named(session: Session, name: str) -> Segment:
+    """A part of the session's day by its name (any case) or its number counted from 1."""
+    wanted = name.strip().casefold()
+    for number, segment in enumerate(session.segments, start=1):
+        if segment.name.casefold() == wanted or wanted == str(number):
+            return segment
+    parts = ", ".join(s.name for s in session.segments) or "none"
+    raise UsageError(f"{session.code} has no part of the day called {name!r}; its parts: {parts}.")
+
+
+def booking_of(db: OrmSession, session: Session, delegate_id: int, *, active: bool = False) -> int:
+    """The registration id of a delegate's booking on the session; with `active`, only a booking that
+    can be marked present (so a batch can be checked whole before anything is written)."""
+    registration = db.scalars(
+        select(Registration).where(
+            Registration.session_id == session.id, Registration.delegate_id == delegate_id
+        )
+    ).first()
+    if registration is None:
+        raise UsageError(f"Delegate {delegate_id} is not booked on {session.code}.")
+    if active and registration.status not in ACTIVE_STATUSES:
+        status = registration.status.replace("_", " ")
+        raise UsageError(f"Delegate {delegate_id}'s booking on {session.code} is {status}: not marked.")
+    return registration.id

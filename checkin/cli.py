@@ -268,6 +268,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_signin_sheet(args: argparse.Namespace) -> int:
+    from checkin.registers import write_signin_sheet
+    from checkin.registrations import session_by_code
+
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        count = write_signin_sheet(db, session, Path(args.output), desk=args.desk)
+    _say(f"Sign-in sheet of {session.code} written to {args.output} ({count} bookings).")
+    return EXIT_OK
+
+
+def cmd_certificates(args: argparse.Namespace) -> int:
+    from checkin.registers import write_certificates
+    from checkin.registrations import session_by_code
+
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        count = write_certificates(db, session, Path(args.output), desk=args.desk)
+    _say(f"{count} certificate{'s' if count != 1 else ''} of {session.code} written to {args.output}.")
+    return EXIT_OK
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from checkin.attendance import booking_of, mark_segment, segment_named, unmark_segment
+    from checkin.models import Method
+    from checkin.registrations import session_by_code
+
+    database = _open(args)
+    changed = 0
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        segment = segment_named(session, args.part)
+        bookings = [booking_of(db, session, d, active=not args.undo) for d in args.delegate]
+        record = unmark_segment if args.undo else mark_segment
+        for registration_id in bookings:
+            changed += record(db, registration_id, segment.id, desk=args.desk, method=Method.COMMAND_LINE)
+    verb = "unmarked" if args.undo else "marked present"
+    _say(f"{changed} of {len(bookings)} {verb} for {segment.name} at {session.code}.")
+    return EXIT_OK
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
     from checkin.conflicts import duplicate_admissions
     from checkin.registrations import session_by_code
@@ -376,6 +419,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--session", required=True)
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"])
     export.add_argument("-o", "--output", required=True)
+
+    signin = command("signin-sheet", cmd_signin_sheet, "the paper sign-in sheet, printed before doors open")
+    signin.add_argument("--session", required=True)
+    signin.add_argument("-o", "--output", required=True)
+
+    certificates = command(
+        "certificates", cmd_certificates, "certificates for those marked present for every required part"
+    )
+    certificates.add_argument("--session", required=True)
+    certificates.add_argument("-o", "--output", required=True)
+
+    mark = command("mark", cmd_mark, "roll-call: mark delegates present for a part of the day")
+    mark.add_argument("delegate", nargs="+", type=int, metavar="DELEGATE_ID")
+    mark.add_argument("--session", required=True)
+    mark.add_argument("--part", required=True, help="the part's name (e.g. 'Case study') or number from 1")
+    mark.add_argument("--undo", action="store_true", help="take the marks back")
 
     conflicts = command("conflicts", cmd_conflicts, "duplicate admissions made by desks while apart")
     conflicts.add_argument("--session", required=True)

@@ -106,7 +106,9 @@ def export_register(
     """Write the session's register; returns the number of bookings written. The file appears whole or
     not at all (written beside it, then renamed)."""
     if export_format is ExportFormat.PDF:
-        raise UsageError("The PDF register is not available yet: export as csv or xlsx.")
+        from checkin.registers import write_register_pdf  # ReportLab loads only when a PDF is asked for
+
+        return write_register_pdf(db, session, path, desk=desk, clock=clock)
     if path.is_dir():
         raise UsageError(f"{path} is a folder: give a file name for the register.")
     if not path.parent.exists():

@@ -47,14 +47,13 @@ ACCENT = colors.HexColor("#A07E3C")  # muted gold: small capitals and the certif
 MUTED = colors.HexColor("#5E6878")
 HAIRLINE = colors.HexColor("#C7CCD6")
 SHADE = colors.HexColor("#F2F4F8")
-VOID = colors.HexColor("#E7E9EE")  # a cancelled booking's signature box: nobody signs there
 
 WALK_IN_ROWS = 10
 STATUS_LABELS = {
     "booked": "Booked",
     "walk_in": "Walk-in",
     "cancelled": "Cancelled",
-    "waitlisted": "Waiting list",
+    "waitlisted": "Waitlist",
     "transferred": "Transferred",
 }
 #: The text layer under a drawn tick (Noto Sans has no check-mark glyph): searchable, read aloud.
@@ -210,6 +209,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "cell": base,
         "cell_muted": ParagraphStyle("cell_muted", base, textColor=MUTED),
+        "void": ParagraphStyle("void", base, fontName=SANS_ITALIC, fontSize=7, textColor=MUTED),
         "section": ParagraphStyle(
             "section", base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=6
         ),
@@ -418,11 +418,21 @@ def write_register_pdf(
 
     usable = PORTRAIT[0] - 2 * MARGIN
     segments = facts.segments
-    number_w, status_w, arrived_w = 7 * mm, 16 * mm, 12 * mm
-    segment_w = min(13 * mm, 45 * mm / max(len(segments), 1))
+    number_w, status_w, arrived_w = 6.5 * mm, 17 * mm, 12.5 * mm
+    segment_w = min(14 * mm, 48 * mm / max(len(segments), 1))
     signature_w = 30 * mm
     rest = usable - number_w - status_w - arrived_w - segment_w * len(segments) - signature_w
-    name_w, organisation_w = rest * 0.5, rest * 0.5
+    name_w, organisation_w = rest * 0.43, rest * 0.57
+    # A part's name fits its narrow column on one line per word: the heading shrinks rather than break one.
+    longest = max(
+        (w for _, name in segments for w in name.split()), key=lambda w: _width(w, True, 7), default=""
+    )
+    head_size = 7.0
+    while head_size > 5 and _width(longest, True, head_size) > segment_w - 8:  # 6 pt of cell padding
+        head_size -= 0.25
+    segment_head = ParagraphStyle(
+        "segment_head", styles["head_c"], fontSize=head_size, leading=head_size * 1.2
+    )
 
     header = [
         Paragraph("#", styles["head"]),
@@ -430,11 +440,10 @@ def write_register_pdf(
         Paragraph("Organisation", styles["head"]),
         Paragraph("Status", styles["head"]),
         Paragraph("Arrived", styles["head"]),
-        *[_para(name, styles["head_c"], bold=True) for _, name in segments],
+        *[_para(name, segment_head, bold=True) for _, name in segments],
         Paragraph("Signature", styles["head"]),
     ]
     rows: list[list[Any]] = [header]
-    void_rows = []
     for number, entry in enumerate(entries, start=1):
         active = entry.status in ACTIVE_STATUSES
         style = styles["cell"] if active else styles["cell_muted"]
@@ -448,11 +457,9 @@ def write_register_pdf(
                 Paragraph(escape(STATUS_LABELS.get(entry.status or "", entry.status or "")), style),
                 Paragraph(arrived, style),
                 *[Tick() if segment_id in present else "" for segment_id, _ in segments],
-                Spacer(1, 8 * mm),  # room to sign
+                Spacer(1, 8 * mm) if active else Paragraph("not attending", styles["void"]),
             ]
         )
-        if not active:
-            void_rows.append(len(rows) - 1)
 
     widths = [
         number_w,
@@ -471,7 +478,6 @@ def write_register_pdf(
         ("LINEBEFORE", (first_segment, 0), (first_segment, -1), 0.4, HAIRLINE),
         ("LINEBEFORE", (signature, 1), (signature, -1), 0.4, HAIRLINE),
     ]
-    commands += [("BACKGROUND", (signature, row), (signature, row), VOID) for row in void_rows]
     table.setStyle(TableStyle(commands))
 
     active = [e for e in entries if e.status in ACTIVE_STATUSES]
@@ -738,86 +744,89 @@ def _draw_frame(canvas: Canvas, width: float, height: float) -> None:
         canvas.drawPath(path, stroke=0, fill=1)
 
 
+def _draw_signature(canvas: Canvas, x: float, y: float, width: float, name: FittedText, caption: str) -> None:
+    """A line to sign on, the printed name under it, and what the signer is."""
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(0.5)
+    canvas.line(x - width / 2, y, x + width / 2, y)
+    below = _draw_centred(canvas, name, x, y - 2 * mm)
+    canvas.setFont(SANS, 7.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawCentredString(x, below - 3.2 * mm, caption)
+
+
 def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: CertificateFacts) -> None:
     width, height = landscape(A4)
     centre = width / 2
-    text_width = width - 70 * mm
+    text_width = width - 76 * mm
     _draw_frame(canvas, width, height)
 
-    top = height - 30 * mm
+    top = height - 35 * mm
     organiser = (facts.organiser or facts.delivered_by or facts.programme).upper()
     size = 8.5
-    while size > 5 and stringWidth(organiser, SANS_BOLD, size) + 1.6 * len(organiser) > text_width:
+    while size > 5 and stringWidth(organiser, SANS_BOLD, size) + 1.8 * len(organiser) > text_width:
         size -= 0.5
     canvas.setFillColor(ACCENT)
-    _spaced(canvas, prepare(organiser).text, centre, top, SANS_BOLD, size, 1.6)
+    _spaced(canvas, prepare(organiser).text, centre, top, SANS_BOLD, size, 1.8)
 
     canvas.setFillColor(INK)
-    canvas.setFont(SANS, 36)
-    canvas.drawCentredString(centre, top - 20 * mm, "Certificate of Attendance")
+    canvas.setFont(SANS, 38)
+    canvas.drawCentredString(centre, top - 21 * mm, "Certificate of Attendance")
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(0.8)
-    canvas.line(centre - 18 * mm, top - 26.5 * mm, centre + 18 * mm, top - 26.5 * mm)
+    canvas.line(centre - 16 * mm, top - 28.5 * mm, centre + 16 * mm, top - 28.5 * mm)
 
     canvas.setFont(SANS_ITALIC, 12)
     canvas.setFillColor(MUTED)
-    canvas.drawCentredString(centre, top - 37 * mm, "This is to certify that")
+    canvas.drawCentredString(centre, top - 40 * mm, "This is to certify that")
 
     # The name: a box it can never leave, shrinking then wrapping.
-    name_top, name_height = top - 41 * mm, 24 * mm
-    name = fit_text(person.name, text_width, name_height, largest=34, smallest=20, bold=True)
-    block_top = name_top - (name_height - name.height) / 2
-    _draw_centred(canvas, name, centre, block_top)
+    name_top, name_height = top - 44 * mm, 25 * mm
+    name = fit_text(person.name, text_width, name_height, largest=36, smallest=20, bold=True)
+    _draw_centred(canvas, name, centre, name_top - (name_height - name.height) / 2)
 
-    y = name_top - name_height - 7 * mm
+    y = name_top - name_height - 6 * mm
     canvas.setFont(SANS_ITALIC, 12)
     canvas.setFillColor(MUTED)
     canvas.drawCentredString(centre, y, "has attended")
 
-    session_title = fit_text(facts.title, text_width, 16 * mm, largest=18, smallest=12, bold=True)
-    y = _draw_centred(canvas, session_title, centre, y - 3.5 * mm)
-    programme = fit_text(facts.programme, text_width, 11 * mm, largest=11, smallest=8)
-    y = _draw_centred(canvas, programme, centre, y - 0.5 * mm, MUTED)
+    session_title = fit_text(facts.title, text_width, 16 * mm, largest=19, smallest=12, bold=True)
+    y = _draw_centred(canvas, session_title, centre, y - 4 * mm)
+    programme = facts.programme + (f", delivered by {facts.delivered_by}" if facts.delivered_by else "")
+    y = _draw_centred(
+        canvas, fit_text(programme, text_width, 10 * mm, largest=10, smallest=8), centre, y, MUTED
+    )
 
-    where = " at ".join(part for part in (facts.date, facts.venue) if part)
-    when = where + (f", {facts.address}" if facts.address else "")
-    place = fit_text(when, text_width, 8 * mm, largest=11, smallest=7.5)
-    y = _draw_centred(canvas, place, centre, y - 4 * mm)
+    place = ", ".join(part for part in (facts.venue, facts.address) if part)
+    details = [facts.date] + ([place] if place else [])
     if facts.training is not None:
-        hours = f"{describe_hours(facts.training)} of training, {facts.times}"
-        y = _draw_centred(canvas, fit_text(hours, text_width, 8 * mm, largest=11, smallest=7.5), centre, y)
+        details.append(f"{describe_hours(facts.training)} of training ({facts.times})")
+    y -= 3.5 * mm
+    for detail in details:
+        y = _draw_centred(canvas, fit_text(detail, text_width, 7 * mm, largest=11, smallest=7.5), centre, y)
 
     # Signatures: trainers on the left, the organiser on the right, the certificate number between.
-    line_y = 40 * mm
-    column = 78 * mm
-    left_x, right_x = 34 * mm + column / 2, width - 34 * mm - column / 2
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.5)
-    for x in (left_x, right_x):
-        canvas.line(x - column / 2, line_y, x + column / 2, line_y)
-    trainers = fit_text(_and(facts.trainers) or " ", column, 9 * mm, largest=10, smallest=7, bold=True)
-    _draw_centred(canvas, trainers, left_x, line_y - 1.5 * mm)
-    canvas.setFont(SANS, 8)
-    canvas.setFillColor(MUTED)
-    canvas.drawCentredString(left_x, line_y - 14 * mm, "Trainer" + ("s" if len(facts.trainers) > 1 else ""))
-
-    organiser_name = facts.organiser or facts.delivered_by
-    org = fit_text(organiser_name or " ", column, 9 * mm, largest=10, smallest=7, bold=True)
-    _draw_centred(canvas, org, right_x, line_y - 1.5 * mm)
-    canvas.setFont(SANS, 8)
-    canvas.setFillColor(MUTED)
-    caption = "Organiser"
-    if facts.delivered_by and facts.organiser:
-        caption += f"  ·  delivered by {facts.delivered_by}"
-    caption_fit = fit_text(caption, column + 12 * mm, 8 * mm, largest=8, smallest=6)
-    _draw_centred(canvas, caption_fit, right_x, line_y - 10.5 * mm, MUTED)
+    line_y, column = 47 * mm, 80 * mm
+    left_x, right_x = 30 * mm + column / 2, width - 30 * mm - column / 2
+    trainer_names = _and(facts.trainers) or " "
+    organiser_name = facts.organiser or facts.delivered_by or " "
+    size = min(
+        fit_text(trainer_names, column, 9 * mm, largest=10, smallest=7, bold=True).size,
+        fit_text(organiser_name, column, 9 * mm, largest=10, smallest=7, bold=True).size,
+    )
+    trainers = fit_text(trainer_names, column, 9 * mm, largest=size, smallest=min(size, 7), bold=True)
+    organising = fit_text(organiser_name, column, 9 * mm, largest=size, smallest=min(size, 7), bold=True)
+    _draw_signature(
+        canvas, left_x, line_y, column, trainers, "Trainer" + ("s" if len(facts.trainers) > 1 else "")
+    )
+    _draw_signature(canvas, right_x, line_y, column, organising, "Organiser")
 
     canvas.setFont(SANS, 7)
     canvas.setFillColor(MUTED)
-    canvas.drawCentredString(centre, line_y - 8 * mm, "Certificate no.")
-    canvas.setFont(SANS_BOLD, 8.5)
+    canvas.drawCentredString(centre, line_y - 5 * mm, "CERTIFICATE NO.")
+    canvas.setFont(SANS_BOLD, 9)
     canvas.setFillColor(INK)
-    canvas.drawCentredString(centre, line_y - 12 * mm, person.number)
+    canvas.drawCentredString(centre, line_y - 9.5 * mm, person.number)
 
 
 def write_certificates(
