@@ -1,0 +1,143 @@
+"""The main window: the session bar, the views down the side, and scans routed to the view in front."""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.models import Method
+from checkin.roster import session_summaries
+from ui.context import DeskContext
+from ui.views.desk import DeskView
+
+#: (title, shortcut, factory). Each view takes the context; one with a `scan(text, method)` takes scans.
+ViewFactory = Callable[[DeskContext], QWidget]
+
+
+def _views() -> list[tuple[str, str, ViewFactory]]:
+    views: list[tuple[str, str, ViewFactory]] = [("Desk", "F5", DeskView)]
+    from ui.views import registry
+
+    views += registry.more_views()
+    return views
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: DeskContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(self.tr("Check-in Desk — {0}").format(context.desk))
+        self.resize(1280, 760)
+        self.setMinimumSize(1000, 640)
+
+        self.session_picker = QComboBox()
+        self.session_picker.setObjectName("sessionPicker")
+        self.session_picker.setMinimumWidth(460)
+        self.session_picker.setAccessibleName(self.tr("Session"))
+        self.counts = QLabel()
+        self.counts.setObjectName("counts")
+        bar = QHBoxLayout()
+        session_label = QLabel(self.tr("&Session"))
+        session_label.setBuddy(self.session_picker)
+        bar.addWidget(session_label)
+        bar.addWidget(self.session_picker, 1)
+        bar.addSpacing(16)
+        bar.addWidget(self.counts)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.views: dict[str, QWidget] = {}
+        for title, shortcut, factory in _views():
+            view = factory(context)
+            self.views[title] = view
+            self.stack.addWidget(view)
+            item = QListWidgetItem(f"{self.tr(title)}\n{shortcut}")
+            item.setData(Qt.ItemDataRole.UserRole, title)
+            self.nav.addItem(item)
+            QShortcut(QKeySequence(shortcut), self, activated=lambda t=title: self.show_view(t))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout()
+        layout.addLayout(bar)
+        layout.addLayout(body, 1)
+        central = QWidget()
+        central.setLayout(layout)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(self.tr("Desk {0} · {1}").format(context.desk, context.database.url))
+
+        self.session_picker.currentIndexChanged.connect(self._session_picked)
+        context.attendance_changed.connect(self.refresh_counts)
+        context.roster_changed.connect(self.refresh_counts)
+        context.session_changed.connect(lambda _code: self.refresh_counts())
+
+    @property
+    def desk_view(self) -> DeskView:
+        view = self.views["Desk"]
+        assert isinstance(view, DeskView)
+        return view
+
+    def show_view(self, title: str) -> None:
+        index = list(self.views).index(title)
+        self.nav.setCurrentRow(index)
+
+    def load_sessions(self, preferred: str | None = None) -> None:
+        with self.context.database.session() as db:
+            summaries = session_summaries(db)
+        self.session_picker.blockSignals(True)
+        self.session_picker.clear()
+        for s in summaries:
+            when = s.starts_at.astimezone().strftime("%a %d %b %Y")
+            self.session_picker.addItem(f"{s.code} — {s.title} · {s.venue} · {when}", s.code)
+        self.session_picker.blockSignals(False)
+        wanted = preferred or self.context.settings.get("last_session")
+        index = self.session_picker.findData(wanted) if wanted else -1
+        if index < 0 and wanted:
+            upper = [self.session_picker.itemData(i).upper() for i in range(self.session_picker.count())]
+            index = upper.index(wanted.upper()) if wanted.upper() in upper else -1
+        self.session_picker.setCurrentIndex(max(index, 0) if summaries else -1)
+        self._session_picked()
+
+    def _session_picked(self) -> None:
+        code = self.session_picker.currentData()
+        if code:
+            self.context.set_session(code)
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        code = self.context.session_code
+        if not code:
+            self.counts.setText(self.tr("No session"))
+            return
+        with self.context.database.session() as db:
+            summary = next((s for s in session_summaries(db) if s.code == code), None)
+        if summary is None:
+            return
+        capacity = self.tr(" · {0} places").format(summary.capacity) if summary.capacity else ""
+        self.counts.setText(
+            self.tr("Checked in {0} of {1}{2}").format(summary.checked_in, summary.booked, capacity)
+        )
+
+    def route_scan(self, text: str, method: Method = Method.SCANNER) -> None:
+        """A scan caught anywhere in the window goes to the view in front, or the desk."""
+        view = self.stack.currentWidget()
+        target = view if hasattr(view, "scan") else self.desk_view
+        if target is self.desk_view and view is not self.desk_view:
+            self.show_view("Desk")
+        target.scan(text, method)

@@ -1,0 +1,1 @@
+"""The window's views: desk, delegates, roll-call, print, dashboard, settings."""
