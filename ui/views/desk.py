@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -277,21 +277,19 @@ class DeskView(QWidget):
             self.scan(text, Method.SCANNER)  # a code typed by hand
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802, ANN001 - Qt's signature
-        from PySide6.QtCore import QEvent
-
-        if watched is self.input and event.type() == QEvent.Type.KeyPress and not self.input.text():
-            # An empty field has nothing of its own to undo: Ctrl+Z undoes the last check-in.
-            if event.matches(QKeySequence.StandardKey.Undo):
-                self.undo()
-                return True
-        if watched is self.input and event.type() == QEvent.Type.KeyPress and self.results.isVisible():
-            rows = self.results.count()
-            if event.key() == Qt.Key.Key_Down and rows:
-                self.results.setCurrentRow(min(self.results.currentRow() + 1, rows - 1))
-                return True
-            if event.key() == Qt.Key.Key_Up and rows:
-                self.results.setCurrentRow(max(self.results.currentRow() - 1, 0))
-                return True
+        if watched is not self.input or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        # An empty field has nothing of its own to undo: Ctrl+Z undoes the last check-in.
+        if not self.input.text() and event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+            return True
+        rows = self.results.count() if self.results.isVisible() else 0
+        if event.key() == Qt.Key.Key_Down and rows:
+            self.results.setCurrentRow(min(self.results.currentRow() + 1, rows - 1))
+            return True
+        if event.key() == Qt.Key.Key_Up and rows:
+            self.results.setCurrentRow(max(self.results.currentRow() - 1, 0))
+            return True
         return super().eventFilter(watched, event)
 
     def clear(self) -> None:
