@@ -1,4 +1,8 @@
-"""The views after the desk, in the order the side bar lists them (title, shortcut, factory)."""
+"""The views after the desk, in the order the side bar lists them (title, shortcut, factory).
+
+Each factory takes the DeskContext. A view with a `scan(text, method)` method receives scans caught
+anywhere in the window while it is in front; otherwise scans go to the desk.
+"""
 
 from collections.abc import Callable
 
@@ -8,4 +12,6 @@ from ui.context import DeskContext
 
 
 def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
-    return []
+    views: list[tuple[str, str, Callable[[DeskContext], QWidget]]] = []
+    # Delegates (F6), Roll-call (F7), Print (F8), Dashboard (F9), Settings (F10) are added here, in order.
+    return views
