@@ -4,7 +4,6 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 BASE = """
-QWidget { font-size: 11pt; }
 QListWidget#nav { background: #263238; color: #eceff1; border: none; font-size: 12pt; padding-top: 6px; }
 QListWidget#nav::item { padding: 10px 14px; border-left: 4px solid transparent; }
 QListWidget#nav::item:selected { background: #37474f; border-left: 4px solid #80cbc4; color: white; }
@@ -17,7 +16,7 @@ QComboBox#sessionPicker { padding: 4px 8px; font-size: 12pt; }
 """
 
 HIGH_CONTRAST = """
-QWidget { font-size: 13pt; color: black; background: white; }
+QWidget { color: black; background: white; }
 QListWidget#nav { background: black; color: white; border: none; font-size: 14pt; }
 QListWidget#nav::item:selected { background: #ffff00; color: black; }
 QLabel#counts { font-size: 17pt; font-weight: bold; color: black; }

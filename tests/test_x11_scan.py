@@ -1,0 +1,99 @@
+"""The real program on a real X display: a USB-scanner burst typed through the X server checks a person in."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+NEEDED = ("Xvfb", "xdotool")
+
+
+def _require_tools() -> None:
+    missing = [tool for tool in NEEDED if shutil.which(tool) is None]
+    if missing:
+        message = f"{', '.join(missing)} not installed (scripts/setup installs them)"
+        if os.environ.get("CI") == "true":  # CI ran scripts/setup, which installs them: never skip there
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def checkin(*args: str, db) -> str:
+    command = [sys.executable, "-m", "checkin.cli", "--db", str(db), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+@pytest.fixture
+def x_display(tmp_path):
+    _require_tools()
+    display = f":{90 + os.getpid() % 500}"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not os.path.exists(f"/tmp/.X11-unix/X{display[1:]}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_scanner_burst_through_the_x_server_checks_the_delegate_in(x_display, tmp_path):
+    db = tmp_path / "desk.sqlite3"
+    checkin("demo", db=db)
+    session = json.loads(checkin("sessions", "--json", db=db))[0]["code"]
+    people = json.loads(checkin("delegates", "--session", session, "--json", db=db))
+    person = next(p for p in people if p["status"] == "booked")
+    env = {
+        **os.environ,
+        "DISPLAY": x_display,
+        "QT_QPA_PLATFORM": "xcb",
+        "CHECKIN_SETTINGS": str(tmp_path / "settings.json"),
+    }
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checkin.cli",
+            "--db",
+            str(db),
+            "--desk",
+            "x-desk",
+            "app",
+            "--session",
+            session,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        window = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Check-in Desk"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.split()
+        assert window, "the app window did not appear"
+        time.sleep(0.5)
+        # A scanner types a few milliseconds a key and ends with Enter.
+        subprocess.run(["xdotool", "type", "--delay", "6", person["badge_code"]], env=env, check=True)
+        subprocess.run(["xdotool", "key", "Return"], env=env, check=True)
+        deadline = time.monotonic() + 15
+        checked_in = 0
+        while time.monotonic() < deadline and not checked_in:
+            checked_in = json.loads(checkin("sessions", "--json", db=db))[0]["checked_in"]
+            time.sleep(0.2)
+        assert checked_in == 1
+        listed = json.loads(checkin("delegates", "--session", session, "--json", db=db))
+        admitted = next(p for p in listed if p["id"] == person["id"])
+        assert admitted["checked_in_at"] is not None
+    finally:
+        app.terminate()
+        app.wait(timeout=15)
