@@ -268,6 +268,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_guide(args: argparse.Namespace) -> int:
+    from checkin.database import resolve_url
+    from checkin.guide import GuideError, render_guide, venue_contacts
+
+    venue = None
+    url = resolve_url(args.db)
+    # Without --venue the database is only read if it is there: printing a guide never creates one.
+    if args.venue is not None or not url.startswith("sqlite:///") or Path(url[10:]).is_file():
+        database = _open(args)
+        try:
+            with database.session() as db:
+                venue = venue_contacts(db, args.venue)
+        except GuideError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            database.dispose()
+    try:
+        run = render_guide(args.output, args.layout, args.content, venue)
+    except GuideError as error:
+        raise CommandError(str(error)) from None
+    where = f" for {venue.name}" if venue is not None else ""
+    how = " Print both sides, flipping on the short edge," if run.duplex else " Print"
+    _say(
+        f"Pocket guide ({run.layout}{where}) written to {run.path}: {run.pages} "
+        f"page{'s' if run.pages != 1 else ''}, body text {run.body_size:g} pt.{how} at actual size."
+    )
+    return EXIT_OK
+
+
 def cmd_signin_sheet(args: argparse.Namespace) -> int:
     from checkin.registers import write_signin_sheet
     from checkin.registrations import session_by_code
@@ -419,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--session", required=True)
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"])
     export.add_argument("-o", "--output", required=True)
+
+    guide = command("guide", cmd_guide, "the pocket guide, imposed on A4 for folding")
+    guide.add_argument("--layout", choices=["a7-zine", "a6-booklet", "dl-trifold"], default="a7-zine")
+    guide.add_argument("--content", help="the guide's text (default: the shipped 'spot the signs' guide)")
+    guide.add_argument("--venue", help="whose local contacts to print (default: the first session's venue)")
+    guide.add_argument("-o", "--output", required=True)
 
     signin = command("signin-sheet", cmd_signin_sheet, "the paper sign-in sheet, printed before doors open")
     signin.add_argument("--session", required=True)
