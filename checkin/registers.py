@@ -208,6 +208,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             alignment=TA_CENTER,
         ),
         "cell": base,
+        "sheet": ParagraphStyle("sheet", base, fontSize=9, leading=11),  # read standing at the door
         "cell_muted": ParagraphStyle("cell_muted", base, textColor=MUTED),
         "void": ParagraphStyle("void", base, fontName=SANS_ITALIC, fontSize=7, textColor=MUTED),
         "section": ParagraphStyle(
@@ -375,8 +376,9 @@ def _build(
     document = SimpleDocTemplate(
         path,
         pagesize=pagesize,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
+        # The frame pads its content by 6 pt: so the tables line up with the header and footer at MARGIN.
+        leftMargin=MARGIN - 6,
+        rightMargin=MARGIN - 6,
         topMargin=13 * mm,
         bottomMargin=16 * mm,
         title=title,
@@ -542,8 +544,8 @@ def write_signin_sheet(
         rows.append(
             [
                 Paragraph(str(number), styles["cell_muted"]),
-                _name_cell(entry, styles["cell"]),
-                _para(entry.organisation, styles["cell"]),
+                _name_cell(entry, styles["sheet"]),
+                _para(entry.organisation, styles["sheet"]),
                 Spacer(1, 8.5 * mm),
                 "",
             ]
@@ -761,7 +763,7 @@ def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: Certific
     text_width = width - 76 * mm
     _draw_frame(canvas, width, height)
 
-    top = height - 35 * mm
+    top = height - 37 * mm
     organiser = (facts.organiser or facts.delivered_by or facts.programme).upper()
     size = 8.5
     while size > 5 and stringWidth(organiser, SANS_BOLD, size) + 1.8 * len(organiser) > text_width:
@@ -794,7 +796,7 @@ def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: Certific
     y = _draw_centred(canvas, session_title, centre, y - 4 * mm)
     programme = facts.programme + (f", delivered by {facts.delivered_by}" if facts.delivered_by else "")
     y = _draw_centred(
-        canvas, fit_text(programme, text_width, 10 * mm, largest=10, smallest=8), centre, y, MUTED
+        canvas, fit_text(programme, text_width, 10 * mm, largest=10, smallest=8), centre, y - 1 * mm, MUTED
     )
 
     place = ", ".join(part for part in (facts.venue, facts.address) if part)
@@ -803,10 +805,11 @@ def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: Certific
         details.append(f"{describe_hours(facts.training)} of training ({facts.times})")
     y -= 3.5 * mm
     for detail in details:
-        y = _draw_centred(canvas, fit_text(detail, text_width, 7 * mm, largest=11, smallest=7.5), centre, y)
+        fitted = fit_text(detail, text_width, 7 * mm, largest=11, smallest=7.5, leading=1.45)
+        y = _draw_centred(canvas, fitted, centre, y)
 
     # Signatures: trainers on the left, the organiser on the right, the certificate number between.
-    line_y, column = 47 * mm, 80 * mm
+    line_y, column = 41 * mm, 80 * mm
     left_x, right_x = 30 * mm + column / 2, width - 30 * mm - column / 2
     trainer_names = _and(facts.trainers) or " "
     organiser_name = facts.organiser or facts.delivered_by or " "
