@@ -146,6 +146,10 @@ def session_print_facts(session: Session, zone: tzinfo | None = None) -> Session
     )
 
 
+def _dots(*parts: str) -> str:
+    return "  ·  ".join(part for part in parts if part)
+
+
 def _and(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
@@ -505,7 +509,7 @@ def write_register_pdf(
             story,
             title=f"Attendance register {facts.code}",
             author=facts.organiser,
-            footer_left=f"Attendance register  ·  {facts.code}  ·  {facts.venue}",
+            footer_left=_dots("Attendance register", facts.code, facts.venue),
             printed=_printed(clock, zone),
             running_head=f"{facts.title}  ·  {facts.code}  ·  {facts.date}",
         )
@@ -605,7 +609,7 @@ def write_signin_sheet(
             story,
             title=f"Sign-in sheet {facts.code}",
             author=facts.organiser,
-            footer_left=f"Sign-in sheet  ·  {facts.code}  ·  {facts.venue}",
+            footer_left=_dots("Sign-in sheet", facts.code, facts.venue),
             printed=_printed(clock, zone),
             running_head=f"{facts.title}  ·  {facts.code}  ·  {facts.date}",
         )
@@ -846,8 +850,12 @@ def write_certificates(
     _check_target(path)
     eligible = set(eligible_for_certificate(db, session))
     if not eligible:
-        parts = _and([s.name for s in session.segments if s.required]) or "no parts are set"
-        raise UsageError(NO_ELIGIBLE.format(code=session.code, parts=parts))
+        parts = _and([s.name for s in session.segments if s.required])
+        if not session.segments:
+            raise UsageError(
+                f"{session.code} has no parts of the day to take the roll-call for, so no certificates."
+            )
+        raise UsageError(NO_ELIGIBLE.format(code=session.code, parts=parts or "any part"))
     register_fonts()
     facts = session_print_facts(session, zone)
     people = [
