@@ -18,6 +18,8 @@ class DeskContext(QObject):
     attendance_changed = Signal()
     #: Bookings or delegates were added or edited (import, walk-in, edit, transfer).
     roster_changed = Signal()
+    #: This desk's settings were saved (Settings view): scanner, theme and desk name apply at once.
+    settings_changed = Signal()
 
     def __init__(self, database: Database, settings: Settings, desk: str) -> None:
         super().__init__()

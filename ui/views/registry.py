@@ -14,4 +14,7 @@ from ui.context import DeskContext
 def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     views: list[tuple[str, str, Callable[[DeskContext], QWidget]]] = []
     # Delegates (F6), Roll-call (F7), Print (F8), Dashboard (F9), Settings (F10) are added here, in order.
+    from ui.views.settings import SettingsView
+
+    views.append(("Settings", "F10", SettingsView))
     return views
