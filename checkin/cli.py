@@ -259,7 +259,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from checkin.registrations import session_by_code
 
     output = Path(args.output)
-    export_format = ExportFormat(args.format or (output.suffix.lstrip(".").lower() or "csv"))
+    wanted = args.format or (output.suffix.lstrip(".").lower() or "csv")
+    try:
+        export_format = ExportFormat(wanted)
+    except ValueError:
+        raise CommandError(f"{output.name}: the register can be csv, xlsx or pdf; add --format.") from None
     database = _open(args)
     with database.session() as db:
         session = session_by_code(db, args.session)

@@ -166,6 +166,7 @@ def test_session_add_then_listing(tmp_path):
             "2026-03-12T09:00",
         ),
         ("export", "--session", "PRE-0312", "-o", "/no/such/folder/r.csv"),
+        ("export", "--session", "PRE-0312", "-o", "register.txt"),
         ("import", "/no/such/file.csv", "--session", "PRE-0312"),
         ("frobnicate",),
     ],
