@@ -868,7 +868,11 @@ class _Column:
     rank: int
 
 
-def _columns(cells: list[str]) -> list[_Column]:
+#: What a column can be made to mean by the person importing (`mapping_overrides` values).
+MAPPING_FIELDS = (*PERSON_FIELDS, "full_name", "external_code", "status", "answer", "ignored")
+
+
+def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> list[_Column]:
     columns = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(cells):
@@ -887,12 +891,26 @@ def _columns(cells: list[str]) -> list[_Column]:
             _Column(c.index, c.heading, c.key, "last_name", c.rank) if c.key in ("name", "nom") else c
             for c in columns
         ]
+    if overrides:
+        # The person's choice beats any guess: it ranks first among the columns for its field.
+        columns = [
+            _Column(c.index, c.heading, c.key, overrides[c.heading], _RANK_ATTENDEE)
+            if c.heading in overrides
+            else c
+            for c in columns
+        ]
     return columns
 
 
-def read_delegate_list(path: Path) -> DelegateList:
-    """Read and recognise a delegate list; raises ImportFileError for a file that cannot be used."""
+def read_delegate_list(path: Path, mapping_overrides: dict[str, str] | None = None) -> DelegateList:
+    """Read and recognise a delegate list; raises ImportFileError for a file that cannot be used.
+
+    `mapping_overrides` ({heading as in `column_mapping`: field}) sets what a column means where the
+    recognition was wrong or found nothing; a heading the file does not have is left out."""
     path = Path(path)
+    unknown = sorted({f for f in (mapping_overrides or {}).values() if f not in MAPPING_FIELDS})
+    if unknown:
+        raise ValueError(f"not fields a column can map to: {', '.join(unknown)}")
     table = _read_table(path)
     heading_at = next(
         (i for i, (_, cells) in enumerate(table.rows[:HEADER_SEARCH_ROWS]) if _is_heading_row(cells)), None
@@ -907,7 +925,7 @@ def read_delegate_list(path: Path) -> DelegateList:
     data = table.rows[heading_at + 1 :]
     if not data:
         raise _fail(path, "the file has column headings but no delegates below them.")
-    columns = _columns(heading_cells)
+    columns = _columns(heading_cells, mapping_overrides)
     platform = recognise_platform([column.key for column in columns])
     return _DelegateReader(path, platform, columns, table.where).read(data, heading_cells)
 

@@ -87,14 +87,15 @@ def import_delegate_list(
     dry_run: bool = False,
     desk: str = "",
     clock: Clock = utc_now,
+    mapping_overrides: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import a delegate list into a session; a second import of an updated file updates in place.
 
     Raises ImportFileError (nothing written) for a file that cannot be read. The changes are flushed
     inside a savepoint; the caller commits. With dry_run the savepoint is rolled back and the report
-    says what the import would have done.
+    says what the import would have done. `mapping_overrides` is as for `read_delegate_list`.
     """
-    delegate_list = read_delegate_list(Path(path))
+    delegate_list = read_delegate_list(Path(path), mapping_overrides)
     now = clock()
     _ensure_outer_transaction(db)
     savepoint = db.begin_nested()

@@ -1,0 +1,198 @@
+"""A session's roster for long lists: the ordered, filtered booking ids, then rows for a page of them.
+
+A list of 100,000 bookings never loads 100,000 people: `roster_ids` sorts and filters in SQL and hands
+back ints; `roster_rows` turns one page of ids into plain rows. Arrival is derived from check-in events
+(never stored), so the checked-in filter and sort work on the ids with one query of the session's events.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from checkin.models import CheckinEvent, Delegate, PrintLog, Registration
+from checkin.roster import attendance, current_checkins
+from checkin.text import fold
+
+_CHUNK = 500  # ids per IN (...), well under SQLite's and PostgreSQL's parameter limits
+
+
+class RosterColumn(StrEnum):
+    """What the roster can be sorted by."""
+
+    SURNAME = "last_name"
+    FIRST_NAME = "first_name"
+    ORGANISATION = "organisation"
+    JOB_TITLE = "job_title"
+    STATUS = "status"
+    CHECKED_IN = "checked_in"
+    BADGE_PRINTED = "badge_printed"
+
+
+@dataclass(frozen=True)
+class RosterSort:
+    column: RosterColumn = RosterColumn.SURNAME
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    """Who to list. Empty means everyone; every filter given must hold."""
+
+    #: Registration statuses to keep ("booked", "walk_in", ...); empty keeps all.
+    statuses: tuple[str, ...] = ()
+    #: True: only those in now; False: only those not in; None: both.
+    checked_in: bool | None = None
+    #: Part of the organisation's name, case ignored.
+    organisation: str = ""
+    #: Words that must all appear in the name, badge name, organisation or email (accents ignored).
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    registration_id: int
+    delegate_id: int
+    first_name: str
+    last_name: str
+    badge_name: str
+    organisation: str
+    job_title: str
+    email: str
+    access_needs: str
+    dietary_needs: str
+    status: str
+    status_reason: str
+    badge_code: str
+    checked_in_at: datetime | None
+    checked_in_desk: str | None
+    #: How many times a badge was printed for this booking (reprints counted).
+    badges_printed: int
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.badge_name or self.first_name} {self.last_name}".strip()
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _prints() -> Any:
+    return (
+        select(PrintLog.registration_id, func.count().label("printed"))
+        .group_by(PrintLog.registration_id)
+        .subquery("prints")
+    )
+
+
+def roster_ids(
+    db: OrmSession,
+    session_id: int,
+    sort: RosterSort | None = None,
+    filters: RosterFilter | None = None,
+) -> list[int]:
+    """The session's registration ids, filtered and in order. Ties, and empty values, go by name."""
+    sort = sort or RosterSort()
+    filters = filters or RosterFilter()
+    query = (
+        select(Registration.id)
+        .join(Delegate, Registration.delegate_id == Delegate.id)
+        .where(Registration.session_id == session_id)
+    )
+    if filters.statuses:
+        query = query.where(Registration.status.in_(filters.statuses))
+    organisation = filters.organisation.strip().lower()
+    if organisation:
+        query = query.where(func.lower(Delegate.organisation).like(_like(organisation), escape="\\"))
+    for word in fold(filters.text).split():
+        query = query.where(Delegate.search_key.like(_like(word), escape="\\"))
+
+    by_name: list[Any] = [func.lower(Delegate.last_name), func.lower(Delegate.first_name), Registration.id]
+    order: list[Any]
+    if sort.column is RosterColumn.BADGE_PRINTED:
+        prints = _prints()
+        query = query.outerjoin(prints, prints.c.registration_id == Registration.id)
+        printed = func.coalesce(prints.c.printed, 0)
+        order = [printed.desc() if sort.descending else printed]
+    elif sort.column in (RosterColumn.SURNAME, RosterColumn.CHECKED_IN):
+        order = []
+    else:
+        column = {
+            RosterColumn.FIRST_NAME: func.lower(Delegate.first_name),
+            RosterColumn.ORGANISATION: func.lower(Delegate.organisation),
+            RosterColumn.JOB_TITLE: func.lower(Delegate.job_title),
+            RosterColumn.STATUS: Registration.status,
+        }[sort.column]
+        # Blank organisations and job titles go last either way: nobody sorts to look for blanks.
+        order = [column == "", column.desc() if sort.descending else column]
+    if sort.column is RosterColumn.SURNAME and sort.descending:
+        by_name = [by_name[0].desc(), by_name[1].desc(), Registration.id.desc()]
+    ids = list(db.scalars(query.order_by(*order, *by_name)))
+
+    if filters.checked_in is None and sort.column is not RosterColumn.CHECKED_IN:
+        return ids
+    present = attendance(db, session_id)
+    if filters.checked_in is not None:
+        ids = [i for i in ids if (i in present) is filters.checked_in]
+    if sort.column is RosterColumn.CHECKED_IN:
+        # Those in, by arrival time (stable, so ties keep name order); then everyone not yet in, by name.
+        arrived = sorted(
+            (i for i in ids if i in present), key=lambda i: present[i][0], reverse=sort.descending
+        )
+        ids = arrived + [i for i in ids if i not in present]
+    return ids
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def roster_rows(db: OrmSession, ids: Sequence[int]) -> list[RosterRow]:
+    """Rows for these registration ids, in the same order; ids no longer in the database are left out."""
+    found: dict[int, RosterRow] = {}
+    for chunk in _chunks(ids):
+        prints = _prints()
+        present = current_checkins(db, CheckinEvent.registration_id.in_(chunk))
+        rows = db.execute(
+            select(
+                Registration.id,
+                Delegate.id,
+                Delegate.first_name,
+                Delegate.last_name,
+                Delegate.badge_name,
+                Delegate.organisation,
+                Delegate.job_title,
+                Delegate.email,
+                Delegate.access_needs,
+                Delegate.dietary_needs,
+                Registration.status,
+                Registration.status_reason,
+                Registration.badge_code,
+                func.coalesce(prints.c.printed, 0),
+            )
+            .join(Delegate, Registration.delegate_id == Delegate.id)
+            .outerjoin(prints, prints.c.registration_id == Registration.id)
+            .where(Registration.id.in_(chunk))
+        )
+        for registration_id, *fields, printed in rows:
+            at, desk = present.get(registration_id, (None, None))
+            found[registration_id] = RosterRow(registration_id, *fields, at, desk, printed)
+    return [found[i] for i in ids if i in found]
+
+
+def roster_organisations(db: OrmSession, session_id: int) -> list[str]:
+    """The organisations booked on a session, for completing what the organisation filter is typed."""
+    names = db.scalars(
+        select(Delegate.organisation)
+        .join(Registration, Registration.delegate_id == Delegate.id)
+        .where(Registration.session_id == session_id, Delegate.organisation != "")
+        .distinct()
+    )
+    return sorted(names, key=str.casefold)
