@@ -532,12 +532,16 @@ def draw_line(canvas, line: Line, x: float, baseline: float, width: float, size:
     space = _width(" ", SANS, size)
     position = x + (width - line.width if line.rtl else 0.0)
     canvas.setFillColorRGB(*colour)
-    for index, word in enumerate(_visual_order(line)):
+    words = _visual_order(line)
+    for index, word in enumerate(words):
         if index:
             position += space
-        for piece in word:
+        for number, piece in enumerate(word):
             canvas.setFont(piece.font, size)
-            canvas.drawString(position, baseline, piece.text)
+            # A real space after each word (invisible, and placed by our own measure) so that text
+            # copied or extracted from the PDF has its word breaks.
+            gap = " " if number == len(word) - 1 and index < len(words) - 1 else ""
+            canvas.drawString(position, baseline, piece.text + gap)
             position += piece.width
 
 
@@ -638,7 +642,9 @@ class Typesetter:
 
         def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
             canvas.setFillColorRGB(*AMBER)
-            canvas.rect(x, top - bar, min(w, s.body * 3.2), bar, stroke=0, fill=1)
+            length = min(w, s.body * 3.2)
+            start = x + w - length if _base_rtl([Span(text)]) else x
+            canvas.rect(start, top - bar, length, bar, stroke=0, fill=1)
             text_item.draw(canvas, x, top - bar - gap, w, text_item.height)
 
         return Item(bar + gap + text_item.height, 0 if first else s.body * 1.4, draw, keep_with_next=True)
@@ -760,8 +766,11 @@ def draw_stack(canvas, items: list[Item], x: float, top: float, width: float, he
         y -= item_height
 
 
-def _columns(items: list[Item], gutter: float) -> Item | None:
-    """Two columns of items, split where they balance best (never right after a heading)."""
+def _columns(items: list[Item], gutter: float, rtl: bool = False) -> Item | None:
+    """Two columns of items, split where they balance best (never right after a heading).
+
+    A right-to-left page starts its first column on the right.
+    """
     best: tuple[float, int] | None = None
     for split in range(1, len(items)):
         if items[split - 1].keep_with_next:
@@ -775,8 +784,9 @@ def _columns(items: list[Item], gutter: float) -> Item | None:
 
     def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
         column = (w - gutter) / 2
-        draw_stack(canvas, left, x, top, column, h)
-        draw_stack(canvas, right, x + column + gutter, top, column, h)
+        first, second = (x + column + gutter, x) if rtl else (x, x + column + gutter)
+        draw_stack(canvas, left, first, top, column, h)
+        draw_stack(canvas, right, second, top, column, h)
 
     flexible = any(item.flexible for item in items)
     return Item(best[0], items[0].space_before, draw, flexible=flexible)
@@ -816,7 +826,7 @@ def set_panel(
         )
         body = (column if two_columns else full).blocks(blocks, venue)
         if two_columns and len(body) > 1:
-            columns = _columns(body, gutter)
+            columns = _columns(body, gutter, rtl=_base_rtl([Span(page.title)]))
             body = [columns] if columns is not None else full.blocks(blocks, venue)
         elif two_columns:
             body = full.blocks(blocks, venue)
