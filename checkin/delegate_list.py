@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from checkin.models import RegistrationStatus
@@ -494,6 +495,7 @@ _WAITLIST_KEYS = {"waitlist", "waitlisted", "waiting list", "wait list", "on wai
 _NOT_VOID = {"", "no", "false", "0", "not void", "valid", "active", "none", "n"}
 
 
+@lru_cache(maxsize=1024)
 def parse_status(value: str, column_key: str) -> tuple[RegistrationStatus, str]:
     """A status column's value as (status, reason): Eventbrite, Tito's `Void Status`, pretix, or words."""
     key = heading_key(value)
@@ -514,6 +516,7 @@ def parse_status(value: str, column_key: str) -> tuple[RegistrationStatus, str]:
 _NO_NEEDS = {"", "no", "none", "n a", "na", "nil", "nothing", "no thanks", "not applicable", "n", "no none"}
 
 
+@lru_cache(maxsize=4096)
 def _meaningful_need(value: str) -> bool:
     return heading_key(value) not in _NO_NEEDS
 
@@ -596,8 +599,15 @@ def excel_damaged(kind: str, code: str) -> bool:
 def _fast_clean(value: str) -> str:
     # Most cells are plain ASCII; clean() would give the same answer, only slower.
     if value.isascii() and value.isprintable():
-        return " ".join(value.split())
+        return value if "  " not in value and value.strip() == value else " ".join(value.split())
     return clean(value)
+
+
+def _fast_email(value: str) -> str:
+    if value.isascii() and value.isprintable():
+        email = " ".join(value.split()).lower()  # as normalise_email, for ASCII
+        return email if "@" in email else ""
+    return normalise_email(value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -813,7 +823,7 @@ def _read_text_table(path: Path, text: str) -> _Table:
     try:
         for first, last, cells in _rows_of(lines[skip:], delimiter):
             first, last = first + skip, last + skip
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue
             if last > first and width and _swallowed_rows(cells, delimiter, width):
                 raise _unclosed_quote(path, first)
@@ -964,6 +974,8 @@ class _DelegateReader:
         self.code_columns = [(c.index, code_kind(platform, c.key)) for c in by_field.get("external_code", [])]
         self.status_columns = [(c.index, c.key) for c in by_field.get("status", [])]
         self.answer_columns = [(c.index, c.heading) for c in by_field.get("answer", [])]
+        self.width = max((c.index for c in columns), default=-1) + 1
+        self.cleaned: dict[str, str] = {}
 
     def mapping(self) -> dict[str, str]:
         return {column.heading: column.field for column in self.columns}
@@ -1025,21 +1037,30 @@ class _DelegateReader:
             errors=errors,
         )
 
+    def _clean(self, raw: str) -> str:
+        # Organisations, job titles and answers repeat down a list: clean each distinct text once.
+        value = self.cleaned.get(raw)
+        if value is None:
+            value = self.cleaned[raw] = _fast_clean(raw)
+        return value
+
     def _row(self, line: int, cells: list[str]) -> DelegateRow | None:
-        width = len(cells)
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
         values: dict[str, str] = {}
         for name, indexes in self.text_fields:
             need = name in ("access_needs", "dietary_needs")
             for index in indexes:
-                if index < width:
-                    value = _fast_clean(cells[index])
+                raw = cells[index]
+                if raw:
+                    value = self._clean(raw)
                     if value and (not need or _meaningful_need(value)):
                         values[name] = value
                         break
         email = ""
         for index in self.email_columns:
-            if index < width:
-                email = normalise_email(cells[index])
+            if cells[index]:
+                email = _fast_email(cells[index])
                 if email:
                     break
         first, last = values.pop("first_name", ""), values.pop("last_name", "")
@@ -1050,22 +1071,26 @@ class _DelegateReader:
             return None
         row = DelegateRow(line=line, first_name=first, last_name=last, email=email, **values)
         for index, kind in self.code_columns:
-            if index < width:
-                code = "".join(cells[index].split())
+            raw = cells[index]
+            if raw:
+                code = "".join(raw.split())
                 if code and (kind, code) not in row.codes:
                     row.codes.append((kind, code))
         for index, key in self.status_columns:
-            if index < width and cells[index].strip():
-                status, reason = parse_status(cells[index], key)
+            raw = cells[index]
+            if raw:
+                status, reason = parse_status(raw, key)
                 if status != RegistrationStatus.BOOKED:
                     row.status, row.status_reason = status, reason
                     if status == RegistrationStatus.CANCELLED:
                         break
+        answers = row.answers
         for index, heading in self.answer_columns:
-            if index < width:
-                value = _fast_clean(cells[index])
+            raw = cells[index]
+            if raw:
+                value = self._clean(raw)
                 if value:
-                    row.answers[heading] = value
+                    answers[heading] = value
         return row
 
 

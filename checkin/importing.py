@@ -6,13 +6,16 @@ savepoint back, and the caller commits. Matching runs on dicts preloaded in a fe
 go in as bulk inserts, so a 10,000-row list takes about a second.
 """
 
-from collections.abc import Iterable, Sequence
+import gc
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnDefault, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.clock import Clock, utc_now
@@ -31,9 +34,8 @@ from checkin.models import (
     Registration,
     RegistrationStatus,
     Session,
-    new_uuid,
 )
-from checkin.registrations import refresh_search_key, search_key_of
+from checkin.registrations import search_key_of
 from checkin.text import fold
 
 __all__ = [
@@ -95,7 +97,27 @@ def import_delegate_list(
     inside a savepoint; the caller commits. With dry_run the savepoint is rolled back and the report
     says what the import would have done. `mapping_overrides` is as for `read_delegate_list`.
     """
-    delegate_list = read_delegate_list(Path(path), mapping_overrides)
+    # Tens of thousands of small objects are made and kept: the cyclic garbage collector would walk
+    # them again and again (a third of the time of a big import) and would find nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(db, Path(path), session, dry_run, desk, clock, mapping_overrides)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(
+    db: OrmSession,
+    path: Path,
+    session: Session,
+    dry_run: bool,
+    desk: str,
+    clock: Clock,
+    mapping_overrides: dict[str, str] | None,
+) -> ImportReport:
+    delegate_list = read_delegate_list(path, mapping_overrides)
     now = clock()
     _ensure_outer_transaction(db)
     savepoint = db.begin_nested()
@@ -136,7 +158,8 @@ def _ensure_outer_transaction(db: OrmSession) -> None:
         return
     raw = connection.connection.dbapi_connection
     if raw is not None and not getattr(raw, "in_transaction", True):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock now, so the ids _bulk_insert gives are ours alone.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _JOINERS_ASCII = str.maketrans("", "", "'`-.")
@@ -200,6 +223,8 @@ class _Import:
         self.list = delegate_list
         self.now = now
         self.warnings = list(delegate_list.warnings)
+        self.uuids: Iterator[str] = iter(())
+        self.lookups = {code: lookup_key(code) for row in delegate_list.rows for _, code in row.codes}
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
 
     # -- the file's people -------------------------------------------------------------------------
@@ -214,7 +239,11 @@ class _Import:
         same_email = shared_email = same_name = 0
         for original in self.list.rows:
             row = DelegateRow(**_copy(original))
-            target = next((by_code[k] for k in (lookup_key(c) for _, c in row.codes) if k in by_code), None)
+            target = None
+            for _, code in row.codes:
+                target = by_code.get(self.lookups[code])
+                if target is not None:
+                    break
             if target is None and row.email:
                 earlier = by_email.get(row.email)
                 if earlier is not None:
@@ -234,7 +263,7 @@ class _Import:
             else:
                 _merge_row(target, row)
             for _, code in target.codes:
-                by_code.setdefault(lookup_key(code), target)
+                by_code.setdefault(self.lookups[code], target)
             if target.email:
                 by_email.setdefault(target.email, target)
             elif not target.codes:
@@ -270,7 +299,7 @@ class _Import:
     # -- what the database knows -------------------------------------------------------------------
 
     def known_codes(self, people: list[DelegateRow]) -> dict[str, _KnownCode]:
-        lookups = sorted({lookup_key(code) for person in people for _, code in person.codes})
+        lookups = sorted({self.lookups[code] for person in people for _, code in person.codes})
         known: dict[str, _KnownCode] = {}
         for chunk in _chunks(lookups):
             query = (
@@ -312,17 +341,15 @@ class _Import:
         resolved: list[tuple[DelegateRow, int | None]] = []
         merged = 0
         for person in people:
-            delegate_id = next(
-                (
-                    codes[k].delegate_id
-                    for k in (lookup_key(c) for _, c in person.codes)
-                    if k in codes and self._plausible(person, known_people[codes[k].delegate_id])
-                ),
-                None,
-            )
+            delegate_id: int | None = None
+            for _, code in person.codes if codes else ():
+                known = codes.get(self.lookups[code])
+                if known is not None and self._plausible(person, known_people[known.delegate_id]):
+                    delegate_id = known.delegate_id
+                    break
             if delegate_id is None and person.email:
                 delegate_id = by_email.get(person.email)
-            if delegate_id is None and (person.first_name or person.last_name):
+            if delegate_id is None and by_name and (person.first_name or person.last_name):
                 found = by_name.get(_name_key(person.first_name, person.last_name, person.organisation))
                 # Same name, different email: a different person who happens to share the name.
                 if found is not None and (not person.email or not found[1] or found[1] == person.email):
@@ -339,22 +366,30 @@ class _Import:
                 f"{_count(merged, 'row')} matched a delegate that an earlier row had already matched; merged."
             )
 
-        delegates = {
-            delegate.id: delegate
+        known_delegates = {
+            row[0]: dict(zip(PERSON_FIELDS, row[1:], strict=True))
             for chunk in _chunks(list(matched))
-            for delegate in self.db.scalars(select(Delegate).where(Delegate.id.in_(chunk)))
-        }
-        registrations = {
-            registration.delegate_id: registration
-            for chunk in _chunks(list(matched))
-            for registration in self.db.scalars(
-                select(Registration).where(
-                    Registration.session_id == self.session.id, Registration.delegate_id.in_(chunk)
+            for row in self.db.execute(
+                select(Delegate.id, *(getattr(Delegate, name) for name in PERSON_FIELDS)).where(
+                    Delegate.id.in_(chunk)
                 )
             )
         }
-        added = self._apply(resolved, delegates, registrations, codes, by_email)
-        self._warn_about_missing(touched={r.id for r in registrations.values()} | set(added))
+        known_registrations = {
+            delegate_id: _KnownRegistration(registration_id, status, reason, source, answers or {})
+            for registration_id, delegate_id, status, reason, source, answers in self.db.execute(
+                select(
+                    Registration.id,
+                    Registration.delegate_id,
+                    Registration.status,
+                    Registration.status_reason,
+                    Registration.source,
+                    Registration.answers,
+                ).where(Registration.session_id == self.session.id)
+            )
+        }
+        self._apply(resolved, known_delegates, known_registrations, codes, by_email)
+        self._warn_about_missing(known_registrations, touched=set(matched))
         return ImportReport(
             format=self.list.format,
             rows=self.list.data_rows,
@@ -369,19 +404,21 @@ class _Import:
     def _apply(
         self,
         resolved: list[tuple[DelegateRow, int | None]],
-        delegates: dict[int, Delegate],
-        registrations: dict[int, Registration],
+        known_delegates: dict[int, dict[str, str]],
+        known_registrations: dict[int, "_KnownRegistration"],
         codes: dict[str, _KnownCode],
         by_email: dict[str, int],
-    ) -> list[int]:
-        """Writes the changes; returns the ids of the registrations it added."""
+    ) -> None:
         key = self.session.programme.signing_key
         source = self.list.format
+        self.uuids = iter(_random_uuids(2 * len(resolved)))
         new_delegates: list[dict[str, Any]] = []
         # (index into new_delegates, or an existing delegate id as -1 - id) -> registration parameters
         new_registrations: list[tuple[int, dict[str, Any]]] = []
         # (index into new_registrations, or an existing registration id as -1 - id) -> code parameters
         new_codes: list[tuple[int, dict[str, Any]]] = []
+        delegate_updates: list[dict[str, Any]] = []
+        registration_updates: list[dict[str, Any]] = []
         taken: set[str] = set()
         conflicts = 0
 
@@ -389,7 +426,7 @@ class _Import:
             nonlocal conflicts
             added = False
             for kind, code in person.codes:
-                lookup = lookup_key(code)
+                lookup = self.lookups[code]
                 known = codes.get(lookup)
                 if known is not None and known.registration_id == registration_id:
                     continue
@@ -402,21 +439,24 @@ class _Import:
             return added
 
         for person, delegate_id in resolved:
+            registration = None
+            changed = False
             if delegate_id is None:
                 new_delegates.append(self._new_delegate(person))
                 delegate_ref = len(new_delegates) - 1
-                registration = None
             else:
-                delegate = delegates[delegate_id]
                 delegate_ref = -1 - delegate_id
-                changed = self._update_delegate(delegate, person, by_email)
-                registration = registrations.get(delegate_id)
+                update = self._delegate_update(delegate_id, known_delegates[delegate_id], person, by_email)
+                if update is not None:
+                    delegate_updates.append(update)
+                    changed = True
+                registration = known_registrations.get(delegate_id)
             if registration is None:
                 new_registrations.append(
                     (
                         delegate_ref,
                         {
-                            "uuid": new_uuid(),
+                            "uuid": next(self.uuids),
                             "session_id": self.session.id,
                             "status": person.status.value,
                             "status_reason": person.status_reason,
@@ -435,7 +475,15 @@ class _Import:
             changed = self._update_registration(registration, person) | changed
             changed = add_codes(person, -1 - registration.id, registration.id) | changed
             if changed:
-                registration.updated_at = self.now
+                registration_updates.append(
+                    {
+                        "_id": registration.id,
+                        "status": registration.status,
+                        "status_reason": registration.status_reason,
+                        "answers": registration.answers,
+                        "updated_at": self.now,
+                    }
+                )
             if registration.status == RegistrationStatus.CANCELLED and not was_cancelled:
                 self.counts["cancelled"] += 1
             elif changed:
@@ -448,93 +496,148 @@ class _Import:
                 f"{_count(conflicts, 'barcode or reference')} already belonged to another booking, so "
                 "they were not added again (check that this list is for this session)."
             )
-        return self._insert(new_delegates, new_registrations, new_codes)
+        self._update(Delegate, delegate_updates)
+        self._update(Registration, registration_updates)
+        self._insert(new_delegates, new_registrations, new_codes)
+        if delegate_updates or registration_updates or new_registrations or new_codes:
+            # Objects the caller has loaded may now be stale: reload them when next used.
+            for instance in list(self.db.identity_map.values()):
+                if isinstance(instance, Delegate | Registration | ExternalCode):
+                    self.db.expire(instance)
 
     def _new_delegate(self, person: DelegateRow) -> dict[str, Any]:
         values: dict[str, Any] = {name: getattr(person, name) for name in PERSON_FIELDS}
         values.update(
-            uuid=new_uuid(),
+            uuid=next(self.uuids),
             consent=False,
-            # search_key_of reads only the name, badge name, organisation and email, which a row has.
-            search_key=search_key_of(cast(Delegate, person)),
+            search_key=_search_key(values),
             created_at=self.now,
             updated_at=self.now,
         )
         return values
 
-    def _update_delegate(self, delegate: Delegate, person: DelegateRow, by_email: dict[str, int]) -> bool:
+    def _delegate_update(
+        self, delegate_id: int, current: dict[str, str], person: DelegateRow, by_email: dict[str, int]
+    ) -> dict[str, Any] | None:
+        """The delegate's fields after this row, or None when nothing changes. Never overwrites a field
+        with an empty value; never gives one delegate another delegate's email."""
         changed = False
+        values = dict(current)
         for name in PERSON_FIELDS:
             value = getattr(person, name)
-            # Never overwrite with an empty value; never give one delegate another delegate's email.
-            if not value or value == getattr(delegate, name):
+            if not value or value == values[name]:
                 continue
-            if name == "email" and by_email.get(value, delegate.id) != delegate.id:
+            if name == "email" and by_email.get(value, delegate_id) != delegate_id:
                 continue
-            setattr(delegate, name, value)
+            values[name] = value
             changed = True
-        if changed:
-            delegate.updated_at = self.now
-            refresh_search_key(delegate)
-        return changed
+        if not changed:
+            return None
+        return {"_id": delegate_id, **values, "search_key": _search_key(values), "updated_at": self.now}
 
-    def _update_registration(self, registration: Registration, person: DelegateRow) -> bool:
+    def _update_registration(self, registration: "_KnownRegistration", person: DelegateRow) -> bool:
         changed = False
         if registration.status not in _DESK_STATUSES and (
             registration.status != person.status or registration.status_reason != person.status_reason
         ):
             # A cancelled booking the platform lists as attending again is restored.
-            registration.status = person.status
+            registration.status = person.status.value
             registration.status_reason = person.status_reason
             changed = True
-        answers = {**(registration.answers or {}), **person.answers}
-        if answers != (registration.answers or {}):
+        answers = {**registration.answers, **person.answers}
+        if answers != registration.answers:
             registration.answers = answers
             changed = True
         return changed
+
+    def _update(self, model: type[Delegate] | type[Registration], rows: list[dict[str, Any]]) -> None:
+        if rows:
+            table = model.__table__
+            self.db.execute(update(table).where(table.c.id == bindparam("_id")), rows)
 
     def _insert(
         self,
         new_delegates: list[dict[str, Any]],
         new_registrations: list[tuple[int, dict[str, Any]]],
         new_codes: list[tuple[int, dict[str, Any]]],
-    ) -> list[int]:
-        self.db.flush()  # updates first, so the inserts below see a consistent session
-        delegate_ids: list[int] = []
-        if new_delegates:
-            delegate_ids = list(
-                self.db.scalars(
-                    insert(Delegate).returning(Delegate.id, sort_by_parameter_order=True), new_delegates
-                )
-            )
-        registration_rows = []
-        for delegate_ref, values in new_registrations:
-            delegate_id = delegate_ids[delegate_ref] if delegate_ref >= 0 else -1 - delegate_ref
-            registration_rows.append({**values, "delegate_id": delegate_id})
-        registration_ids: list[int] = []
-        if registration_rows:
-            registration_ids = list(
-                self.db.scalars(
-                    insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-                    registration_rows,
-                )
-            )
+    ) -> None:
+        delegate_ids = self._bulk_insert(Delegate.__table__, new_delegates)
+        registration_rows = [
+            {**values, "delegate_id": delegate_ids[ref] if ref >= 0 else -1 - ref}
+            for ref, values in new_registrations
+        ]
+        registration_ids = self._bulk_insert(Registration.__table__, registration_rows)
         code_rows = [
             {**values, "registration_id": registration_ids[ref] if ref >= 0 else -1 - ref}
             for ref, values in new_codes
         ]
-        if code_rows:
-            self.db.execute(insert(ExternalCode), code_rows)
-        return registration_ids
+        self._bulk_insert(ExternalCode.__table__, code_rows)
 
-    def _warn_about_missing(self, touched: set[int]) -> None:
+    def _bulk_insert(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows (all with the same keys) in one executemany; returns their new ids in order.
+
+        On SQLite the ids are given here, following the table's largest id: the import holds SQLite's
+        write lock (see _ensure_outer_transaction), so no other writer can take them, and a plain
+        executemany through the driver is several times faster than SQLAlchemy's per-row work. Elsewhere
+        (PostgreSQL, where ids come from sequences) the database gives them and says which by uuid.
+        """
+        if not rows:
+            return []
+        connection = self.db.connection()
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            if "uuid" not in table.c:
+                self.db.execute(insert(table), rows)
+                return []
+            returned = self.db.execute(insert(table).returning(table.c.id, table.c.uuid), rows)
+            ids = {uuid: id_ for id_, uuid in returned}
+            return [ids[row["uuid"]] for row in rows]
+        first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        new_ids = list(range(first, first + len(rows)))
+        # Columns the rows leave out but SQLAlchemy would fill from a Python-side default (a model may
+        # gain one): fill them the same way, as the driver is called directly.
+        defaults = {
+            column.name: column.default
+            for column in table.c
+            if column.name != "id"
+            and column.name not in rows[0]
+            and isinstance(column.default, ColumnDefault)
+            and not column.default.is_sequence
+        }
+        names = ["id", *rows[0], *defaults]
+        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        columns = []  # column by column: a list comprehension per column is much faster than per row
+        for name in compiled.positiontup or names:
+            if name == "id":
+                values: list[Any] = new_ids
+            elif name in defaults:
+                default = defaults[name]
+                if default.is_callable:
+                    values = [default.arg(None) for _ in rows]  # type: ignore[operator]
+                else:
+                    values = [default.arg] * len(rows)
+            else:
+                values = [row[name] for row in rows]
+            processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                if all(value is values[0] for value in values):  # the clock reading, a session id
+                    values = [None if values[0] is None else processor(values[0])] * len(values)
+                else:
+                    values = [None if value is None else processor(value) for value in values]
+            columns.append(values)
+        data = list(zip(*columns, strict=True))
+        connection.exec_driver_sql(compiled.string, data)
+        return new_ids
+
+    def _warn_about_missing(self, registrations: dict[int, "_KnownRegistration"], touched: set[int]) -> None:
         """Bookings from an earlier import of this platform's list that this file no longer has."""
-        query = select(Registration.id).where(
-            Registration.session_id == self.session.id,
-            Registration.source == self.list.format,
-            Registration.status.in_([status.value for status in _ACTIVE]),
+        missing = sum(
+            1
+            for delegate_id, registration in registrations.items()
+            if delegate_id not in touched
+            and registration.source == self.list.format
+            and registration.status in _ACTIVE
         )
-        missing = sum(1 for registration_id in self.db.scalars(query) if registration_id not in touched)
         if missing:
             self.warnings.append(
                 f"{_count(missing, 'delegate')} booked on this session by an earlier {self.list.format} import "
@@ -543,9 +646,46 @@ class _Import:
             )
 
 
+@dataclass(slots=True)
+class _KnownRegistration:
+    """The columns of an existing registration that an import compares and may change."""
+
+    id: int
+    status: str
+    status_reason: str
+    source: str
+    answers: dict[str, str]
+
+
+# The fields search_key_of reads, in its order.
+_SEARCH_FIELDS = ("first_name", "last_name", "badge_name", "organisation", "email")
+
+
+def _search_key(values: dict[str, Any]) -> str:
+    """Delegate.search_key for a delegate with these values, as search_key_of makes it."""
+    parts = [values[name] for name in _SEARCH_FIELDS]
+    if all(part.isascii() for part in parts):
+        return _fold(" ".join(part for part in parts if part))
+    return search_key_of(cast(Delegate, SimpleNamespace(**dict(zip(_SEARCH_FIELDS, parts, strict=True)))))
+
+
+def _random_uuids(count: int) -> list[str]:
+    """count random (version 4) UUIDs as text, like models.new_uuid, in one call for the randomness."""
+    raw = os.urandom(16 * count).hex()
+    uuids = []
+    for start in range(0, 32 * count, 32):
+        h = raw[start : start + 32]
+        variant = "89ab"[int(h[16], 16) & 3]
+        uuids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return uuids
+
+
+_ROW_FIELDS = tuple(item.name for item in fields(DelegateRow))
+
+
 def _copy(row: DelegateRow) -> dict[str, Any]:
     """A row's fields as keyword arguments, with its own lists and dicts (merging must not touch the list read)."""
-    values = {item.name: getattr(row, item.name) for item in fields(DelegateRow)}
+    values = {name: getattr(row, name) for name in _ROW_FIELDS}
     values["codes"] = list(row.codes)
     values["answers"] = dict(row.answers)
     return values
