@@ -388,6 +388,69 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _hub_url(args: argparse.Namespace) -> str:
+    url = args.hub or os.environ.get("CHECKIN_HUB")
+    if not url:
+        from checkin.settings import Settings
+
+        url = Settings().get("hub_url")
+    if not url:
+        raise CommandError("Give the hub's address: --hub postgresql://user@host/database (or CHECKIN_HUB).")
+    return url
+
+
+def cmd_hub_init(args: argparse.Namespace) -> int:
+    from checkin.hub import HubError, init_hub
+
+    database = _open(args)
+    try:
+        report = init_hub(database, args.url)
+    except HubError as error:
+        raise CommandError(str(error)) from None
+    _say(f"Hub ready; this desk's programme is published ({report.pushed} changes).")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from checkin.hub import HubError, sync_round
+
+    url = _hub_url(args)
+    database = _open(args)
+    try:
+        report = sync_round(database, url)
+    except HubError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        _say(f"Synced: {report.pushed} changes pushed, {report.pulled} pulled ({report.applied} new here).")
+        for warning in report.warnings:
+            _say(f"warning: {warning}")
+    return EXIT_OK
+
+
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    from checkin.bundle import export_bundle
+
+    database = _open(args)
+    with database.session() as db:
+        count = export_bundle(db, Path(args.file))
+    _say(f"Bundle written to {args.file} ({count} changes).")
+    return EXIT_OK
+
+
+def cmd_bundle_import(args: argparse.Namespace) -> int:
+    from checkin.bundle import import_bundle
+
+    database = _open(args)
+    with database.session() as db:
+        report = import_bundle(db, Path(args.file))
+    _say(f"Bundle merged: {report.applied} of {report.changes} changes were new here.")
+    for warning in report.warnings:
+        _say(f"warning: {warning}")
+    return EXIT_OK
+
+
 # ---- the parser -----------------------------------------------------------------------------------
 
 
@@ -478,6 +541,27 @@ def build_parser() -> argparse.ArgumentParser:
     conflicts = command("conflicts", cmd_conflicts, "duplicate admissions made by desks while apart")
     conflicts.add_argument("--session", required=True)
     conflicts.add_argument("--json", action="store_true")
+
+    hub = command("hub", lambda a: EXIT_USAGE, "set up a PostgreSQL hub")
+    hub_commands = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    hub_init = hub_commands.add_parser(
+        "init", help="create or upgrade a hub and publish this desk's programme"
+    )
+    hub_init.set_defaults(handler=cmd_hub_init)
+    hub_init.add_argument("url", help="postgresql://user@host:port/database (password from the keyring)")
+
+    sync = command("sync", cmd_sync, "one sync round with a PostgreSQL hub")
+    sync.add_argument("--hub", help="the hub's URL (default: CHECKIN_HUB, else the app's setting)")
+    sync.add_argument("--json", action="store_true")
+
+    bundle = command("bundle", lambda a: EXIT_USAGE, "sync by file when there is no network")
+    bundle_commands = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+    bundle_export = bundle_commands.add_parser("export", help="write everything this desk holds to a file")
+    bundle_export.set_defaults(handler=cmd_bundle_export)
+    bundle_export.add_argument("file")
+    bundle_import = bundle_commands.add_parser("import", help="merge a bundle written by another desk")
+    bundle_import.set_defaults(handler=cmd_bundle_import)
+    bundle_import.add_argument("file")
 
     backup = command("backup", cmd_backup, "write a backup of the database")
     backup.add_argument("file", nargs="?")

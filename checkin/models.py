@@ -294,3 +294,58 @@ def _events_are_append_only(session: OrmSession, _context: Any, _instances: Any)
             instance in session.deleted or session.is_modified(instance)
         ):
             raise AppendOnlyError("Check-in events are never changed or deleted; record an undo instead.")
+
+
+class Outbox(Base):
+    """Local changes not yet sent to the hub: which row changed and which fields, with the HLC of the edit.
+
+    Values are read from the row when it is sent, so a field edited twice is sent once with its latest value.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    row_id: Mapped[int] = mapped_column(Integer)
+    #: "create", "update" (with `fields`) or "event" (an immutable row such as a check-in event).
+    op: Mapped[str] = mapped_column(String(10))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hlc: Mapped[str] = mapped_column(String(40))
+    #: A change received from elsewhere (a bundle) and passed on as it came; None for local changes.
+    relayed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class FieldClock(Base):
+    """The hybrid logical clock of the edit that set each synced field last, for merging field by field."""
+
+    __tablename__ = "field_clock"
+    __table_args__ = (UniqueConstraint("entity", "entity_uuid", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_uuid: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(60))
+    hlc: Mapped[str] = mapped_column(String(40))
+
+
+class UuidAlias(Base):
+    """A row that two desks created apart (the same venue name, the same booking): the other desk's uuid
+    for it points at ours, so what refers to theirs lands on ours."""
+
+    __tablename__ = "uuid_alias"
+    __table_args__ = (UniqueConstraint("entity", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    alias: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(200))
+
+
+class SyncState(Base):
+    """Small facts about this replica: its id, the hub cursor, the last HLC, the last successful sync."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,596 @@
+"""Changes: what a desk records of its own writes (the outbox), and how it merges other desks' changes.
+
+Every synced row has a uuid. A change is a plain dict that any desk can apply:
+
+    {"uuid": change id, "entity": "delegate", "entity_uuid": ..., "op": "create" | "update" | "event",
+     "fields": {name: value}, "hlc": "...", "origin": replica id}
+
+- ``create`` brings a new row with all its fields; applying it where the row exists changes nothing.
+- ``update`` brings some fields; each is taken only if its HLC is later than the one that set the local
+  value, so two desks editing different fields of one delegate both keep their edits, and the same field
+  ends with the later edit everywhere.
+- ``event`` brings an immutable row (a check-in event, an external code); applying it twice changes nothing.
+
+Local writes are captured by a flush hook (ORM writes) and by `record_bulk` (bulk inserts and updates that
+bypass the ORM, such as the import). Values are read from the row when the change is sent.
+"""
+
+import uuid as uuid_module
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, event, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+
+from checkin.clock import utc_now
+from checkin.hlc import ZERO, tick
+from checkin.models import (
+    CheckinEvent,
+    Delegate,
+    ExternalCode,
+    FieldClock,
+    Outbox,
+    Programme,
+    Registration,
+    Segment,
+    Session,
+    SyncState,
+    UuidAlias,
+    Venue,
+)
+
+APPLYING = "applying_sync"  # session.info flag: writes made while merging are not captured again
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str
+    table: Table
+    #: Plain fields and how they travel: "text", "int", "bool", "datetime", "bytes", "json".
+    fields: dict[str, str]
+    #: Foreign keys as (local column, entity it refers to), sent as that row's uuid.
+    refs: dict[str, str]
+    immutable: bool = False
+    #: The column that identifies a row across desks ("uuid", or a natural key for tables without one).
+    key: str = "uuid"
+    #: Columns that are unique locally besides the key: a row arriving with the same values is the same row.
+    natural: tuple[str, ...] = ()
+
+
+SPECS: dict[str, EntitySpec] = {
+    spec.name: spec
+    for spec in (
+        EntitySpec(
+            "programme",
+            Programme.__table__,
+            {
+                "title": "text",
+                "organiser": "text",
+                "delivered_by": "text",
+                "signing_key": "bytes",
+                "created_at": "datetime",
+            },
+            {},
+        ),
+        EntitySpec(
+            "venue",
+            Venue.__table__,
+            {"name": "text", "address": "text", "town": "text", "local_contacts": "text"},
+            {},
+            natural=("name",),
+        ),
+        EntitySpec(
+            "session",
+            Session.__table__,
+            {
+                "code": "text",
+                "title": "text",
+                "starts_at": "datetime",
+                "ends_at": "datetime",
+                "capacity": "int",
+                "trainers": "text",
+                "created_at": "datetime",
+            },
+            {"programme_id": "programme", "venue_id": "venue"},
+            natural=("code",),
+        ),
+        EntitySpec(
+            "segment",
+            Segment.__table__,
+            {
+                "position": "int",
+                "name": "text",
+                "starts_at": "datetime",
+                "ends_at": "datetime",
+                "required": "bool",
+            },
+            {"session_id": "session"},
+            natural=("session_id", "position"),
+        ),
+        EntitySpec(
+            "delegate",
+            Delegate.__table__,
+            {
+                "first_name": "text",
+                "last_name": "text",
+                "badge_name": "text",
+                "organisation": "text",
+                "job_title": "text",
+                "sector": "text",
+                "email": "text",
+                "phone": "text",
+                "access_needs": "text",
+                "dietary_needs": "text",
+                "consent": "bool",
+                "created_at": "datetime",
+                "updated_at": "datetime",
+            },
+            {},
+        ),
+        EntitySpec(
+            "registration",
+            Registration.__table__,
+            {
+                "status": "text",
+                "status_reason": "text",
+                "source": "text",
+                "badge_code": "text",
+                "answers": "json",
+                "created_at": "datetime",
+                "updated_at": "datetime",
+            },
+            {"delegate_id": "delegate", "session_id": "session"},
+            natural=("delegate_id", "session_id"),
+        ),
+        EntitySpec(
+            "external_code",
+            ExternalCode.__table__,
+            {"kind": "text", "code": "text"},
+            {"registration_id": "registration"},
+            immutable=True,
+            key="lookup",
+        ),
+        EntitySpec(
+            "checkin_event",
+            CheckinEvent.__table__,
+            {
+                "kind": "text",
+                "undoes": "text",
+                "at": "datetime",
+                "desk": "text",
+                "operator": "text",
+                "method": "text",
+            },
+            {"registration_id": "registration", "session_id": "session", "segment_id": "segment"},
+            immutable=True,
+        ),
+    )
+}
+ORDER = list(SPECS)  # creation order: a row's references come before it
+_BY_CLASS = {
+    Programme: "programme",
+    Venue: "venue",
+    Session: "session",
+    Segment: "segment",
+    Delegate: "delegate",
+    Registration: "registration",
+    ExternalCode: "external_code",
+    CheckinEvent: "checkin_event",
+}
+# Fields recomputed from others on each desk rather than sent.
+_DERIVED = {"search_key", "id", "uuid"}
+
+
+# ---- replica state --------------------------------------------------------------------------------
+
+
+def _state(db: OrmSession, key: str) -> str | None:
+    return db.execute(select(SyncState.value).where(SyncState.key == key)).scalar()
+
+
+def _set_state(db: OrmSession, key: str, value: str) -> None:
+    connection = db.connection()
+    table = SyncState.__table__
+    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(table).values(key=key, value=value)
+    connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def replica_id(db: OrmSession) -> str:
+    """This database's own id, made on first use."""
+    value = _state(db, "replica")
+    if value is None:
+        value = uuid_module.uuid4().hex
+        _set_state(db, "replica", value)
+    return value
+
+
+def next_hlc(db: OrmSession) -> str:
+    clock = db.info.get("clock", utc_now)
+    wall_ms = int(clock().timestamp() * 1000)
+    value = tick(_state(db, "hlc") or ZERO, wall_ms, replica_id(db))
+    _set_state(db, "hlc", value)
+    return value
+
+
+def observe_hlc(db: OrmSession, seen: str) -> None:
+    """Remember a clock seen from another desk, so this desk's next edits come after it."""
+    current = _state(db, "hlc") or ZERO
+    if seen > current:
+        _set_state(db, "hlc", seen)
+
+
+# ---- capturing local writes -----------------------------------------------------------------------
+
+
+def _upsert_clocks(db: OrmSession, rows: list[dict[str, str]]) -> None:
+    if not rows:
+        return
+    connection = db.connection()
+    table = FieldClock.__table__
+    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(table)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["entity", "entity_uuid", "field"], set_={"hlc": statement.excluded.hlc}
+        ),
+        rows,
+    )
+
+
+def _outbox_rows(entity: str, op: str, row_ids: Iterable[int], fields: Sequence[str], hlc: str) -> list[dict]:
+    return [
+        {
+            "change_uuid": str(uuid_module.uuid4()),
+            "entity": entity,
+            "row_id": row_id,
+            "op": op,
+            "fields": list(fields),
+            "hlc": hlc,
+            "relayed": None,
+        }
+        for row_id in row_ids
+    ]
+
+
+def record_bulk(
+    db: OrmSession, entity: str, row_ids: Sequence[int], fields: Sequence[str] | None = None
+) -> None:
+    """Record rows written in bulk (not through the ORM): created rows when `fields` is None, else the
+    fields updated."""
+    if not row_ids or db.info.get(APPLYING):
+        return
+    spec = SPECS[entity]
+    hlc = next_hlc(db)
+    if fields is None:
+        op = "event" if spec.immutable else "create"
+        db.connection().execute(insert(Outbox.__table__), _outbox_rows(entity, op, row_ids, [], hlc))
+        return
+    synced = [f for f in fields if f in spec.fields or f in spec.refs]
+    if not synced:
+        return
+    db.connection().execute(insert(Outbox.__table__), _outbox_rows(entity, "update", row_ids, synced, hlc))
+    uuids = db.connection().execute(
+        select(spec.table.c.id, spec.table.c.uuid).where(spec.table.c.id.in_(row_ids))
+    )
+    _upsert_clocks(
+        db, [{"entity": entity, "entity_uuid": u, "field": f, "hlc": hlc} for _id, u in uuids for f in synced]
+    )
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _capture(db: OrmSession, _flush: UOWTransaction) -> None:
+    if db.info.get(APPLYING):
+        return
+    created: dict[str, list[int]] = {}
+    updated: list[tuple[str, Any, list[str]]] = []
+    for instance in db.new:
+        entity = _BY_CLASS.get(type(instance))
+        if entity is not None:
+            created.setdefault(entity, []).append(instance.id)
+    for instance in db.dirty:
+        entity = _BY_CLASS.get(type(instance))
+        if entity is None or SPECS[entity].immutable:
+            continue
+        spec = SPECS[entity]
+        state = db.get_bind() and instance._sa_instance_state  # noqa: SLF001 - attribute history
+        changed = [
+            name
+            for name in (*spec.fields, *spec.refs)
+            if name in state.attrs and state.attrs[name].history.has_changes()
+        ]
+        if changed:
+            updated.append((entity, instance, changed))
+    if not created and not updated:
+        return
+    hlc = next_hlc(db)
+    rows = []
+    for entity in ORDER:
+        if entity in created:
+            op = "event" if SPECS[entity].immutable else "create"
+            rows += _outbox_rows(entity, op, created[entity], [], hlc)
+    clocks = []
+    for entity, instance, changed in updated:
+        rows += _outbox_rows(entity, "update", [instance.id], changed, hlc)
+        clocks += [{"entity": entity, "entity_uuid": instance.uuid, "field": f, "hlc": hlc} for f in changed]
+    db.connection().execute(insert(Outbox.__table__), rows)
+    _upsert_clocks(db, clocks)
+
+
+# ---- turning rows into changes --------------------------------------------------------------------
+
+
+def _encode(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "datetime":
+        assert isinstance(value, datetime)
+        return value.isoformat()
+    if kind == "bytes":
+        return bytes(value).hex()
+    return value
+
+
+def _decode(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "datetime":
+        return datetime.fromisoformat(value)
+    if kind == "bytes":
+        return bytes.fromhex(value)
+    return value
+
+
+class _Uuids:
+    """Local id <-> uuid for the referenced tables, looked up in batches and remembered."""
+
+    def __init__(self, db: OrmSession) -> None:
+        self.db = db
+        self.to_uuid: dict[tuple[str, int], str] = {}
+        self.to_id: dict[tuple[str, str], int] = {}
+
+    def uuids(self, entity: str, ids: set[int]) -> None:
+        table = SPECS[entity].table
+        missing = [i for i in ids if (entity, i) not in self.to_uuid]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for id_, key in self.db.connection().execute(
+                select(table.c.id, table.c.uuid).where(table.c.id.in_(chunk))
+            ):
+                self.to_uuid[(entity, id_)] = key
+                self.to_id[(entity, key)] = id_
+
+    def local_id(self, entity: str, key: str) -> int | None:
+        if (entity, key) in self.to_id:
+            return self.to_id[(entity, key)]
+        table = SPECS[entity].table
+        connection = self.db.connection()
+        target = connection.execute(
+            select(UuidAlias.target).where(UuidAlias.entity == entity, UuidAlias.alias == key)
+        ).scalar()
+        found = connection.execute(select(table.c.id).where(table.c.uuid == (target or key))).scalar()
+        if found is not None:
+            self.to_id[(entity, key)] = found
+        return found
+
+
+def rows_as_changes(db: OrmSession, outbox: Sequence[Outbox], origin: str) -> list[dict[str, Any]]:
+    """The changes for outbox rows, with values as they are now. Rows since removed are left out."""
+    uuids = _Uuids(db)
+    by_entity: dict[str, set[int]] = {}
+    for row in outbox:
+        if row.relayed is None:
+            by_entity.setdefault(row.entity, set()).add(row.row_id)
+    current: dict[tuple[str, int], dict[str, Any]] = {}
+    for entity, ids in by_entity.items():
+        spec = SPECS[entity]
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            for row in (
+                db.connection().execute(select(spec.table).where(spec.table.c.id.in_(chunk))).mappings()
+            ):
+                current[(entity, row["id"])] = dict(row)
+        for ref, target in spec.refs.items():
+            uuids.uuids(
+                target, {r[ref] for (e, _), r in current.items() if e == entity and r[ref] is not None}
+            )
+    changes = []
+    for row in outbox:
+        if row.relayed is not None:
+            changes.append(row.relayed)
+            continue
+        values = current.get((row.entity, row.row_id))
+        if values is None:
+            continue
+        spec = SPECS[row.entity]
+        wanted = row.fields if row.op == "update" else [*spec.fields, *spec.refs]
+        fields: dict[str, Any] = {}
+        for name in wanted:
+            if name in spec.refs:
+                ref = values[name]
+                fields[name] = uuids.to_uuid.get((spec.refs[name], ref)) if ref is not None else None
+            else:
+                fields[name] = _encode(spec.fields[name], values[name])
+        if spec.key != "uuid":
+            fields[spec.key] = values[spec.key]
+        changes.append(
+            {
+                "uuid": row.change_uuid,
+                "entity": row.entity,
+                "entity_uuid": values[spec.key],
+                "op": row.op,
+                "fields": fields,
+                "hlc": row.hlc,
+                "origin": origin,
+            }
+        )
+    return changes
+
+
+# ---- merging changes from elsewhere ---------------------------------------------------------------
+
+
+@dataclass
+class MergeReport:
+    applied: int = 0
+    unchanged: int = 0
+    deferred: int = 0
+    warnings: list[str] | None = None
+    #: The changes that changed something here, in order.
+    applied_changes: list[dict[str, Any]] | None = None
+
+    def warn(self, text: str) -> None:
+        if self.warnings is None:
+            self.warnings = []
+        self.warnings.append(text)
+
+
+def _row_values(spec: EntitySpec, fields: dict[str, Any], uuids: _Uuids) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in spec.refs:
+            if value is None:
+                values[name] = None
+                continue
+            local = uuids.local_id(spec.refs[name], value)
+            if local is None:
+                return None  # what it refers to has not arrived
+            values[name] = local
+        elif name in spec.fields:
+            values[name] = _decode(spec.fields[name], value)
+        elif name == spec.key:
+            values[name] = value
+    return values
+
+
+def _derive(entity: str, values: dict[str, Any], row_id: int, db: OrmSession) -> None:
+    if entity == "delegate":
+        from checkin.registrations import search_key_of
+
+        delegate = db.get(Delegate, row_id)
+        if delegate is not None:
+            db.refresh(delegate)
+            delegate.search_key = search_key_of(delegate)
+
+
+def apply_changes(db: OrmSession, changes: Iterable[dict[str, Any]]) -> MergeReport:
+    """Merge changes from other desks into this database (the caller commits). Idempotent."""
+    report = MergeReport()
+    uuids = _Uuids(db)
+    connection = db.connection()
+    db.info[APPLYING] = True
+    try:
+        pending = list(changes)
+        for _round in range(3):  # a change whose reference arrives later in the same batch is retried
+            retry = []
+            for change in pending:
+                outcome = _apply_one(db, connection, uuids, change, report)
+                if outcome == "deferred":
+                    retry.append(change)
+                elif outcome == "applied":
+                    report.applied_changes = (report.applied_changes or []) + [change]
+            pending = retry
+            if not pending:
+                break
+        report.deferred = len(pending)
+        for change in pending:
+            report.warn(
+                f"{change['entity']} {change['entity_uuid']}: refers to something this desk does not have"
+            )
+        db.flush()
+    finally:
+        db.info.pop(APPLYING, None)
+    return report
+
+
+def _apply_one(
+    db: OrmSession, connection: Any, uuids: _Uuids, change: dict[str, Any], report: MergeReport
+) -> str:
+    spec = SPECS.get(change["entity"])
+    if spec is None:
+        report.unchanged += 1
+        return "unknown"
+    table = spec.table
+    observe_hlc(db, change["hlc"])
+    key = change["entity_uuid"]
+    local_id = (
+        uuids.local_id(spec.name, key)
+        if spec.key == "uuid"
+        else connection.execute(select(table.c.id).where(table.c[spec.key] == key)).scalar()
+    )
+    if change["op"] in ("create", "event"):
+        if local_id is not None:
+            report.unchanged += 1
+            return "unchanged"
+        values = _row_values(spec, change["fields"], uuids)
+        if values is None:
+            return "deferred"
+        if spec.key == "uuid":
+            values["uuid"] = key
+        if spec.name == "delegate":
+            values.setdefault("search_key", "")
+        try:
+            with db.begin_nested():
+                new_id = connection.execute(insert(table).values(**values)).inserted_primary_key[0]
+        except IntegrityError:
+            return _adopt_twin(db, connection, spec, key, values, report)
+        uuids.to_id[(spec.name, key)] = new_id
+        _derive(spec.name, values, new_id, db)
+        report.applied += 1
+        return "applied"
+    # An update: field by field, the later clock wins.
+    if local_id is None:
+        return "deferred"
+    local_uuid = connection.execute(select(table.c.uuid).where(table.c.id == local_id)).scalar()
+    clocks = dict(
+        connection.execute(
+            select(FieldClock.field, FieldClock.hlc).where(
+                FieldClock.entity == spec.name, FieldClock.entity_uuid == local_uuid
+            )
+        ).all()
+    )
+    newer = {
+        name: value for name, value in change["fields"].items() if change["hlc"] > clocks.get(name, ZERO)
+    }
+    if not newer:
+        report.unchanged += 1
+        return "unchanged"
+    values = _row_values(spec, newer, uuids)
+    if values is None:
+        return "deferred"
+    connection.execute(update(table).where(table.c.id == local_id).values(**values))
+    _upsert_clocks(
+        db,
+        [{"entity": spec.name, "entity_uuid": local_uuid, "field": f, "hlc": change["hlc"]} for f in newer],
+    )
+    _derive(spec.name, values, local_id, db)
+    report.applied += 1
+    return "applied"
+
+
+def _adopt_twin(
+    db: OrmSession, connection: Any, spec: EntitySpec, key: str, values: dict[str, Any], report: MergeReport
+) -> str:
+    """A row created apart on two desks with the same natural key: theirs becomes an alias of ours."""
+    table = spec.table
+    if not spec.natural or any(name not in values for name in spec.natural):
+        report.warn(f"{spec.name} {key}: could not be added (it clashes with a row here)")
+        report.unchanged += 1
+        return "unchanged"
+    ours = connection.execute(
+        select(table.c.uuid).where(*(table.c[name] == values[name] for name in spec.natural))
+    ).scalar()
+    if ours is None:
+        report.warn(f"{spec.name} {key}: could not be added (it clashes with a row here)")
+        report.unchanged += 1
+        return "unchanged"
+    connection.execute(insert(UuidAlias.__table__).values(entity=spec.name, alias=key, target=ours))
+    report.applied += 1
+    return "applied"
