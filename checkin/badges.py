@@ -968,3 +968,21 @@ def render_badges(
     )
     db.commit()
     return BadgeRun(len(registrations), pages, reprints, output, tuple(r.id for r in registrations))
+
+
+def registrations_of_delegates(db: OrmSession, session: Session, delegate_ids: Sequence[int]) -> list[int]:
+    """The session's booking of each delegate (as `checkin delegates --json` lists their ids)."""
+    rows = dict(
+        db.execute(
+            select(Registration.delegate_id, Registration.id).where(
+                Registration.session_id == session.id, Registration.delegate_id.in_(set(delegate_ids))
+            )
+        ).all()
+    )
+    missing = [str(delegate_id) for delegate_id in delegate_ids if delegate_id not in rows]
+    if missing:
+        raise UsageError(
+            f"Delegate {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not booked on {session.code}; "
+            f"see `checkin delegates --session {session.code}` for the ids."
+        )
+    return [rows[delegate_id] for delegate_id in dict.fromkeys(delegate_ids)]

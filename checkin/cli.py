@@ -272,6 +272,67 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_badges(args: argparse.Namespace) -> int:
+    from checkin.badges import TemplateError, registrations_of_delegates, render_badges
+    from checkin.qr import QRSizeError
+    from checkin.registrations import session_by_code
+    from checkin.stocks import StockError, load_stocks
+
+    try:
+        stock = load_stocks().named(args.stock)
+    except StockError as error:
+        raise CommandError(str(error)) from None
+    output = Path(args.output)
+    if output.is_dir():
+        raise CommandError(f"{output} is a folder; give a file name like badges.pdf.")
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        wanted = registrations_of_delegates(db, session, args.delegate) if args.delegate else None
+        try:
+            run = render_badges(
+                db,
+                session,
+                stock,
+                output,
+                registration_ids=wanted,
+                start_at=args.start_at,
+                only_unprinted=args.unprinted,
+                desk=args.desk,
+                outlines=args.outlines,
+            )
+        except (TemplateError, QRSizeError) as error:
+            raise CommandError(str(error)) from None
+    if run.count == 0:
+        _say(f"No badges to print for {session.code}: every badge has been printed already.")
+        return EXIT_NO
+    reprints = f", {run.reprints} of them reprints" if run.reprints else ""
+    _say(
+        f"{run.count} badge{'s' if run.count != 1 else ''} for {session.code} on {stock.name} written to "
+        f"{output}: {run.pages} page{'s' if run.pages != 1 else ''}{reprints}. Print at actual size, "
+        f"never fit to page."
+    )
+    return EXIT_OK
+
+
+def cmd_stocks(args: argparse.Namespace) -> int:
+    from checkin.stocks import load_stocks, stocks_folder
+
+    catalogue = load_stocks()
+    for problem in catalogue.problems:  # a bad file of the user's does not hide the good stocks
+        print(f"checkin: warning: {problem}", file=sys.stderr)
+    if args.json:
+        _print_json([stock.as_json() for stock in catalogue.stocks.values()])
+        return EXIT_OK
+    for stock in catalogue.stocks.values():
+        grid = f"{stock.columns}×{stock.rows}" if stock.labels_per_page > 1 else "1"
+        _say(
+            f"{stock.name:<20} {stock.page:<13} {grid:>4} × {stock.label_w:g}×{stock.label_h:g} mm  {stock.title}"
+        )
+    _say(f"Add your own stock as a JSON file in {stocks_folder()}.")
+    return EXIT_OK
+
+
 def cmd_guide(args: argparse.Namespace) -> int:
     from checkin.database import resolve_url
     from checkin.guide import GuideError, render_guide, venue_contacts
@@ -515,6 +576,29 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--session", required=True)
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"])
     export.add_argument("-o", "--output", required=True)
+
+    badges = command("badges", cmd_badges, "name badges for a session (or some of its delegates) as a PDF")
+    badges.add_argument("--session", required=True)
+    badges.add_argument("--stock", default="avery-l4785", help="label stock (see `checkin stocks`)")
+    badges.add_argument(
+        "--delegate",
+        type=int,
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="only these delegates (ids as `checkin delegates --json` lists them)",
+    )
+    badges.add_argument(
+        "--start-at", type=_positive, default=1, metavar="N", help="first label to use on a partly used sheet"
+    )
+    badges.add_argument("--unprinted", action="store_true", help="only badges not printed before")
+    badges.add_argument(
+        "--outlines", action="store_true", help="draw faint label outlines (for test prints on plain paper)"
+    )
+    badges.add_argument("-o", "--output", required=True)
+
+    stocks = command("stocks", cmd_stocks, "list label stocks")
+    stocks.add_argument("--json", action="store_true")
 
     guide = command("guide", cmd_guide, "the pocket guide, imposed on A4 for folding")
     guide.add_argument("--layout", choices=["a7-zine", "a6-booklet", "dl-trifold"], default="a7-zine")
