@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnDefault, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
+from checkin.changes import record_bulk
 from checkin.clock import Clock, utc_now
 from checkin.codes import lookup_key, new_badge_code
 from checkin.delegate_list import (
@@ -226,6 +227,10 @@ class _Import:
         self.uuids: Iterator[str] = iter(())
         self.lookups = {code: lookup_key(code) for row in delegate_list.rows for _, code in row.codes}
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
+        # What was written around the ORM (its flush hooks do not see it), for whoever must know, such
+        # as the sync outbox: table name -> new ids; (table name, ids, fields changed).
+        self.created: dict[str, list[int]] = {}
+        self.updated: list[tuple[str, list[int], tuple[str, ...]]] = []
 
     # -- the file's people -------------------------------------------------------------------------
 
@@ -417,8 +422,10 @@ class _Import:
         new_registrations: list[tuple[int, dict[str, Any]]] = []
         # (index into new_registrations, or an existing registration id as -1 - id) -> code parameters
         new_codes: list[tuple[int, dict[str, Any]]] = []
-        delegate_updates: list[dict[str, Any]] = []
-        registration_updates: list[dict[str, Any]] = []
+        # Updates grouped by the fields they change: one executemany per group, and sync can be told
+        # exactly which fields changed (a field another desk edited is not overwritten by our copy).
+        delegate_updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        registration_updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         taken: set[str] = set()
         conflicts = 0
 
@@ -448,7 +455,9 @@ class _Import:
                 delegate_ref = -1 - delegate_id
                 update = self._delegate_update(delegate_id, known_delegates[delegate_id], person, by_email)
                 if update is not None:
-                    delegate_updates.append(update)
+                    delegate_updates.setdefault(tuple(name for name in update if name != "_id"), []).append(
+                        update
+                    )
                     changed = True
                 registration = known_registrations.get(delegate_id)
             if registration is None:
@@ -472,17 +481,13 @@ class _Import:
                 self.counts["cancelled" if person.status == RegistrationStatus.CANCELLED else "added"] += 1
                 continue
             was_cancelled = registration.status == RegistrationStatus.CANCELLED
-            changed = self._update_registration(registration, person) | changed
-            changed = add_codes(person, -1 - registration.id, registration.id) | changed
-            if changed:
-                registration_updates.append(
-                    {
-                        "_id": registration.id,
-                        "status": registration.status,
-                        "status_reason": registration.status_reason,
-                        "answers": registration.answers,
-                        "updated_at": self.now,
-                    }
+            changed_fields = self._update_registration(registration, person)
+            booking_changed = add_codes(person, -1 - registration.id, registration.id) or bool(changed_fields)
+            changed = changed or booking_changed
+            if booking_changed:
+                values = {name: getattr(registration, name) for name in changed_fields}
+                registration_updates.setdefault((*changed_fields, "updated_at"), []).append(
+                    {"_id": registration.id, **values, "updated_at": self.now}
                 )
             if registration.status == RegistrationStatus.CANCELLED and not was_cancelled:
                 self.counts["cancelled"] += 1
@@ -496,8 +501,10 @@ class _Import:
                 f"{_count(conflicts, 'barcode or reference')} already belonged to another booking, so "
                 "they were not added again (check that this list is for this session)."
             )
-        self._update(Delegate, delegate_updates)
-        self._update(Registration, registration_updates)
+        for rows in delegate_updates.values():
+            self._update(Delegate.__table__, rows)
+        for rows in registration_updates.values():
+            self._update(Registration.__table__, rows)
         self._insert(new_delegates, new_registrations, new_codes)
         if delegate_updates or registration_updates or new_registrations or new_codes:
             # Objects the caller has loaded may now be stale: reload them when next used.
@@ -521,39 +528,46 @@ class _Import:
     ) -> dict[str, Any] | None:
         """The delegate's fields after this row, or None when nothing changes. Never overwrites a field
         with an empty value; never gives one delegate another delegate's email."""
-        changed = False
         values = dict(current)
+        changes: dict[str, Any] = {}
         for name in PERSON_FIELDS:
             value = getattr(person, name)
             if not value or value == values[name]:
                 continue
             if name == "email" and by_email.get(value, delegate_id) != delegate_id:
                 continue
-            values[name] = value
-            changed = True
-        if not changed:
+            values[name] = changes[name] = value
+        if not changes:
             return None
-        return {"_id": delegate_id, **values, "search_key": _search_key(values), "updated_at": self.now}
+        if any(name in changes for name in _SEARCH_FIELDS):
+            changes["search_key"] = _search_key(values)
+        return {"_id": delegate_id, **changes, "updated_at": self.now}
 
-    def _update_registration(self, registration: "_KnownRegistration", person: DelegateRow) -> bool:
-        changed = False
-        if registration.status not in _DESK_STATUSES and (
-            registration.status != person.status or registration.status_reason != person.status_reason
-        ):
+    def _update_registration(
+        self, registration: "_KnownRegistration", person: DelegateRow
+    ) -> tuple[str, ...]:
+        """Applies the row's status and answers; returns the names of the fields that changed."""
+        changed: tuple[str, ...] = ()
+        if registration.status not in _DESK_STATUSES:
             # A cancelled booking the platform lists as attending again is restored.
-            registration.status = person.status.value
-            registration.status_reason = person.status_reason
-            changed = True
+            if registration.status != person.status:
+                registration.status = person.status.value
+                changed += ("status",)
+            if registration.status_reason != person.status_reason:
+                registration.status_reason = person.status_reason
+                changed += ("status_reason",)
         answers = {**registration.answers, **person.answers}
         if answers != registration.answers:
             registration.answers = answers
-            changed = True
+            changed += ("answers",)
         return changed
 
-    def _update(self, model: type[Delegate] | type[Registration], rows: list[dict[str, Any]]) -> None:
+    def _update(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Core executemany UPDATE by id (rows share their keys); noted in `updated` for sync."""
         if rows:
-            table = model.__table__
             self.db.execute(update(table).where(table.c.id == bindparam("_id")), rows)
+            fields = tuple(name for name in rows[0] if name != "_id")
+            self.updated.append((table.name, [row["_id"] for row in rows], fields))
 
     def _insert(
         self,
@@ -571,7 +585,11 @@ class _Import:
             {**values, "registration_id": registration_ids[ref] if ref >= 0 else -1 - ref}
             for ref, values in new_codes
         ]
-        self._bulk_insert(ExternalCode.__table__, code_rows)
+        code_ids = self._bulk_insert(ExternalCode.__table__, code_rows)
+        # Bulk inserts bypass the ORM's flush hook: tell sync what was added.
+        record_bulk(self.db, "delegate", delegate_ids)
+        record_bulk(self.db, "registration", registration_ids)
+        record_bulk(self.db, "external_code", code_ids)
 
     def _bulk_insert(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows (all with the same keys) in one executemany; returns their new ids in order.
@@ -583,15 +601,16 @@ class _Import:
         """
         if not rows:
             return []
+        self.created.setdefault(table.name, [])
         connection = self.db.connection()
         dialect = connection.dialect
         if dialect.name != "sqlite":
-            if "uuid" not in table.c:
-                self.db.execute(insert(table), rows)
-                return []
-            returned = self.db.execute(insert(table).returning(table.c.id, table.c.uuid), rows)
-            ids = {uuid: id_ for id_, uuid in returned}
-            return [ids[row["uuid"]] for row in rows]
+            key = table.c.uuid if "uuid" in table.c else table.c.lookup
+            returned = self.db.execute(insert(table).returning(table.c.id, key), rows)
+            ids = {value: id_ for id_, value in returned}
+            new_ids = [ids[row[key.name]] for row in rows]
+            self.created[table.name].extend(new_ids)
+            return new_ids
         first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         new_ids = list(range(first, first + len(rows)))
         # Columns the rows leave out but SQLAlchemy would fill from a Python-side default (a model may
@@ -627,6 +646,7 @@ class _Import:
             columns.append(values)
         data = list(zip(*columns, strict=True))
         connection.exec_driver_sql(compiled.string, data)
+        self.created[table.name].extend(new_ids)
         return new_ids
 
     def _warn_about_missing(self, registrations: dict[int, "_KnownRegistration"], touched: set[int]) -> None:

@@ -29,7 +29,7 @@ IMPORT_EVERY_MODULE = textwrap.dedent(
 
     def is_alembic_env(name):
         # A migrations env.py runs only inside Alembic; its imports are checked by reading the source.
-        return name.endswith(".env") and ".migrations" in name
+        return name.endswith(".env") and ("migrations" in name.rsplit(".", 2)[-2])
 
     def walk(package, failures, imported):
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
