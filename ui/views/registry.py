@@ -14,6 +14,12 @@ from ui.context import DeskContext
 def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     views: list[tuple[str, str, Callable[[DeskContext], QWidget]]] = []
     # Delegates (F6), Roll-call (F7), Print (F8), Dashboard (F9), Settings (F10) are added here, in order.
+    from ui.views.rollcall import RollCallView
+
+    views.append(("Roll-call", "F7", RollCallView))
+    from ui.views.dashboard import DashboardView
+
+    views.append(("Dashboard", "F9", DashboardView))
     from ui.views.settings import SettingsView
 
     views.append(("Settings", "F10", SettingsView))
