@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,14 +26,24 @@ SESSION = "PRE-0312"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "t.sqlite3")
+@pytest.fixture(scope="module")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with two sessions, made once; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    database = open_database(path)
     with database.session() as db:
         starts = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
         add_session(db, SESSION, "Modern slavery awareness", "Preston Town Hall", starts, capacity=60)
         add_session(db, "LAN-0319", "Modern slavery awareness", "Lancaster Town Hall", starts.replace(day=19))
         db.commit()
+    database.dispose()  # the last connection closing folds the WAL back into the file
+    return path
+
+
+@pytest.fixture
+def database(tmp_path: Path, template_database: Path) -> Iterator[Database]:
+    shutil.copyfile(template_database, tmp_path / "t.sqlite3")
+    database = open_database(tmp_path / "t.sqlite3")
     yield database
     database.dispose()
 
@@ -640,3 +651,62 @@ def test_a_large_list_reads_by_position(tmp_path: Path) -> None:
     path.write_text(buffer.getvalue())
     [row] = read_delegate_list(path).rows
     assert row.organisation == "Fallback Org"
+
+
+def test_desk_decisions_stay_and_loaded_objects_see_the_import(database: Database, tmp_path: Path) -> None:
+    run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
+    with database.session() as db:
+        zoe = db.scalars(select(Delegate).where(Delegate.last_name == "Ellis")).one()
+        zoe.registrations[0].status = "walk_in"  # the desk made her a walk-in
+        db.commit()
+
+    attendees = [
+        fx.EventbriteAttendee(**{**a.__dict__, "job": "Sergeant"}) if a.first == "Zoë" else a
+        for a in fx.EVENTBRITE_ATTENDEES
+    ]
+    with database.session() as db:
+        zoe = db.scalars(select(Delegate).where(Delegate.last_name == "Ellis")).one()
+        assert zoe.job_title == "Detective Constable"
+        report = import_delegate_list(
+            db, fx.write_eventbrite(tmp_path / "report-2.csv", attendees), session_by_code(db, SESSION)
+        )
+        assert zoe.job_title == "Sergeant"  # an object loaded before the import is not left stale
+        assert zoe.registrations[0].status == "walk_in"
+        db.commit()
+    assert counts(report) == (0, 1, 7, 0)
+
+
+def test_search_keys_are_as_search_key_of_makes_them(database: Database, tmp_path: Path) -> None:
+    from checkin.registrations import search_key_of
+
+    run_import(database, fx.write_hand_made(tmp_path / "delegates.csv"))
+    run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
+    run_import(database, fx.write_eventbrite(tmp_path / "report-2.csv", fx.updated_eventbrite_attendees()))
+    with database.session() as db:
+        delegates = db.scalars(select(Delegate)).all()
+        assert len(delegates) == 18
+        for delegate in delegates:
+            assert delegate.search_key == search_key_of(delegate)
+
+
+def test_import_into_postgresql(pg_database_url: str, tmp_path: Path) -> None:
+    database = open_database(pg_database_url)
+    try:
+        with database.session() as db:
+            starts = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+            add_session(db, SESSION, "Modern slavery awareness", "Preston Town Hall", starts)
+            db.commit()
+        first = run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
+        again = run_import(
+            database, fx.write_eventbrite(tmp_path / "report-2.csv", fx.updated_eventbrite_attendees())
+        )
+        dry = run_import(database, fx.write_pretix_order_export(tmp_path / "orders.csv"), dry_run=True)
+        assert counts(first) == (7, 0, 0, 1)
+        assert counts(again) == (1, 2, 5, 1)
+        assert counts(dry) == (2, 0, 0, 1)
+        assert scan_resolves_to(database, "74012360019811020001") == "Amelia Hughes"
+        assert booked(database)["Ольга Иванова"].status == "booked"
+        with database.session() as db:
+            assert db.scalar(select(func.count()).select_from(Delegate)) == 9
+    finally:
+        database.dispose()
