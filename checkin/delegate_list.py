@@ -833,7 +833,7 @@ def _read_text_table(path: Path, text: str) -> _Table:
         if "field larger than field limit" in str(bad):
             raise _unclosed_quote(path, bad.line + skip) from None
         raise _fail(path, f"line {bad.line + skip} cannot be read as CSV ({bad}).") from None
-    if rows and rows[-1][0] < len(lines) and _ends_inside_quote(lines[rows[-1][0] - 1 :], delimiter):
+    if rows and _ends_inside_quote(lines[rows[-1][0] - 1 :], delimiter):
         raise _unclosed_quote(path, rows[-1][0])
     if not rows:
         raise _fail(path, "the file has no text in it, only blank lines.")

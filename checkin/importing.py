@@ -199,6 +199,13 @@ def _merge_row(into: DelegateRow, row: DelegateRow) -> None:
     into.answers.update(row.answers)
 
 
+def _damaged_copy_of(value: str, current: str) -> bool:
+    """Whether value is current with some letters replaced by "?" (what a Windows-1252 save does)."""
+    if not current or len(value) != len(current):
+        return False
+    return all(a == b or (a == "?" and b != "?") for a, b in zip(value, current, strict=True))
+
+
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -536,6 +543,8 @@ class _Import:
                 continue
             if name == "email" and by_email.get(value, delegate_id) != delegate_id:
                 continue
+            if "?" in value and _damaged_copy_of(value, values[name]):
+                continue  # Excel's "CSV" save turned the Ł of a name we have right into ?
             values[name] = changes[name] = value
         if not changes:
             return None

@@ -216,6 +216,13 @@ def test_eventbrite_report_saved_by_excel(database: Database, tmp_path: Path) ->
     assert "original export" in damage
     assert any("CSV UTF-8" in w for w in report.warnings)
 
+    # The damaged file again after the original: it does not spoil names we have right.
+    fixed_first = run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
+    assert booked(database)["Łukasz Kowalski"].codes == ("74012360069811020008",)
+    assert counts(run_import(database, damaged))[:2] == (0, 0)
+    assert "Łukasz Kowalski" in booked(database)
+    del fixed_first
+
     # The original export afterwards matches everyone by email and adds the barcodes.
     fixed = run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
     assert fixed.added == 0
@@ -521,6 +528,11 @@ BAD_FILES = {
         "no column of names was found",
     ),
     "unclosed quote": (_unclosed_quote, "bookings.csv", "line 14 has an opening quote that is never closed."),
+    "unclosed quote on the last line": (
+        lambda p: (p.write_text('Name,Email\nAnn Lee,ann@example.org\nBob,"bob@example.org\n'), p)[1],
+        "bookings.csv",
+        "line 3 has an opening quote that is never closed.",
+    ),
     "quote closed far away": (
         _quote_closed_by_a_later_stray_quote,
         "bookings.csv",
