@@ -348,7 +348,7 @@ def _decode(kind: str, value: Any) -> Any:
 
 
 class _Uuids:
-    """Local id <-> uuid for the referenced tables, looked up in batches and remembered."""
+    """Local id <-> key for the synced tables, looked up in batches and remembered (aliases included)."""
 
     def __init__(self, db: OrmSession) -> None:
         self.db = db
@@ -366,18 +366,40 @@ class _Uuids:
                 self.to_uuid[(entity, id_)] = key
                 self.to_id[(entity, key)] = id_
 
-    def local_id(self, entity: str, key: str) -> int | None:
-        if (entity, key) in self.to_id:
-            return self.to_id[(entity, key)]
-        table = SPECS[entity].table
+    def resolve(self, entity: str, keys: set[str]) -> None:
+        """Look up many keys at once (their own rows, then aliases of rows here)."""
+        spec = SPECS[entity]
+        column = spec.table.c[spec.key]
         connection = self.db.connection()
-        target = connection.execute(
-            select(UuidAlias.target).where(UuidAlias.entity == entity, UuidAlias.alias == key)
-        ).scalar()
-        found = connection.execute(select(table.c.id).where(table.c.uuid == (target or key))).scalar()
-        if found is not None:
-            self.to_id[(entity, key)] = found
-        return found
+        missing = [k for k in keys if (entity, k) not in self.to_id]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for id_, key in connection.execute(select(spec.table.c.id, column).where(column.in_(chunk))):
+                self.to_id[(entity, key)] = id_
+        missing = [k for k in missing if (entity, k) not in self.to_id]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            aliases = dict(
+                connection.execute(
+                    select(UuidAlias.alias, UuidAlias.target).where(
+                        UuidAlias.entity == entity, UuidAlias.alias.in_(chunk)
+                    )
+                ).all()
+            )
+            if aliases:
+                targets = dict(
+                    connection.execute(
+                        select(column, spec.table.c.id).where(column.in_(list(set(aliases.values()))))
+                    ).all()
+                )
+                for alias, target in aliases.items():
+                    if target in targets:
+                        self.to_id[(entity, alias)] = targets[target]
+
+    def local_id(self, entity: str, key: str) -> int | None:
+        if (entity, key) not in self.to_id:
+            self.resolve(entity, {key})
+        return self.to_id.get((entity, key))
 
 
 def rows_as_changes(db: OrmSession, outbox: Sequence[Outbox], origin: str) -> list[dict[str, Any]]:
@@ -470,35 +492,37 @@ def _row_values(spec: EntitySpec, fields: dict[str, Any], uuids: _Uuids) -> dict
     return values
 
 
-def _derive(entity: str, values: dict[str, Any], row_id: int, db: OrmSession) -> None:
-    if entity == "delegate":
-        from checkin.registrations import search_key_of
-
-        delegate = db.get(Delegate, row_id)
-        if delegate is not None:
-            db.refresh(delegate)
-            delegate.search_key = search_key_of(delegate)
-
-
 def apply_changes(db: OrmSession, changes: Iterable[dict[str, Any]]) -> MergeReport:
-    """Merge changes from other desks into this database (the caller commits). Idempotent."""
-    report = MergeReport()
+    """Merge changes from other desks into this database (the caller commits). Idempotent.
+
+    New rows go in entity by entity in bulk; updates are decided field by field against the local field
+    clocks; anything that clashes with a row here falls back to one-by-one handling."""
+    report = MergeReport(applied_changes=[])
+    changes = [c for c in changes if c.get("entity") in SPECS]
+    if not changes:
+        return report
     uuids = _Uuids(db)
-    connection = db.connection()
     db.info[APPLYING] = True
     try:
-        pending = list(changes)
-        for _round in range(3):  # a change whose reference arrives later in the same batch is retried
+        observe_hlc(db, max(c["hlc"] for c in changes))
+        creations = [c for c in changes if c["op"] in ("create", "event")]
+        updates = [c for c in changes if c["op"] == "update"]
+        pending: list[dict[str, Any]] = []
+        for entity in ORDER:
+            batch = [c for c in creations if c["entity"] == entity]
+            if batch:
+                pending += _create_batch(db, SPECS[entity], batch, uuids, report)
+        pending += _update_batch(db, updates, uuids, report)
+        connection = db.connection()
+        for _round in range(2):  # whatever waited for a reference that came later in the batch
             retry = []
             for change in pending:
                 outcome = _apply_one(db, connection, uuids, change, report)
                 if outcome == "deferred":
                     retry.append(change)
                 elif outcome == "applied":
-                    report.applied_changes = (report.applied_changes or []) + [change]
+                    report.applied_changes.append(change)
             pending = retry
-            if not pending:
-                break
         report.deferred = len(pending)
         for change in pending:
             report.warn(
@@ -510,6 +534,135 @@ def apply_changes(db: OrmSession, changes: Iterable[dict[str, Any]]) -> MergeRep
     return report
 
 
+def _refs_of(spec: EntitySpec, changes: list[dict[str, Any]], uuids: _Uuids) -> None:
+    for ref, target in spec.refs.items():
+        keys = {c["fields"].get(ref) for c in changes} - {None}
+        if keys:
+            uuids.resolve(target, keys)
+
+
+def _create_batch(
+    db: OrmSession, spec: EntitySpec, changes: list[dict[str, Any]], uuids: _Uuids, report: MergeReport
+) -> list[dict[str, Any]]:
+    """Insert the rows that are new here in one go; returns the changes left for one-by-one handling."""
+    uuids.resolve(spec.name, {c["entity_uuid"] for c in changes})
+    fresh: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        if (spec.name, change["entity_uuid"]) in uuids.to_id:
+            report.unchanged += 1
+        else:
+            fresh.setdefault(change["entity_uuid"], change)
+    if not fresh:
+        return []
+    _refs_of(spec, list(fresh.values()), uuids)
+    rows, inserted, left = [], [], []
+    for key, change in fresh.items():
+        values = _row_values(spec, change["fields"], uuids)
+        if values is None:
+            left.append(change)
+            continue
+        if spec.key == "uuid":
+            values["uuid"] = key
+        if spec.name == "delegate":
+            values["search_key"] = _search_key(values)
+        rows.append(values)
+        inserted.append(change)
+    if rows:
+        columns = sorted({name for row in rows for name in row})
+        rows = [{name: row.get(name) for name in columns} for row in rows]
+        try:
+            with db.begin_nested():
+                db.connection().execute(insert(spec.table), rows)
+        except IntegrityError:
+            return left + inserted  # a clash with a row here: sort it out one by one
+        uuids.resolve(spec.name, set(fresh))
+        report.applied += len(inserted)
+        assert report.applied_changes is not None
+        report.applied_changes += inserted
+    return left
+
+
+def _search_key(values: dict[str, Any]) -> str:
+    from checkin.text import fold
+
+    parts = ("first_name", "last_name", "badge_name", "organisation", "email")
+    return fold(" ".join(str(values.get(p) or "") for p in parts if values.get(p)))
+
+
+def _update_batch(
+    db: OrmSession, changes: list[dict[str, Any]], uuids: _Uuids, report: MergeReport
+) -> list[dict[str, Any]]:
+    """Field by field, the later clock wins; returns updates whose row is not here (yet)."""
+    connection = db.connection()
+    left = []
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for change in changes:
+        by_entity.setdefault(change["entity"], []).append(change)
+    for entity, batch in by_entity.items():
+        spec = SPECS[entity]
+        if spec.immutable:
+            continue
+        uuids.resolve(entity, {c["entity_uuid"] for c in batch})
+        _refs_of(spec, batch, uuids)
+        ids = {c["entity_uuid"]: uuids.to_id.get((entity, c["entity_uuid"])) for c in batch}
+        here = {i for i in ids.values() if i is not None}
+        local_uuid: dict[int, str] = {}
+        for start in range(0, len(here), 500):
+            chunk = sorted(here)[start : start + 500]
+            local_uuid.update(
+                connection.execute(
+                    select(spec.table.c.id, spec.table.c.uuid).where(spec.table.c.id.in_(chunk))
+                ).all()
+            )
+        clocks: dict[tuple[str, str], str] = {}
+        wanted = list(set(local_uuid.values()))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for key, name, hlc in connection.execute(
+                select(FieldClock.entity_uuid, FieldClock.field, FieldClock.hlc).where(
+                    FieldClock.entity == entity, FieldClock.entity_uuid.in_(chunk)
+                )
+            ):
+                clocks[(key, name)] = hlc
+        winners: dict[int, dict[str, tuple[str, Any]]] = {}
+        for change in batch:
+            row_id = ids[change["entity_uuid"]]
+            if row_id is None:
+                left.append(change)
+                continue
+            key = local_uuid[row_id]
+            took = False
+            for name, value in change["fields"].items():
+                if change["hlc"] > clocks.get((key, name), ZERO):
+                    clocks[(key, name)] = change["hlc"]
+                    winners.setdefault(row_id, {})[name] = (change["hlc"], value)
+                    took = True
+            if took:
+                report.applied += 1
+                assert report.applied_changes is not None
+                report.applied_changes.append(change)
+            else:
+                report.unchanged += 1
+        clock_rows = []
+        for row_id, fields in winners.items():
+            values = _row_values(spec, {name: value for name, (_hlc, value) in fields.items()}, uuids)
+            if values is None:
+                continue
+            connection.execute(update(spec.table).where(spec.table.c.id == row_id).values(**values))
+            clock_rows += [
+                {"entity": entity, "entity_uuid": local_uuid[row_id], "field": name, "hlc": hlc}
+                for name, (hlc, _value) in fields.items()
+            ]
+        _upsert_clocks(db, clock_rows)
+        if entity == "delegate" and winners:
+            table = spec.table
+            for row in connection.execute(select(table).where(table.c.id.in_(list(winners)))).mappings():
+                connection.execute(
+                    update(table).where(table.c.id == row["id"]).values(search_key=_search_key(dict(row)))
+                )
+    return left
+
+
 def _apply_one(
     db: OrmSession, connection: Any, uuids: _Uuids, change: dict[str, Any], report: MergeReport
 ) -> str:
@@ -518,7 +671,6 @@ def _apply_one(
         report.unchanged += 1
         return "unknown"
     table = spec.table
-    observe_hlc(db, change["hlc"])
     key = change["entity_uuid"]
     local_id = (
         uuids.local_id(spec.name, key)
@@ -535,14 +687,13 @@ def _apply_one(
         if spec.key == "uuid":
             values["uuid"] = key
         if spec.name == "delegate":
-            values.setdefault("search_key", "")
+            values["search_key"] = _search_key(values)
         try:
             with db.begin_nested():
                 new_id = connection.execute(insert(table).values(**values)).inserted_primary_key[0]
         except IntegrityError:
             return _adopt_twin(db, connection, spec, key, values, report)
         uuids.to_id[(spec.name, key)] = new_id
-        _derive(spec.name, values, new_id, db)
         report.applied += 1
         return "applied"
     # An update: field by field, the later clock wins.
@@ -570,7 +721,11 @@ def _apply_one(
         db,
         [{"entity": spec.name, "entity_uuid": local_uuid, "field": f, "hlc": change["hlc"]} for f in newer],
     )
-    _derive(spec.name, values, local_id, db)
+    if spec.name == "delegate":
+        row = connection.execute(select(table).where(table.c.id == local_id)).mappings().one()
+        connection.execute(
+            update(table).where(table.c.id == local_id).values(search_key=_search_key(dict(row)))
+        )
     report.applied += 1
     return "applied"
 

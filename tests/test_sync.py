@@ -1,0 +1,293 @@
+"""Many desks, one record: desks apart, then synced through a real PostgreSQL hub (and by bundle files)."""
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from factories import MORNING, book, make_session
+from sqlalchemy import func, select
+
+from checkin.bundle import export_bundle, import_bundle
+from checkin.clock import utc_now
+from checkin.conflicts import duplicate_admissions
+from checkin.database import open_database
+from checkin.decide import OutcomeCode
+from checkin.hub import HubError, init_hub, sync_round
+from checkin.models import CheckinEvent, Delegate, Outbox
+from checkin.registrations import UsageError, session_by_code
+from checkin.roster import session_roster
+from checkin.scanning import record_scan
+
+
+def at(minutes: float):
+    return lambda: MORNING + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def organiser_desk(tmp_path):
+    """The desk the organiser set up: a session with five bookings."""
+    database = open_database(tmp_path / "organiser.sqlite3")
+    with database.session() as db:
+        session = make_session(db)
+        for first, last in [
+            ("Zoë", "O'Neill"),
+            ("Ade", "Bello"),
+            ("Wiktor", "Nowak"),
+            ("Siobhán", "Kelly"),
+            ("Ravi", "Patel"),
+        ]:
+            book(
+                db,
+                session,
+                first,
+                last,
+                email=f"{first[0].lower()}.{last.lower().replace(chr(39), '')}@example.org",
+            )
+        db.commit()
+    yield database
+    database.dispose()
+
+
+def new_desk(tmp_path, name):
+    return open_database(tmp_path / f"{name}.sqlite3")
+
+
+def people(database, code="PRE-0312"):
+    with database.session() as db:
+        return {e.last_name: e for e in session_roster(db, session_by_code(db, code))}
+
+
+def scan(database, badge_code, desk, minutes, code="PRE-0312"):
+    with database.session() as db:
+        db.info["clock"] = at(minutes)
+        return record_scan(db, badge_code, session_by_code(db, code), desk=desk, clock=at(minutes)).outcome.code
+
+
+def attendance(database, code="PRE-0312"):
+    return {name: (e.checked_in_at, e.checked_in_desk) for name, e in people(database, code).items()}
+
+
+@pytest.fixture
+def two_desks(organiser_desk, pg_database_url, tmp_path):
+    init_hub(organiser_desk, pg_database_url)
+    other = new_desk(tmp_path, "door-2")
+    sync_round(other, pg_database_url)
+    yield organiser_desk, other, pg_database_url
+    other.dispose()
+
+
+def test_an_empty_desk_receives_the_whole_programme_and_its_badges_admit_there(two_desks):
+    organiser, other, _hub = two_desks
+    assert set(people(other)) == set(people(organiser))
+    zoe = people(other)["O'Neill"]
+    assert zoe.badge_code == people(organiser)["O'Neill"].badge_code
+    # The signing key came too: the badge verifies and admits at the new desk.
+    assert scan(other, zoe.badge_code, "door-2", 1) is OutcomeCode.ADMITTED
+    with other.session() as db:  # the accent-free search key was rebuilt on arrival
+        assert db.scalar(select(Delegate.search_key).where(Delegate.last_name == "O'Neill")).startswith(
+            "zoe oneill"
+        )
+
+
+def test_two_desks_admitting_different_people_apart_both_see_everyone(two_desks):
+    organiser, other, hub = two_desks
+    scan(organiser, people(organiser)["O'Neill"].badge_code, "door-1", 1)
+    scan(organiser, people(organiser)["Bello"].badge_code, "door-1", 2)
+    scan(other, people(other)["Nowak"].badge_code, "door-2", 1.5)
+    for desk in (organiser, other, organiser):
+        sync_round(desk, hub)
+    expected = {"O'Neill": "door-1", "Bello": "door-1", "Nowak": "door-2"}
+    for desk in (organiser, other):
+        seen = {name: where for name, (when, where) in attendance(desk).items() if when}
+        assert seen == expected
+    assert attendance(organiser) == attendance(other)
+
+
+def test_the_same_person_admitted_by_two_desks_apart_counts_once_and_is_listed_on_both(two_desks):
+    organiser, other, hub = two_desks
+    zoe = people(organiser)["O'Neill"].badge_code
+    assert scan(organiser, zoe, "door-1", 5) is OutcomeCode.ADMITTED
+    assert scan(other, zoe, "door-2", 3) is OutcomeCode.ADMITTED  # apart: door-2 could not know
+    for desk in (organiser, other, organiser):
+        sync_round(desk, hub)
+    for desk in (organiser, other):
+        when, where = attendance(desk)["O'Neill"]
+        assert (when, where) == (at(3)(), "door-2")  # the earlier admission counts
+        with desk.session() as db:
+            [conflict] = duplicate_admissions(db, session_by_code(db, "PRE-0312"))
+            assert [e.desk for e in conflict.events] == ["door-2", "door-1"]
+            assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 2  # both events survive
+    # And from the command line, as a supervisor would ask:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checkin.cli",
+            "--db",
+            other.engine.url.database,
+            "conflicts",
+            "--session",
+            "PRE-0312",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = json.loads(out)
+    assert listed[0]["delegate"]["last_name"] == "O'Neill"
+    assert [e["desk"] for e in listed[0]["events"]] == ["door-2", "door-1"]
+
+
+def edit(database, last_name, minutes, **changes):
+    """An edit made `minutes` after the real now, by this desk's clock."""
+    moment = utc_now() + timedelta(minutes=minutes)
+    with database.session() as db:
+        db.info["clock"] = lambda: moment
+        delegate = db.scalars(select(Delegate).where(Delegate.last_name == last_name)).one()
+        for name, value in changes.items():
+            setattr(delegate, name, value)
+        db.commit()
+
+
+def test_edits_to_different_fields_on_two_desks_both_survive_and_the_later_edit_of_a_field_wins(two_desks):
+    organiser, other, hub = two_desks
+    edit(organiser, "Bello", 10, organisation="Lancashire Constabulary", job_title="PCSO")
+    edit(other, "Bello", 20, dietary_needs="Vegan", job_title="Police community support officer")
+    for desk in (organiser, other, organiser):
+        sync_round(desk, hub)
+    for desk in (organiser, other):
+        ade = people(desk)["Bello"]
+        assert ade.organisation == "Lancashire Constabulary"
+        assert ade.dietary_needs == "Vegan"
+        assert ade.job_title == "Police community support officer"
+
+
+def test_a_desk_whose_clock_is_hours_wrong_still_orders_edits_it_has_seen(two_desks):
+    organiser, other, hub = two_desks
+    edit(organiser, "Kelly", 600, badge_name="Shiv")  # the organiser's clock is ten hours fast
+    sync_round(organiser, hub)
+    sync_round(other, hub)
+    edit(other, "Kelly", 0, badge_name="Siobhán")  # made after seeing the first edit, on a correct clock
+    sync_round(other, hub)
+    sync_round(organiser, hub)
+    assert people(organiser)["Kelly"].badge_name == people(other)["Kelly"].badge_name == "Siobhán"
+
+
+def test_a_desk_offline_for_a_day_catches_up_in_one_round(two_desks):
+    organiser, other, hub = two_desks
+    for index, name in enumerate(["O'Neill", "Bello", "Nowak"]):
+        scan(organiser, people(organiser)[name].badge_code, "door-1", index)
+        sync_round(organiser, hub)
+    for index, name in enumerate(["Kelly", "Patel"]):
+        scan(other, people(other)[name].badge_code, "door-2", 24 * 60 + index)  # a day later, never online
+    sync_round(other, hub)
+    sync_round(organiser, hub)
+    assert attendance(organiser) == attendance(other)
+    assert all(when for when, _desk in attendance(other).values())
+
+
+def test_resending_after_a_lost_reply_changes_nothing(two_desks):
+    organiser, other, hub = two_desks
+    scan(organiser, people(organiser)["Patel"].badge_code, "door-1", 1)
+    with organiser.session() as db:
+        pending = list(db.scalars(select(Outbox)))
+    sync_round(organiser, hub)
+    with organiser.session() as db:  # as if the hub's "done" never arrived: the same changes again
+        for row in pending:
+            db.merge(row)
+        db.commit()
+    sync_round(organiser, hub)
+    sync_round(other, hub)
+    with other.session() as db:
+        assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 1
+
+
+def test_a_hub_of_another_programme_is_refused_and_the_desk_is_untouched(
+    two_desks, tmp_path, pg_database_url
+):
+    _organiser, _other, hub = two_desks
+    stranger = new_desk(tmp_path, "stranger")
+    with stranger.session() as db:
+        make_session(db, "BUR-0101", "Burnley Town Hall")
+        db.commit()
+    before = stranger.engine.url.database
+    with pytest.raises(HubError, match="another programme"):
+        sync_round(stranger, hub)
+    with stranger.session() as db:
+        assert db.scalar(select(func.count()).select_from(Delegate)) == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "checkin.cli", "--db", before, "sync", "--hub", hub],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    stranger.dispose()
+
+
+def test_an_unreachable_hub_is_one_line_and_exit_2(tmp_path):
+    db = tmp_path / "desk.sqlite3"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checkin.cli",
+            "--db",
+            str(db),
+            "sync",
+            "--hub",
+            "postgresql://desk@127.0.0.1:9/hub",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "cannot be reached" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bundles_carry_changes_between_desks_without_a_network(organiser_desk, tmp_path):
+    bundle = tmp_path / "usb" / "organiser.bundle"
+    with organiser_desk.session() as db:
+        export_bundle(db, bundle)
+    field_desk = new_desk(tmp_path, "village-hall")
+    with field_desk.session() as db:
+        first = import_bundle(db, bundle)
+        again = import_bundle(db, bundle)
+    assert first.applied > 0 and again.applied == 0
+    zoe = people(field_desk)["O'Neill"]
+    assert scan(field_desk, zoe.badge_code, "village", 1) is OutcomeCode.ADMITTED
+    # ...and back: the field desk's admission reaches the organiser by the return bundle.
+    back = tmp_path / "usb" / "village.bundle"
+    with field_desk.session() as db:
+        export_bundle(db, back)
+    with organiser_desk.session() as db:
+        import_bundle(db, back)
+        import_bundle(db, back)
+    assert attendance(organiser_desk)["O'Neill"] == (at(1)(), "village")
+    with organiser_desk.session() as db:
+        assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 1
+    bogus = tmp_path / "not-a-bundle.bundle"
+    bogus.write_text("hello")
+    with field_desk.session() as db, pytest.raises(UsageError, match="not a Check-in Desk bundle"):
+        import_bundle(db, bogus)
+    field_desk.dispose()
+
+
+def test_an_import_at_one_desk_reaches_the_others(two_desks, tmp_path):
+    from checkin.importing import import_delegate_list
+
+    organiser, other, hub = two_desks
+    listing = tmp_path / "late-bookings.csv"
+    listing.write_text(
+        "First name,Last name,Email,Organisation\nNgozi,Okafor,n.okafor@example.org,Preston Foodbank\n"
+    )
+    with organiser.session() as db:
+        import_delegate_list(db, listing, session_by_code(db, "PRE-0312"))
+        db.commit()
+    sync_round(organiser, hub)
+    sync_round(other, hub)
+    okafor = people(other)["Okafor"]
+    assert okafor.organisation == "Preston Foodbank"
+    assert scan(other, okafor.badge_code, "door-2", 1) is OutcomeCode.ADMITTED
