@@ -10,6 +10,7 @@ from checkin.settings import Settings
 from ui.context import DeskContext
 from ui.main_window import MainWindow
 from ui.scanner import ScannerFilter
+from ui.sounds import OutcomeSounds
 from ui.theme import apply_theme
 
 
@@ -32,6 +33,8 @@ def build_window(
     app.installEventFilter(scanner)
     scanner.scanned.connect(window.route_scan)
     window.scanner = scanner  # type: ignore[attr-defined]
+    window.sounds = OutcomeSounds(settings, parent=window)  # type: ignore[attr-defined]
+    window.desk_view.outcome_shown.connect(window.sounds.play_outcome)  # type: ignore[attr-defined]
     return window, scanner
 
 

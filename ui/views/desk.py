@@ -22,6 +22,7 @@ from checkin.models import Method
 from checkin.registrations import transfer
 from checkin.scanning import UNDO_WINDOW, ScanResult, admit_registration, record_scan, undo_last_admission
 from checkin.search import SearchHit, search
+from ui.camera import CameraPanel
 from ui.context import DeskContext
 from ui.result_panel import ResultPanel
 
@@ -67,6 +68,8 @@ class DeskView(QWidget):
 
         self.panel = ResultPanel()
         self.panel.high_contrast = context.settings.get("high_contrast")
+        self.camera = CameraPanel(context.settings)
+        self.camera.decoded.connect(lambda text: self.scan(text, Method.CAMERA))
 
         self.action_button = QPushButton()
         self.action_button.setObjectName("amberAction")
@@ -84,6 +87,7 @@ class DeskView(QWidget):
         actions.addWidget(self.action_button)
         actions.addStretch(1)
         actions.addWidget(self.undo_button)
+        actions.addWidget(self.camera.toggle_button)
         actions.addWidget(self.walk_in_button)
 
         self.hint = QLabel(
@@ -96,7 +100,10 @@ class DeskView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.input)
         layout.addWidget(self.results)
-        layout.addWidget(self.panel, 1)
+        outcome_row = QHBoxLayout()
+        outcome_row.addWidget(self.panel, 1)
+        outcome_row.addWidget(self.camera)
+        layout.addLayout(outcome_row, 1)
         layout.addLayout(actions)
         layout.addWidget(self.hint)
 
