@@ -10,7 +10,7 @@ import qrcode
 from PIL import Image
 from test_app import booked_people, desk  # noqa: F401 - `desk` is a fixture
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaDevices, QVideoFrame, QVideoFrameFormat
 from PySide6.QtWidgets import QApplication
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from checkin.decide import OutcomeCode
 from checkin.models import Method, ScanLog
 from checkin.settings import Settings
-from ui.camera import CameraPanel, QrReader, RepeatFilter, choose_camera
+from ui.camera import PERMISSION_OFF, CameraPanel, QrReader, RepeatFilter, choose_camera
 from ui.qr_decoding import decode_frame, decode_greyscale, decode_qr, greyscale_bytes
 from ui.sounds import FAMILY_OF, EffectPlayer, OutcomeSounds, SoundFamily, sound_file
 
@@ -295,3 +295,27 @@ def test_the_real_player_loads_each_sound_once_and_plays_without_a_device(qapp):
     for family, effect in player.effects.items():
         assert effect.source().toLocalFile() == str(sound_file(family))
         player.play(family)  # no audio device here: silently nothing
+
+
+def test_frames_reach_the_reader_only_while_the_panel_is_on_screen(qtbot, tmp_path):
+    panel = CameraPanel(Settings(tmp_path / "settings.json"), cameras=list)
+    qtbot.addWidget(panel)
+    frame = video_frame(camera_frame(), QVideoFrameFormat.PixelFormat.Format_NV12)
+    panel._frame_arrived(frame)
+    assert panel.reader.frames_offered == 0  # hidden: no one is looking, nothing is read
+    panel.show()
+    assert "No camera found" in panel.message.text()  # the device went away between button and start
+    with qtbot.waitSignal(panel.decoded) as decoded:
+        panel._frame_arrived(frame)
+    assert decoded.args == [BADGE]
+    panel.hide()
+    panel.stop()
+
+
+def test_a_refused_camera_permission_says_where_to_allow_it(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(QApplication, "checkPermission", lambda _app, _permission: Qt.PermissionStatus.Denied)
+    panel = CameraPanel(Settings(tmp_path / "settings.json"), cameras=list)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.message.text() == PERMISSION_OFF
+    assert "System Settings → Privacy & Security → Camera" in panel.message.text()
