@@ -33,6 +33,11 @@ def build_window(
     app.installEventFilter(scanner)
     scanner.scanned.connect(window.route_scan)
     window.scanner = scanner  # type: ignore[attr-defined]
+    from ui.idle_lock import install_idle_lock
+    from ui.live_settings import apply_live_settings
+
+    context.settings_changed.connect(lambda: apply_live_settings(settings, scanner, window))
+    window.idle_lock = install_idle_lock(window, context)  # type: ignore[attr-defined]
     window.sounds = OutcomeSounds(settings, parent=window)  # type: ignore[attr-defined]
     window.desk_view.outcome_shown.connect(window.sounds.play_outcome)  # type: ignore[attr-defined]
     return window, scanner
@@ -49,11 +54,20 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
         QMessageBox.critical(None, "Check-in Desk", str(error))
         return 2
     fill_with_demo_when_empty(database)
-    window, _scanner = build_window(database, Settings(), desk, session_code)
+    settings = Settings()
+    if not settings.get("wizard_done") and session_code is None:
+        from ui.wizard import run_wizard
+
+        apply_theme(app, high_contrast=settings.get("high_contrast"))
+        run_wizard(settings)
     if kiosk:
-        window.showFullScreen()
-    else:
-        window.show()
+        from ui.kiosk import build_kiosk
+
+        kiosk_window, _kiosk_scanner = build_kiosk(database, settings, desk, session_code)
+        kiosk_window.showFullScreen()
+        return app.exec()
+    window, _scanner = build_window(database, settings, desk, session_code)
+    window.show()
     window.desk_view.input.setFocus()
     return app.exec()
 

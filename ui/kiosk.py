@@ -131,7 +131,6 @@ class KioskWindow(QWidget):
         self.abandoned_after_ms = ABANDONED_AFTER_MS
 
         leave_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), self)
-        leave_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         leave_shortcut.activated.connect(self.leave)
         context.session_changed.connect(lambda _code: self._show_session())
         self._show_session()
@@ -421,10 +420,7 @@ class KioskWindow(QWidget):
             self.show_welcome()
             return False
         self.may_close = True
-        self.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        self.close()  # the last window: the program ends (quitOnLastWindowClosed)
         return True
 
 

@@ -5,8 +5,6 @@ session was named on the command line (that is someone who knows what they want)
 skipped; closing the window skips the rest. Everything here can be changed later in Settings (F10).
 """
 
-import contextlib
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -93,6 +91,7 @@ class WizardDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
         scanner.scanned.connect(self._scanned)
+        self._listening = True
         self._go(0)
 
     # -- pages --------------------------------------------------------------------------------------
@@ -237,7 +236,8 @@ class WizardDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.settings.set("wizard_done", True)  # finished, skipped or closed: don't ask again
-        with contextlib.suppress(RuntimeError, TypeError):
+        if self._listening:
+            self._listening = False
             self.scanner.scanned.disconnect(self._scanned)
         super().done(result)
 
