@@ -74,6 +74,15 @@ class SettingsView(QWidget):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.setObjectName("settingsView")
+        self.setStyleSheet(
+            "#settingsView QPushButton { border: 1px solid #90a4ae; background: white; padding: 7px 18px; }"
+            "#settingsView QPushButton#saveSettings { background: #00796b; color: white; border: none;"
+            " font-weight: bold; padding: 8px 26px; }"
+            "#settingsView QGroupBox { font-weight: bold; }"
+            "#settingsView QLabel#savedMessage { color: #1b6e3a; font-weight: bold; }"
+            "#settingsView QLabel#pinMessage { color: #8a1c14; }"
+        )
 
         title = QLabel(self.tr("Settings for this desk"))
         title.setObjectName("viewTitle")
