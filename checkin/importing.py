@@ -234,10 +234,6 @@ class _Import:
         self.uuids: Iterator[str] = iter(())
         self.lookups = {code: lookup_key(code) for row in delegate_list.rows for _, code in row.codes}
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
-        # What was written around the ORM (its flush hooks do not see it), for whoever must know, such
-        # as the sync outbox: table name -> new ids; (table name, ids, fields changed).
-        self.created: dict[str, list[int]] = {}
-        self.updated: list[tuple[str, list[int], tuple[str, ...]]] = []
 
     # -- the file's people -------------------------------------------------------------------------
 
@@ -572,11 +568,13 @@ class _Import:
         return changed
 
     def _update(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Core executemany UPDATE by id (rows share their keys); noted in `updated` for sync."""
+        """Core executemany UPDATE by id (rows share their keys)."""
         if rows:
             self.db.execute(update(table).where(table.c.id == bindparam("_id")), rows)
-            fields = tuple(name for name in rows[0] if name != "_id")
-            self.updated.append((table.name, [row["_id"] for row in rows], fields))
+            # Around the ORM, so its flush hook does not see it: tell sync which fields changed (only
+            # those, so a field another desk edited later is not overwritten by this list's copy).
+            fields = [name for name in rows[0] if name != "_id"]
+            record_bulk(self.db, table.name, [row["_id"] for row in rows], fields)
 
     def _insert(
         self,
@@ -610,16 +608,13 @@ class _Import:
         """
         if not rows:
             return []
-        self.created.setdefault(table.name, [])
         connection = self.db.connection()
         dialect = connection.dialect
         if dialect.name != "sqlite":
             key = table.c.uuid if "uuid" in table.c else table.c.lookup
             returned = self.db.execute(insert(table).returning(table.c.id, key), rows)
             ids = {value: id_ for id_, value in returned}
-            new_ids = [ids[row[key.name]] for row in rows]
-            self.created[table.name].extend(new_ids)
-            return new_ids
+            return [ids[row[key.name]] for row in rows]
         first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         new_ids = list(range(first, first + len(rows)))
         # Columns the rows leave out but SQLAlchemy would fill from a Python-side default (a model may
@@ -655,7 +650,6 @@ class _Import:
             columns.append(values)
         data = list(zip(*columns, strict=True))
         connection.exec_driver_sql(compiled.string, data)
-        self.created[table.name].extend(new_ids)
         return new_ids
 
     def _warn_about_missing(self, registrations: dict[int, "_KnownRegistration"], touched: set[int]) -> None:

@@ -722,3 +722,24 @@ def test_import_into_postgresql(pg_database_url: str, tmp_path: Path) -> None:
             assert db.scalar(select(func.count()).select_from(Delegate)) == 9
     finally:
         database.dispose()
+
+
+def test_sync_is_told_what_the_import_wrote(database: Database, tmp_path: Path) -> None:
+    from checkin.models import Outbox
+
+    run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
+    with database.session() as db:
+        created = {(o.entity, o.op) for o in db.scalars(select(Outbox))}
+        assert {("delegate", "create"), ("registration", "create")} <= created
+        before = db.scalar(select(func.max(Outbox.id)))
+
+    run_import(database, fx.write_eventbrite(tmp_path / "report-2.csv", fx.updated_eventbrite_attendees()))
+    with database.session() as db:
+        updates = {
+            (o.entity, tuple(sorted(o.fields)))
+            for o in db.scalars(select(Outbox).where(Outbox.id > before, Outbox.op == "update"))
+        }
+    # Amelia's new job title, and the two bookings whose status changed: only those fields.
+    assert ("delegate", ("job_title", "updated_at")) in updates or ("delegate", ("job_title",)) in updates
+    assert all("first_name" not in fields for _, fields in updates)
+    assert any(entity == "registration" and "status" in fields for entity, fields in updates)
