@@ -306,7 +306,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
     if run.count == 0:
         _say(f"No badges to print for {session.code}: every badge has been printed already.")
         return EXIT_NO
-    reprints = f", {run.reprints} of them reprints" if run.reprints else ""
+    reprints = f" ({run.reprints} reprint{'s' if run.reprints != 1 else ''})" if run.reprints else ""
     _say(
         f"{run.count} badge{'s' if run.count != 1 else ''} for {session.code} on {stock.name} written to "
         f"{output}: {run.pages} page{'s' if run.pages != 1 else ''}{reprints}. Print at actual size, "

@@ -20,9 +20,12 @@ def pixels_per_mm(dpi: int = DPI) -> float:
 def page_images(pdf: Path, dpi: int = DPI) -> list[Image.Image]:
     """Every page rendered by poppler (an independent renderer), greyscale."""
     prefix = pdf.parent / f"{pdf.stem}-page"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(prefix)], check=True)
-    paths = sorted(pdf.parent.glob(f"{pdf.stem}-page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    images = [Image.open(path).convert("L") for path in paths]
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), str(prefix)], check=True)
+    paths = sorted(pdf.parent.glob(f"{pdf.stem}-page-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    images = []
+    for path in paths:
+        with Image.open(path) as image:
+            images.append(image.convert("L"))
     for path in paths:
         path.unlink()
     return images
