@@ -1,8 +1,9 @@
 """A session's roster for long lists: the ordered, filtered booking ids, then rows for a page of them.
 
 A list of 100,000 bookings never loads 100,000 people: `roster_ids` sorts and filters in SQL and hands
-back ints; `roster_rows` turns one page of ids into plain rows. Arrival is derived from check-in events
-(never stored), so the checked-in filter and sort work on the ids with one query of the session's events.
+back ints; `roster_rows` turns one page of ids into plain rows. Arrival is derived from check-in events,
+never stored: for a page, by `checkin.decide.current_checkin` itself; for filtering and sorting the whole
+list, by one grouped query that states the same rule in SQL (a test holds the two to each other).
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,11 +12,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.models import CheckinEvent, Delegate, PrintLog, Registration
-from checkin.roster import attendance, current_checkins
+from checkin.models import CheckinEvent, Delegate, EventKind, PrintLog, Registration
+from checkin.roster import current_checkins
 from checkin.text import fold
 
 _CHUNK = 500  # ids per IN (...), well under SQLite's and PostgreSQL's parameter limits
@@ -91,6 +92,37 @@ def _prints() -> Any:
     )
 
 
+def arrivals(session_id: int) -> Subquery:
+    """(registration_id, arrived_at) of everyone in now: `current_checkin`'s rule as one grouped query —
+    the earliest 'in' since the person was last out, undone events ignored."""
+    undone = select(CheckinEvent.undoes).where(
+        CheckinEvent.kind == EventKind.UNDO, CheckinEvent.undoes.is_not(None)
+    )
+    live = (
+        select(CheckinEvent.registration_id, CheckinEvent.kind, CheckinEvent.at)
+        .where(
+            CheckinEvent.session_id == session_id,
+            CheckinEvent.segment_id.is_(None),
+            CheckinEvent.kind.in_((EventKind.IN, EventKind.OUT)),
+            CheckinEvent.uuid.not_in(undone),
+        )
+        .cte("live")
+    )
+    last_out = (
+        select(live.c.registration_id, func.max(live.c.at).label("out_at"))
+        .where(live.c.kind == EventKind.OUT)
+        .group_by(live.c.registration_id)
+        .subquery("last_out")
+    )
+    return (
+        select(live.c.registration_id, func.min(live.c.at).label("arrived_at"))
+        .outerjoin(last_out, last_out.c.registration_id == live.c.registration_id)
+        .where(live.c.kind == EventKind.IN, or_(last_out.c.out_at.is_(None), live.c.at > last_out.c.out_at))
+        .group_by(live.c.registration_id)
+        .subquery("arrivals")
+    )
+
+
 def roster_ids(
     db: OrmSession,
     session_id: int,
@@ -115,12 +147,22 @@ def roster_ids(
 
     by_name: list[Any] = [func.lower(Delegate.last_name), func.lower(Delegate.first_name), Registration.id]
     order: list[Any]
-    if sort.column is RosterColumn.BADGE_PRINTED:
+    if filters.checked_in is not None or sort.column is RosterColumn.CHECKED_IN:
+        arrived = arrivals(session_id)
+        query = query.outerjoin(arrived, arrived.c.registration_id == Registration.id)
+        if filters.checked_in is not None:
+            present = arrived.c.registration_id.is_not(None)
+            query = query.where(present if filters.checked_in else arrived.c.registration_id.is_(None))
+    if sort.column is RosterColumn.CHECKED_IN:
+        # Those in, by arrival time; then everyone not yet in, by name.
+        at = arrived.c.arrived_at
+        order = [at.is_(None), at.desc() if sort.descending else at]
+    elif sort.column is RosterColumn.BADGE_PRINTED:
         prints = _prints()
         query = query.outerjoin(prints, prints.c.registration_id == Registration.id)
         printed = func.coalesce(prints.c.printed, 0)
         order = [printed.desc() if sort.descending else printed]
-    elif sort.column in (RosterColumn.SURNAME, RosterColumn.CHECKED_IN):
+    elif sort.column is RosterColumn.SURNAME:
         order = []
     else:
         column = {
@@ -133,20 +175,7 @@ def roster_ids(
         order = [column == "", column.desc() if sort.descending else column]
     if sort.column is RosterColumn.SURNAME and sort.descending:
         by_name = [by_name[0].desc(), by_name[1].desc(), Registration.id.desc()]
-    ids = list(db.scalars(query.order_by(*order, *by_name)))
-
-    if filters.checked_in is None and sort.column is not RosterColumn.CHECKED_IN:
-        return ids
-    present = attendance(db, session_id)
-    if filters.checked_in is not None:
-        ids = [i for i in ids if (i in present) is filters.checked_in]
-    if sort.column is RosterColumn.CHECKED_IN:
-        # Those in, by arrival time (stable, so ties keep name order); then everyone not yet in, by name.
-        arrived = sorted(
-            (i for i in ids if i in present), key=lambda i: present[i][0], reverse=sort.descending
-        )
-        ids = arrived + [i for i in ids if i not in present]
-    return ids
+    return list(db.scalars(query.order_by(*order, *by_name)))
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -196,3 +225,8 @@ def roster_organisations(db: OrmSession, session_id: int) -> list[str]:
         .distinct()
     )
     return sorted(names, key=str.casefold)
+
+
+def roster_size(db: OrmSession, session_id: int) -> int:
+    """How many bookings the session has, of any status (what "12 of 54" counts against)."""
+    return db.scalar(select(func.count()).where(Registration.session_id == session_id)) or 0

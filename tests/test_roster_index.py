@@ -21,6 +21,7 @@ from checkin.roster_index import (
     roster_ids,
     roster_organisations,
     roster_rows,
+    roster_size,
 )
 from checkin.scan_history import registration_history
 from checkin.scanning import record_scan, undo_last_admission
@@ -87,6 +88,8 @@ def test_filters_by_status_text_and_organisation(roster) -> None:
         db.commit()
     assert names(database, ids_of(database, session_id, statuses=("cancelled",))) == ["Dmitri Nowak"]
     assert len(ids_of(database, session_id, statuses=("booked", "walk_in"))) == 4
+    with database.session() as db:
+        assert roster_size(db, session_id) == 5
     assert names(database, ids_of(database, session_id, text="zoe oneill")) == ["Zoë O'Neill"]
     assert names(database, ids_of(database, session_id, organisation="lancashire")) == [
         "Amir Begum",
@@ -280,4 +283,56 @@ def test_import_passes_the_mapping_and_none_keeps_the_recognition(tmp_path: Path
         assert report.column_mapping["Which team are you in?"] == "organisation"
         organisations = set(db.scalars(select(Delegate.organisation)))
     assert organisations == {"Safeguarding", "Housing"}
+    database.dispose()
+
+
+def test_the_sql_arrival_rule_is_current_checkin(tmp_path: Path) -> None:
+    """The grouped query that filters and sorts by arrival agrees with checkin.decide.current_checkin."""
+    from checkin.models import CheckinEvent, Segment
+    from checkin.roster import attendance
+
+    database = new_database(tmp_path)
+    minute = timedelta(minutes=1)
+    stories = {
+        "in": [("in", 0)],
+        "in twice, the earlier counts": [("in", 5), ("in", 2)],
+        "in then undone": [("in", 0), ("undo", 1)],
+        "in, undone, in again": [("in", 0), ("undo", 1), ("in", 3)],
+        "in then out": [("in", 0), ("out", 4)],
+        "in, out, in again": [("in", 0), ("out", 4), ("in", 7), ("in", 9)],
+        "out undone": [("in", 0), ("out", 4), ("undo", 5)],
+        "only a roll-call mark": [("mark", 0)],
+        "never": [],
+    }
+    with database.session() as db:
+        session = make_session(db)
+        registrations = {}
+        for i, (story, steps) in enumerate(stories.items()):
+            registration = book(db, session, f"P{i}", story)
+            registrations[story] = registration.id
+            last_uuid = None
+            for kind, at in steps:
+                event = CheckinEvent(
+                    registration_id=registration.id,
+                    session_id=session.id,
+                    kind="in" if kind == "mark" else kind,
+                    segment_id=session.segments[0].id if kind == "mark" else None,
+                    undoes=last_uuid if kind == "undo" else None,
+                    at=MORNING + at * minute + i * timedelta(seconds=1),
+                    desk="door-1",
+                    method="scanner",
+                )
+                db.add(event)
+                db.flush()
+                last_uuid = event.uuid
+        db.commit()
+        assert isinstance(session.segments[0], Segment)
+        expected = attendance(db, session.id)
+        in_now = set(roster_ids(db, session.id, None, RosterFilter(checked_in=True)))
+        by_arrival = roster_ids(db, session.id, RosterSort(RosterColumn.CHECKED_IN))
+    assert in_now == set(expected)
+    assert {story for story, rid in registrations.items() if rid in in_now} == {
+        "in", "in twice, the earlier counts", "in, undone, in again", "in, out, in again", "out undone",
+    }  # fmt: skip
+    assert by_arrival[: len(expected)] == sorted(expected, key=lambda rid: expected[rid][0])
     database.dispose()

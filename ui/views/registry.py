@@ -14,6 +14,9 @@ from ui.context import DeskContext
 def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     views: list[tuple[str, str, Callable[[DeskContext], QWidget]]] = []
     # Delegates (F6), Roll-call (F7), Print (F8), Dashboard (F9), Settings (F10) are added here, in order.
+    from ui.views.delegates import DelegatesView
+
+    views.append(("Delegates", "F6", DelegatesView))
     from ui.views.rollcall import RollCallView
 
     views.append(("Roll-call", "F7", RollCallView))
