@@ -14,6 +14,7 @@ from functools import cache
 import qrcode
 from qrcode import util
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M
+from reportlab.pdfgen.canvas import Canvas
 
 _DARK = re.compile("1+")
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -41,8 +42,9 @@ class QRMatrix:
     rows: tuple[tuple[bool, ...], ...]
     version: int
     mask: int
-    #: (row, first column, length) of each horizontal run of dark modules
-    runs: tuple[tuple[int, int, int], ...] = ()
+    #: PDF path operators, one `re` per horizontal run of dark modules, one unit per module, origin at
+    #: the symbol's bottom-left corner
+    path: str = ""
 
     @property
     def size(self) -> int:
@@ -185,12 +187,13 @@ def qr_matrix(payload: str) -> QRMatrix:
         text[row * packing.stride : row * packing.stride + packing.count] for row in range(packing.count)
     ]
     rows = tuple(tuple(map("1".__eq__, line)) for line in lines)
-    runs = tuple(
-        (row, run.start(), run.end() - run.start())
+    top = packing.count - 1
+    path = "\n".join(
+        f"{run.start()} {top - row} {run.end() - run.start()} 1 re"
         for row, line in enumerate(lines)
         for run in _DARK.finditer(line)
     )
-    return QRMatrix(rows, version, mask, runs)
+    return QRMatrix(rows, version, mask, path)
 
 
 def module_size(payload: str, side: float) -> float:
@@ -199,8 +202,8 @@ def module_size(payload: str, side: float) -> float:
 
 
 def draw_qr(
-    canvas, payload: str, x: float, y: float, side: float, *, mm_unit: float, where: str = ""
-) -> None:  # noqa: ANN001
+    canvas: Canvas, payload: str, x: float, y: float, side: float, *, mm_unit: float, where: str = ""
+) -> None:
     """Draw `payload` as a QR code filling the square at (x, y) (bottom-left, canvas units) of `side`,
     quiet zone included. `mm_unit` is one millimetre in canvas units; modules under 0.5 mm raise
     QRSizeError, naming `where` (the template) so the user knows what to enlarge."""
@@ -216,10 +219,5 @@ def draw_qr(
     # Drawn in a coordinate system of one unit per module with the origin at the symbol's bottom-left
     # corner, one rectangle per horizontal run of dark modules, all filled as one path: whole numbers
     # keep the PDF small and the drawing fast.
-    operators = [
-        f"q {module:.5f} 0 0 {module:.5f} {x + QUIET_ZONE * module:.4f} {y + QUIET_ZONE * module:.4f} cm"
-    ]
-    top = matrix.size - 1
-    operators.extend(f"{column} {top - row} {length} 1 re" for row, column, length in matrix.runs)
-    operators.append("f Q")
-    canvas.addLiteral("\n".join(operators))
+    origin = f"{module:.5f} 0 0 {module:.5f} {x + QUIET_ZONE * module:.4f} {y + QUIET_ZONE * module:.4f} cm"
+    canvas.addLiteral(f"q {origin}\n{matrix.path}\nf Q")
