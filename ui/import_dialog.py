@@ -177,8 +177,12 @@ class ImportDialog(QDialog):
         self.notes.hide()
 
         mapping_title = QLabel(
-            self.tr("<b>Columns</b> — change what a column holds if it was not recognised")
+            self.tr(
+                "<b>Columns</b> — change what a column holds if it was not recognised. "
+                "<span style='color:#8a4b00'>?</span> not recognised (kept with the booking) · ✎ your choice"
+            )
         )
+        mapping_title.setWordWrap(True)
         self.mapping = QTableWidget(0, 2)
         self.mapping.setObjectName("mappingTable")
         self.mapping.setHorizontalHeaderLabels([self.tr("Column in the file"), self.tr("Imported as")])
@@ -207,6 +211,10 @@ class ImportDialog(QDialog):
         self.apply_button.clicked.connect(self.apply)
         self.close_button.clicked.connect(self.reject)
 
+        if not context.settings.get("high_contrast"):
+            from ui.views.delegates import BUTTON_STYLE
+
+            self.setStyleSheet(BUTTON_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(file_row)

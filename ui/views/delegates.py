@@ -81,8 +81,18 @@ PILLS = {
     "not_in": ("", "#78909c"),
     "not_printed": ("", "#78909c"),
 }
+#: Buttons that look like buttons (the base theme's are flat), the import one in the accent colour.
+BUTTON_STYLE = """
+QPushButton { background: white; border: 1px solid #b0bec5; }
+QPushButton:hover { border-color: #00796b; }
+QPushButton:focus { border: 2px solid #00796b; }
+QPushButton:disabled { color: #b0bec5; border-color: #e3e8eb; background: #f5f7f8; }
+QPushButton#importButton, QPushButton#applyImport { background: #00796b; color: white; border-color: #005b50;
+    font-weight: bold; }
+QPushButton#applyImport:disabled { background: #b2dfdb; color: white; border-color: #b2dfdb; }
+"""
 #: Widths at 1366×768 that leave Organisation the rest of the table.
-COLUMN_WIDTHS = {SURNAME: 170, FIRST_NAME: 150, JOB_TITLE: 210, STATUS: 138, CHECKED_IN: 118, BADGE: 124}
+COLUMN_WIDTHS = {SURNAME: 160, FIRST_NAME: 140, JOB_TITLE: 200, STATUS: 138, CHECKED_IN: 118, BADGE: 124}
 
 
 def require_organiser(parent: QWidget, context: DeskContext, reason: str) -> bool:
@@ -250,6 +260,8 @@ class DelegatesView(QWidget):
         )
         self.hint.setObjectName("hint")
 
+        if not context.settings.get("high_contrast"):
+            self.setStyleSheet(BUTTON_STYLE)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
