@@ -27,6 +27,10 @@ QPushButton:focus { background: #ffff00; }
 
 
 def apply_theme(app: QApplication, *, high_contrast: bool = False) -> None:
+    sheet = HIGH_CONTRAST if high_contrast else BASE
+    if app.property("checkinTheme") == sheet:
+        return  # restyling every widget again is slow and changes nothing
+    app.setProperty("checkinTheme", sheet)
     app.setStyle("Fusion")
     palette = QPalette()
     if high_contrast:
@@ -41,4 +45,4 @@ def apply_theme(app: QApplication, *, high_contrast: bool = False) -> None:
     font = QFont(app.font())
     font.setPointSize(13 if high_contrast else 11)
     app.setFont(font)
-    app.setStyleSheet(HIGH_CONTRAST if high_contrast else BASE)
+    app.setStyleSheet(sheet)
