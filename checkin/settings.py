@@ -42,6 +42,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("pin_locked_until", str, "", "PIN locked until"),
         Setting("default_stock", str, "avery-l4785", "Label stock"),
         Setting("printer_offsets", dict, {}, "Printer offsets (mm) by printer name"),
+        Setting("last_printer", str, "", "Printer last printed on"),
+        Setting("next_labels", dict, {}, "Next free label of a part-used sheet, by stock"),
         Setting("hub_url", str, "", "Hub address"),
     )
 }
