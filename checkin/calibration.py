@@ -56,7 +56,9 @@ class _Page:
         self.canvas.setLineWidth(width)
         self.canvas.line(*self.point(x1, y1), *self.point(x2, y2))
 
-    def text(self, x: float, y: float, text: str, size: float, *, font: str = SANS, align: str = "left") -> None:
+    def text(
+        self, x: float, y: float, text: str, size: float, *, font: str = SANS, align: str = "left"
+    ) -> None:
         self.canvas.setFont(font, size)
         px, py = self.point(x, y)
         if align == "centre":
@@ -178,7 +180,9 @@ def write_calibration_page(stock: Stock, path: Path | str) -> CalibrationPage:
             canvas.setFillColor(INK)
             where = f"{x:g} mm across, {y:g} mm down"
             room = stock.page_w - (x + arm * 0.6) - 1
-            page.text(x + arm * 0.6, y - arm * 0.6, where, _fitted(where, SANS_BOLD, 4.6, room), font=SANS_BOLD)
+            page.text(
+                x + arm * 0.6, y - arm * 0.6, where, _fitted(where, SANS_BOLD, 4.6, room), font=SANS_BOLD
+            )
         # Clear of the rulers, the cross and (on a lone label) the notes below them.
         down = 0.82 if stock.labels_per_page > 1 else 0.12
         page.edge_scale(first.x, first.y + first.h * down, vertical_edge=True)
