@@ -62,7 +62,25 @@ def _open(args: argparse.Namespace):  # noqa: ANN202 - returns checkin.database.
     try:
         return open_database(args.db)
     except DatabaseError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(str(error) + _backup_offer(args, error.path)) from None
+
+
+def _backup_offer(args: argparse.Namespace, damaged: Path | None) -> str:
+    """For a database that cannot be opened: the newest good backup and the command that restores it."""
+    import shlex
+
+    from checkin.backup import newest_good_backup
+
+    if damaged is None:
+        return ""
+    found = newest_good_backup(damaged)
+    if found is None:
+        return " There is no backup of it to restore."
+    db_flag = f" --db {shlex.quote(args.db)}" if args.db else ""
+    return (
+        f" The newest good backup is {found.path} ({found.when()}); restore it with: "
+        f"checkin{db_flag} restore {shlex.quote(str(found.path))}"
+    )
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -441,11 +459,83 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from checkin.backup import restore_from
+    from sqlalchemy.engine import make_url
+
+    from checkin.backup import restore_file
+    from checkin.database import resolve_url
+
+    # The file is replaced without opening it through the program: restoring is what a database too
+    # damaged to open needs.
+    url = make_url(resolve_url(args.db))
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise CommandError(
+            "Backups are for a desk's own SQLite file; restore a PostgreSQL hub with pg_restore."
+        )
+    kept = restore_file(Path(url.database), Path(args.file))
+    _open(args).dispose()  # brings an older backup's schema up to date, and proves the result opens
+    where = f" The database as it was before is kept at {kept}." if kept else ""
+    _say(f"Restored from {args.file}.{where}")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from checkin.clock import utc_now
+    from checkin.privacy import purge
+    from checkin.settings import Settings
+
+    days = args.days if args.days is not None else Settings().get("retention_days")
+    database = _open(args)
+    with database.session() as db:
+        report = purge(db, utc_now(), dry_run=args.dry_run, retention_days=days, desk=args.desk)
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        _say(report.summary().replace("purge: ", "", 1).capitalize() + ".")
+    return EXIT_OK
+
+
+def cmd_person_export(args: argparse.Namespace) -> int:
+    from checkin.clock import utc_now
+    from checkin.models import AuditLog
+    from checkin.privacy import export_person
+
+    output = Path(args.output)
+    if output.is_dir():
+        raise CommandError(f"{output} is a folder; give a file name like person.json.")
+    if not output.parent.is_dir():
+        raise CommandError(f"The folder {output.parent} does not exist.")
+    database = _open(args)
+    with database.session() as db:
+        now = utc_now()
+        document = export_person(db, args.email, now)
+        output.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        db.add(
+            AuditLog(
+                at=now, desk=args.desk, action="person-export", detail="personal data exported on request"
+            )
+        )
+        db.commit()
+    _say(f"Everything held about that person written to {output}.")
+    return EXIT_OK
+
+
+def cmd_person_erase(args: argparse.Namespace) -> int:
+    from checkin.clock import utc_now
+    from checkin.privacy import erase_person
 
     database = _open(args)
-    safety = restore_from(database, Path(args.file))
-    _say(f"Restored from {args.file}. The database as it was before is kept at {safety}.")
+    with database.session() as db:
+        report = erase_person(db, args.email, utc_now(), desk=args.desk)
+    cancelled = (
+        f", {report.cancelled} future booking{'s' if report.cancelled != 1 else ''} cancelled"
+        if report.cancelled
+        else ""
+    )
+    _say(
+        f"Erased: {report.people} person record{'s' if report.people != 1 else ''} and "
+        f"{report.registrations} booking{'s' if report.registrations != 1 else ''}{cancelled}. "
+        "Sync carries the erasure to the other desks; backups made before it still hold the old data."
+    )
     return EXIT_OK
 
 
@@ -651,14 +741,39 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file", nargs="?")
     restore = command("restore", cmd_restore, "replace the database with a backup")
     restore.add_argument("file")
+
+    purging = command("purge", cmd_purge, "erase personal data of sessions past the retention period")
+    purging.add_argument("--dry-run", action="store_true", help="count what would be erased, erase nothing")
+    purging.add_argument(
+        "--days", type=int, help="retention in days after a session ends (default: the setting, 90)"
+    )
+    purging.add_argument("--json", action="store_true")
+
+    person = command("person", lambda a: EXIT_USAGE, "one person's data, on their request")
+    person_commands = person.add_subparsers(dest="person_command", metavar="ACTION", required=True)
+    person_export = person_commands.add_parser(
+        "export",
+        help="everything held about a person, as JSON",
+        description="everything held about a person, as JSON",
+    )
+    person_export.set_defaults(handler=cmd_person_export)
+    person_export.add_argument("--email", required=True)
+    person_export.add_argument("-o", "--output", required=True)
+    person_erase = person_commands.add_parser(
+        "erase", help="erase a person's data now", description="erase a person's data now (asks nothing)"
+    )
+    person_erase.set_defaults(handler=cmd_person_erase)
+    person_erase.add_argument("--email", required=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from checkin.logging_setup import configure_logging
     from checkin.registrations import UsageError
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging()
     args.desk = args.desk or default_desk()
     if args.command is None:
         args.session, args.kiosk = None, False

@@ -20,7 +20,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 class DatabaseError(Exception):
-    """A database the program cannot use; the message is for the user."""
+    """A database the program cannot use; the message is for the user. `path` is the SQLite file when
+    there is one, so the caller can offer the newest good backup of it."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def default_path() -> Path:
@@ -88,24 +93,41 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _check_pages(engine: Engine, path: Path) -> None:
+    """A damaged file (a disk error, a copy cut short) can still answer the few queries a migration
+    makes: quick_check reads every page (milliseconds for a desk's file), so damage is found at start,
+    where a backup can be offered, and not in the middle of a session."""
+    with engine.connect() as connection:
+        problems = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        engine.dispose()
+        lines = [line.strip() for text in problems for line in str(text).splitlines()]
+        first = next((line for line in lines if line and not line.startswith("***")), "damaged pages")
+        raise DatabaseError(f"The database {path} is damaged ({first}).", path)
+
+
 def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Database:
     url = make_url(resolve_url(target))
+    path: Path | None = None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    # hide_parameters: an error message (and so a log line) never carries a delegate's name or email.
+    engine = create_engine(url, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
     try:
         if migrate:
             upgrade(engine)
+        if path is not None and path.stat().st_size > 0:
+            _check_pages(engine, path)
     except sa_exc.DatabaseError as error:
         engine.dispose()
         where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(True)
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise DatabaseError(f"The database {where} cannot be opened: {reason}.") from error
+        raise DatabaseError(f"The database {where} cannot be opened: {reason}.", path) from error
     except sa_exc.OperationalError as error:  # pragma: no cover - covered by DatabaseError above
         engine.dispose()
         raise DatabaseError(f"The database cannot be reached: {error.orig}") from error

@@ -45,6 +45,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("last_printer", str, "", "Printer last printed on"),
         Setting("next_labels", dict, {}, "Next free label of a part-used sheet, by stock"),
         Setting("hub_url", str, "", "Hub address"),
+        # Desk-level: the erasure a purge makes travels by sync, so the policy itself need not.
+        Setting("retention_days", int, 90, "Keep personal data this many days after a session ends"),
     )
 }
 
