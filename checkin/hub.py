@@ -332,6 +332,29 @@ def sync_round(
     return report
 
 
+def check_hub(database: Database, url: str, *, engine: Engine | None = None) -> str:
+    """Connect and check the hub serves this desk's programme, without changing anything: one line for
+    users ("Test connection"); raises HubError as `sync_round` would."""
+    hub = engine or hub_engine(url)
+    try:
+        with hub.connect() as connection:
+            if not connection.dialect.has_table(connection, "hub_meta"):
+                raise HubError(
+                    f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: "
+                    "run `checkin hub init URL` from the desk that holds the programme."
+                )
+            hub_programme = _hub_programme(connection)
+            changes = connection.execute(select(func.count()).select_from(hub_change)).scalar() or 0
+        with database.session() as db:
+            _check_programme(db, hub_programme, url)
+    except sa_exc.DBAPIError as error:
+        raise _explain(error, url) from None
+    finally:
+        if engine is None:
+            hub.dispose()
+    return f"Connected: the hub carries this desk's programme ({changes:,} changes)."
+
+
 def pending_changes(db: OrmSession) -> int:
     return db.scalar(select(func.count()).select_from(Outbox)) or 0
 
@@ -340,6 +363,7 @@ __all__ = [
     "VERSION_TABLE",
     "HubError",
     "SyncReport",
+    "check_hub",
     "init_hub",
     "pending_changes",
     "snapshot_changes",

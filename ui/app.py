@@ -42,6 +42,9 @@ def build_window(
     window.idle_lock = install_idle_lock(window, context)  # type: ignore[attr-defined]
     window.sounds = OutcomeSounds(settings, parent=window)  # type: ignore[attr-defined]
     window.desk_view.outcome_shown.connect(window.sounds.play_outcome)  # type: ignore[attr-defined]
+    from ui.sync_status import install_sync
+
+    window.sync = install_sync(window, context)  # type: ignore[attr-defined]
     return window, scanner
 
 

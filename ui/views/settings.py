@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from checkin.clock import utc_now
 from checkin.pin import check_pin, clear_pin, has_pin, pin_problem, set_pin
 from ui.context import DeskContext
+from ui.hub_settings import HubSettingsBox
 from ui.pin import require_organiser
 
 SUFFIX_CHOICES = [("Enter", "enter"), ("Tab", "tab"), ("Enter or Tab", "enter-or-tab")]
@@ -184,6 +185,8 @@ class SettingsView(QWidget):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(pin_box)
+        self.hub_box = HubSettingsBox(context)
+        right.addWidget(self.hub_box)
         right.addStretch(1)
         columns.addLayout(left, 3)
         columns.addSpacing(12)
@@ -216,6 +219,7 @@ class SettingsView(QWidget):
         self.min_length.setValue(settings.get("scanner_min_length"))
         self.suffix.setCurrentIndex(max(self.suffix.findData(settings.get("scanner_suffix")), 0))
         fill_camera_choice(self.camera, settings.get("camera_id"))
+        self.hub_box.load()
         self.saved_message.clear()
         self._show_pin_state()
 
@@ -224,6 +228,10 @@ class SettingsView(QWidget):
         super().showEvent(event)
 
     def save(self) -> bool:
+        hub_problem = self.hub_box.problem()
+        if hub_problem is not None:
+            self.saved_message.setText(self.tr("Not saved: {0}").format(hub_problem))
+            return False
         if not require_organiser(
             self, self.context, self.tr("Enter the organiser PIN to save the settings.")
         ):
@@ -239,6 +247,7 @@ class SettingsView(QWidget):
         settings.set("scanner_min_length", self.min_length.value())
         settings.set("scanner_suffix", self.suffix.currentData())
         settings.set("camera_id", self.camera.currentData() or "")
+        self.hub_box.save()
         self.context.desk = name
         self.context.settings_changed.emit()
         self.saved_message.setText(self.tr("✔ Saved — in use now."))

@@ -1,0 +1,381 @@
+"""The app syncs by itself: two desk windows, two SQLite files, one real PostgreSQL hub.
+
+A scan at one desk shows at the other within seconds without anyone pressing anything; a desk that cannot
+reach its hub says so, keeps admitting at once and backs off; duplicate admissions made while apart are
+listed for a supervisor; closing the window stops the sync.
+"""
+
+import re
+import threading
+import time
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from checkin.database import open_database
+from checkin.decide import OutcomeCode
+from checkin.demo import create_demo
+from checkin.hub import KEYRING_SERVICE, init_hub, pending_changes, sync_round
+from checkin.pin import set_pin
+from checkin.registrations import session_by_code
+from checkin.roster import session_roster
+from checkin.settings import Settings
+from ui import sync_service
+from ui.app import build_window
+from ui.hub_settings import split_password
+from ui.pin import PinDialog
+from ui.sync_service import backoff_delay_ms, has_hub_password, store_hub_password
+from ui.sync_status import status_words
+
+UNREACHABLE = "postgresql://desk@127.0.0.1:9/checkin"
+PIN = "246810"
+
+
+def booked(database, code):
+    with database.session() as db:
+        return [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
+
+
+class Desks:
+    """Windows opened in a test, closed (sync stopped) before their databases go."""
+
+    def __init__(self, qtbot, tmp_path):
+        self.qtbot, self.tmp_path = qtbot, tmp_path
+        self.opened = []
+
+    def open(self, database, desk, code, hub_url):
+        settings = Settings(self.tmp_path / f"{desk}-settings.json")
+        settings.set("hub_url", hub_url)
+        window, scanner = build_window(database, settings, desk, code)
+        self.qtbot.addWidget(window)
+        window.show()
+        self.opened.append((window, scanner))
+        return window
+
+    def close_all(self):
+        for window, scanner in self.opened:
+            QApplication.instance().removeEventFilter(scanner)
+            window.close()
+
+
+@pytest.fixture
+def desks(qtbot, tmp_path):
+    opened = Desks(qtbot, tmp_path)
+    yield opened
+    opened.close_all()
+
+
+@pytest.fixture
+def hub_desks(tmp_path, pg_database_url):
+    """Desk A holds the demo programme and published it; desk B, empty, synced once."""
+    first = open_database(tmp_path / "door-1.sqlite3")
+    with first.session() as db:
+        code = create_demo(db).first_session_code
+        db.commit()
+    init_hub(first, pg_database_url)
+    second = open_database(tmp_path / "door-2.sqlite3")
+    sync_round(second, pg_database_url)
+    yield first, second, pg_database_url, code
+    first.dispose()
+    second.dispose()
+
+
+@pytest.fixture
+def lone_desk(tmp_path):
+    database = open_database(tmp_path / "alone.sqlite3")
+    with database.session() as db:
+        code = create_demo(db).first_session_code
+        db.commit()
+    yield database, code
+    database.dispose()
+
+
+def online(window):
+    return window.sync_indicator.text().startswith("● Online — synced ")
+
+
+def test_a_scan_at_one_desk_shows_at_the_other_without_anyone_syncing(hub_desks, desks, qtbot):
+    first, second, hub, code = hub_desks
+    door1 = desks.open(first, "door-1", code, hub)
+    door2 = desks.open(second, "door-2", code, hub)
+    qtbot.waitUntil(lambda: online(door1) and online(door2), timeout=10_000)
+    assert re.fullmatch(r"● Online — synced \d\d:\d\d:\d\d", door2.sync_indicator.text())
+    assert door2.counts.text().startswith("Checked in 0 of")
+
+    person = booked(first, code)[0]
+    started = time.monotonic()
+    assert door1.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED
+    qtbot.waitUntil(lambda: door2.counts.text().startswith("Checked in 1 of"), timeout=10_000)
+    assert time.monotonic() - started < 5  # pushed within a second, pulled within two more
+    # …and the other way, into the dashboard and roster of the first desk too.
+    other = booked(second, code)[1]
+    door2.desk_view.scan(other.badge_code)
+    qtbot.waitUntil(lambda: door1.counts.text().startswith("Checked in 2 of"), timeout=10_000)
+    qtbot.waitUntil(lambda: door1.sync.state.pending == 0 and door2.sync.state.pending == 0, timeout=5_000)
+    tooltip = door2.sync_indicator.toolTip()
+    assert (
+        "Hub: postgresql+psycopg://postgres@127.0.0.1:" in tooltip
+        and "Waiting to be sent: 0 changes" in tooltip
+    )
+
+
+def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatch):
+    first, _second, hub, code = hub_desks
+    active, most = [0], [0]
+    lock = threading.Lock()
+    real_round = sync_service.sync_round
+
+    def counted_round(*args, **kwargs):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        try:
+            time.sleep(0.05)  # a slow hub widens any window for overlap
+            return real_round(*args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(sync_service, "sync_round", counted_round)
+    door1 = desks.open(first, "door-1", code, hub)
+    for person in booked(first, code)[:8]:
+        door1.desk_view.scan(person.badge_code)
+        door1.sync.sync_now()
+        qtbot.wait(40)
+    qtbot.waitUntil(lambda: door1.sync.state.pending == 0 and not door1.sync.in_flight, timeout=10_000)
+    assert most[0] == 1
+    assert door1.sync.rounds >= 3
+
+
+def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(lone_desk, desks, qtbot):
+    database, code = lone_desk
+    window = desks.open(database, "door-1", code, UNREACHABLE)
+    indicator = window.sync_indicator
+    qtbot.waitUntil(lambda: indicator.text().startswith("● Offline"), timeout=10_000)
+    assert re.fullmatch(r"● Offline — [\d,]+ changes waiting \(retrying in \d+ s\)", indicator.text())
+    assert "cannot be reached now" in indicator.toolTip()  # the HubError, in the user's words
+    assert "Waiting to be sent:" in indicator.toolTip()
+    before = window.sync.state.pending
+
+    person = booked(database, code)[0]
+    started = time.monotonic()
+    result = window.desk_view.scan(person.badge_code)
+    assert result.outcome.code is OutcomeCode.ADMITTED
+    assert time.monotonic() - started < 0.5  # the scan never waits for the hub
+    assert window.counts.text().startswith("Checked in 1 of")
+    assert window.sync.state.pending > before
+    with database.session() as db:
+        assert window.sync.state.pending == pending_changes(db)
+    assert f"{window.sync.state.pending:,} changes waiting" in indicator.text()
+
+
+def test_back_off_grows_to_its_cap_and_sync_now_starts_it_again(lone_desk, desks, qtbot):
+    assert [backoff_delay_ms(n) for n in range(1, 9)] == [2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]
+    database, code = lone_desk
+    window = desks.open(database, "door-1", code, UNREACHABLE)
+    service = window.sync
+    qtbot.waitUntil(lambda: service.state.online is False, timeout=10_000)
+    assert service.backoff_history[0] == 2000
+    service.backoff_base_ms, service.backoff_max_ms = 100, 800  # the same rule, quicker
+    service.backoff_history.clear()
+    service.retry_now()
+    qtbot.waitUntil(lambda: len(service.backoff_history) >= 6, timeout=10_000)
+    assert service.backoff_history[:6] == [100, 200, 400, 800, 800, 800]
+    # While waiting, no round is in flight and the next try is scheduled, not hammered.
+    rounds = service.rounds
+    service.backoff_base_ms = service.backoff_max_ms = 60_000
+    qtbot.waitUntil(lambda: not service.in_flight and service.backoff_history[-1] == 60_000, timeout=5_000)
+    qtbot.wait(300)
+    assert service.rounds <= rounds + 1
+    assert (
+        "retrying in 60 s" in window.sync_indicator.text()
+        or "retrying in 59 s" in window.sync_indicator.text()
+    )
+
+
+def test_duplicates_made_while_apart_are_listed_on_both_desks_after_sync_resumes(hub_desks, desks, qtbot):
+    first, second, hub, code = hub_desks
+    door1 = desks.open(first, "door-1", code, hub)
+    door2 = desks.open(second, "door-2", code, hub)
+    qtbot.waitUntil(lambda: online(door1) and online(door2), timeout=10_000)
+    door1.sync.stop()
+    door2.sync.stop()
+    assert door1.sync_indicator.text() == "○ Sync paused"
+    person = booked(first, code)[2]
+    assert door2.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED  # first, at door 2
+    time.sleep(0.01)
+    assert (
+        door1.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED
+    )  # apart: door 1 can't know
+    qtbot.wait(600)
+    for window in (door1, door2):
+        assert window.views["Duplicates"].duplicates == []
+        assert not window.duplicates_badge.isVisible()
+
+    door1.sync.start()
+    door2.sync.start()
+    for window in (door1, door2):
+        view = window.views["Duplicates"]
+        qtbot.waitUntil(lambda view=view: len(view.duplicates) == 1, timeout=15_000)
+        [duplicate] = view.duplicates
+        assert duplicate.delegate.last_name == person.last_name
+        assert [e.desk for e in duplicate.events] == ["door-2", "door-1"]  # the earlier counts
+        assert window.duplicates_badge.isVisible() and window.duplicates_badge.text() == "⚠ 1 duplicate"
+        assert view.badge.text() == "1 duplicate"
+        top = view.tree.topLevelItem(0)
+        assert person.last_name in top.text(0)
+        assert [top.child(i).text(2) for i in range(top.childCount())] == ["door-2", "door-1"]
+        assert top.child(0).text(4).startswith("✔ counts")
+        qtbot.waitUntil(
+            lambda window=window: window.counts.text().startswith("Checked in 1 of"), timeout=5_000
+        )
+
+    door1.duplicates_badge.click()
+    assert door1.stack.currentWidget() is door1.views["Duplicates"]
+
+
+def test_closing_the_window_stops_the_sync(hub_desks, desks, qtbot):
+    first, _second, hub, code = hub_desks
+    window = desks.open(first, "door-1", code, hub)
+    qtbot.waitUntil(lambda: online(window), timeout=10_000)
+    service = window.sync
+    service.sync_now()  # a round in flight as the window closes
+    window.close()
+    assert not service.in_flight
+    assert service.state.stopped
+    assert not service._next_round.isActive() and not service._debounce.isActive()
+    assert service._round_done.is_set()  # the worker had finished when close returned
+    assert service._engine is None
+    rounds = service.rounds
+    qtbot.wait(2_500)  # longer than a pull interval: nothing starts again
+    assert service.rounds == rounds
+
+
+def test_a_desk_without_a_hub_says_it_works_alone(lone_desk, desks, qtbot):
+    database, code = lone_desk
+    window = desks.open(database, "door-1", code, "")
+    assert window.sync_indicator.text() == "○ No hub (this desk works alone)"
+    assert "Settings" in window.sync_indicator.toolTip()
+    assert not window.sync.in_flight
+    assert not window.sync_indicator.sync_now_action.isEnabled()
+
+
+def test_status_words_for_each_state():
+    from dataclasses import replace
+
+    from checkin.clock import utc_now
+    from ui.sync_service import SyncState
+
+    base = SyncState(hub="postgresql://desk@hub/checkin", stopped=False)
+    assert status_words(base)[0] == "◌ Connecting to the hub…"
+    offline = replace(base, online=False, pending=12, retry_at=100.0)
+    assert status_words(offline, now=92.0)[0] == "● Offline — 12 changes waiting (retrying in 8 s)"
+    assert (
+        status_words(replace(offline, pending=1), now=92.0)[0]
+        == "● Offline — 1 change waiting (retrying in 8 s)"
+    )
+    text, look = status_words(replace(base, online=True, last_synced=utc_now()))
+    assert text.startswith("● Online — synced ") and look[1] == "#1b6e3a"
+    assert status_words(SyncState())[0] == "○ No hub (this desk works alone)"
+
+
+# ---- the Hub settings ----------------------------------------------------------------------------
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self):
+        super().__init__()
+        self.store = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def _pin_dialog_enters(monkeypatch, pin):
+    def fake_exec(dialog):
+        dialog.field.setText(pin)
+        dialog.submit(dialog.field.text())
+        return int(dialog.result())
+
+    monkeypatch.setattr(PinDialog, "exec", fake_exec)
+
+
+def test_saving_the_hub_needs_the_pin_and_keeps_the_password_in_the_keyring(
+    lone_desk, desks, qtbot, monkeypatch, memory_keyring
+):
+    database, code = lone_desk
+    window = desks.open(database, "door-1", code, "")
+    settings = window.context.settings
+    set_pin(settings, PIN)
+    view = window.views["Settings"]
+    view.hub_box.url.setText("postgresql://desk:s3cret-in-url@127.0.0.1:9/checkin?sslmode=require")
+    view.hub_box.password.setText("typed-secret")
+    _pin_dialog_enters(monkeypatch, "000000")
+    assert not view.save()
+    assert settings.get("hub_url") == ""
+    _pin_dialog_enters(monkeypatch, PIN)
+    assert view.save()
+    assert settings.get("hub_url") == "postgresql://desk@127.0.0.1:9/checkin?sslmode=require"
+    assert memory_keyring.store == {(KEYRING_SERVICE, "desk@127.0.0.1:9"): "typed-secret"}
+    on_disk = settings.path.read_text(encoding="utf-8")
+    assert "secret" not in on_disk
+    assert "keyring" in view.hub_box.message.text()
+    # The window's sync picked the new hub up at once, and tells the user it cannot reach it.
+    qtbot.waitUntil(lambda: window.sync_indicator.text().startswith("● Offline"), timeout=10_000)
+    assert "secret" not in window.sync_indicator.toolTip()
+    assert "127.0.0.1:9" in window.sync_indicator.toolTip()
+
+
+def test_without_a_keyring_the_password_is_kept_for_this_run_only(tmp_path):
+    url = "postgresql://desk@hub.example.org:5432/checkin"
+    before = keyring.get_keyring()
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring.set_keyring(NoKeyring())
+    try:
+        assert store_hub_password(url, "pw") is False
+        assert has_hub_password(url) == "memory"
+        assert sync_service.connect_url(url) == "postgresql://desk:pw@hub.example.org:5432/checkin"
+    finally:
+        sync_service._passwords_this_run.clear()
+        keyring.set_keyring(before)
+    assert split_password("postgresql://a:b@h/d") == ("postgresql://a@h/d", "b")
+
+
+def test_test_connection_runs_in_the_background_and_says_ok_or_why_not(hub_desks, desks, qtbot):
+    first, _second, hub, code = hub_desks
+    window = desks.open(first, "door-1", code, "")
+    box = window.views["Settings"].hub_box
+    box.url.setText(hub)
+    qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+    assert not box.test_button.isEnabled()  # running in the background, the window stays live
+    qtbot.waitUntil(lambda: box.message.text().startswith("✔"), timeout=10_000)
+    assert "Connected" in box.message.text()
+    box.url.setText(UNREACHABLE)
+    qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.message.text().startswith("✖"), timeout=10_000)
+    assert "cannot be reached now" in box.message.text()
+    box.url.setText("mysql://desk@somewhere/db")
+    qtbot.mouseClick(box.test_button, Qt.MouseButton.LeftButton)
+    assert "must be PostgreSQL" in box.message.text()
