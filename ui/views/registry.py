@@ -23,6 +23,9 @@ def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     from ui.views.dashboard import DashboardView
 
     views.append(("Dashboard", "F9", DashboardView))
+    from ui.views.conflicts import DuplicatesView
+
+    views.append(("Duplicates", "F11", DuplicatesView))
     from ui.views.settings import SettingsView
 
     views.append(("Settings", "F10", SettingsView))
