@@ -69,6 +69,9 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             QShortcut(QKeySequence(shortcut), self, activated=lambda t=title: self.show_view(t))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        print_view = self.views.get("Print")
+        if print_view is not None:  # a walk-in's badge: one click on the desk, one in the print dialog
+            self.desk_view.badge_printer = print_view.print_walk_in_badge  # type: ignore[attr-defined]
         self.nav.setCurrentRow(0)
 
         body = QHBoxLayout()

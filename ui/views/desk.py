@@ -1,5 +1,6 @@
 """The desk: scan a badge or type a few letters of a name; see the outcome large; undo; register walk-ins."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -80,11 +81,19 @@ class DeskView(QWidget):
         self.undo_button.clicked.connect(self.undo)
         self.walk_in_button = QPushButton(self.tr("Walk-in… (Ctrl+N)"))
         self.walk_in_button.clicked.connect(self.open_walk_in)
-        for button in (self.action_button, self.undo_button, self.walk_in_button):
+        #: Prints one badge by registration id; the window sets it when it has a Print view.
+        self.badge_printer: Callable[[int], object] | None = None
+        self._badge_to_print: int | None = None
+        self.print_badge_button = QPushButton(self.tr("Print badge (F4)"))
+        self.print_badge_button.setObjectName("amberAction")
+        self.print_badge_button.hide()
+        self.print_badge_button.clicked.connect(self.print_walk_in_badge)
+        for button in (self.action_button, self.print_badge_button, self.undo_button, self.walk_in_button):
             button.setMinimumHeight(40)
 
         actions = QHBoxLayout()
         actions.addWidget(self.action_button)
+        actions.addWidget(self.print_badge_button)
         actions.addStretch(1)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.camera.toggle_button)
@@ -122,6 +131,8 @@ class DeskView(QWidget):
         )
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
         QShortcut(QKeySequence("F2"), self, activated=self._amber_action)
+        QShortcut(QKeySequence("F4"), self, activated=self.print_walk_in_badge)
+        self.walk_in_admitted.connect(self._offer_badge)
         QShortcut(QKeySequence("Escape"), self, activated=self.clear)
         context.session_changed.connect(lambda _code: self.clear())
 
@@ -153,6 +164,7 @@ class DeskView(QWidget):
 
     def _show(self, result: ScanResult) -> None:
         self.last_result = result
+        self._offer_badge(None)
         outcome = result.outcome
         self.panel.show_outcome(outcome)
         self._offer_action(outcome)
@@ -326,3 +338,15 @@ class DeskView(QWidget):
             self._show(dialog.result_of_walk_in)
             if dialog.result_of_walk_in.outcome.registration_id is not None:
                 self.walk_in_admitted.emit(dialog.result_of_walk_in.outcome.registration_id)
+
+    def _offer_badge(self, registration_id: int | None) -> None:
+        """After a walk-in is admitted, one click prints their badge (until the next outcome shows)."""
+        self._badge_to_print = registration_id if self.badge_printer is not None else None
+        self.print_badge_button.setVisible(self._badge_to_print is not None)
+
+    def print_walk_in_badge(self) -> None:
+        if self._badge_to_print is None or self.badge_printer is None:
+            return
+        self.badge_printer(self._badge_to_print)
+        self.print_badge_button.hide()
+        self._badge_to_print = None

@@ -20,6 +20,9 @@ def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     from ui.views.rollcall import RollCallView
 
     views.append(("Roll-call", "F7", RollCallView))
+    from ui.views.print import PrintView
+
+    views.append(("Print", "F8", PrintView))
     from ui.views.dashboard import DashboardView
 
     views.append(("Dashboard", "F9", DashboardView))
