@@ -77,6 +77,10 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
     if os.environ.get("CHECKIN_EXIT_WHEN_READY"):
         # For the start-up benchmark: leave as soon as the desk is ready to take a scan.
         QTimer.singleShot(0, app.quit)
+    elif os.environ.get("CHECKIN_SMOKE_QUIT_AFTER_MS"):
+        # For packaging/smoke-test: let the window live a while (timers, sync, sounds), then close.
+        QTimer.singleShot(int(os.environ["CHECKIN_SMOKE_QUIT_AFTER_MS"]), window.close)
+        QTimer.singleShot(int(os.environ["CHECKIN_SMOKE_QUIT_AFTER_MS"]) + 500, app.quit)
     return app.exec()
 
 
