@@ -1,0 +1,280 @@
+"""The Print view and printing at exact scale: previews, printer geometry, QR codes read back from what a
+printer was sent, the calibration page, and a walk-in's badge in two clicks."""
+
+import math
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pdf_checks import decode_qrs, page_images, pixels_per_mm
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
+
+from checkin.badges import render_badges
+from checkin.calibration import write_calibration_page
+from checkin.database import open_database
+from checkin.demo import create_demo
+from checkin.models import ACTIVE_STATUSES, PrintLog
+from checkin.registrations import session_by_code
+from checkin.roster import session_roster
+from checkin.settings import Settings
+from checkin.stocks import stock_named
+from ui.app import build_window
+from ui.printing import mm_to_device, offset_for, place_page, print_document, save_offset
+
+POINTS_PER_MM = 72 / 25.4
+
+
+@pytest.fixture
+def desk(qtbot, tmp_path):
+    database = open_database(tmp_path / "desk.sqlite3")
+    with database.session() as db:
+        summary = create_demo(db)
+        db.commit()
+    settings = Settings(tmp_path / "settings.json")
+    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window, database, summary.first_session_code
+    QApplication.instance().removeEventFilter(scanner)
+    database.dispose()
+
+
+def pdf_printer(path: Path, dpi: int = 600) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(dpi)
+    return printer
+
+
+def active_people(database, code):
+    with database.session() as db:
+        return [e for e in session_roster(db, session_by_code(db, code)) if e.status in ACTIVE_STATUSES]
+
+
+def test_badges_made_in_the_view_show_in_the_preview_page_by_page(desk, qtbot):
+    window, database, code = desk
+    window.show_view("Print")
+    view = window.views["Print"]
+    assert view.current_kind() == "badges" and view.current_stock().name == "avery-l4785"
+    view.sheet.start_chosen.emit(3)  # a click on the third label of the diagram
+    assert view.start_spin.value() == 3
+    people = len(active_people(database, code))
+    with qtbot.waitSignal(view.document_ready, timeout=30000) as made:
+        view.make_preview()
+    job = made.args[0]
+    assert view.document.pageCount() == math.ceil((people + 2) / 10)
+    assert view.page_label.text() == f"Page 1 of {view.document.pageCount()}"
+    assert job.summary.startswith(f"{people} badges on ")
+    assert job.next_label == (2 + people) % 10 + 1
+    assert view.print_button.isEnabled() and view.save_button.isEnabled()
+    view.go_to_page(1)
+    qtbot.waitUntil(lambda: view.current_page() == 1)
+
+    # Everyone has a badge now (the log says so): "only those without one" has nothing to do.
+    view.unprinted_radio.setChecked(True)
+    view.make_preview()
+    qtbot.waitUntil(lambda: view.operation is None, timeout=30000)
+    assert view.job is None and "No badges to print" in view.message.text()
+
+
+def test_chosen_delegates_and_save_as_pdf(desk, qtbot, tmp_path):
+    window, database, code = desk
+    view = window.views["Print"]
+    people = active_people(database, code)[:3]
+    view.set_chosen([p.registration_id for p in people])
+    assert view.chosen_radio.isChecked() and "3 chosen" in view.choose_button.text()
+    view.start_spin.setValue(1)
+    with qtbot.waitSignal(view.document_ready, timeout=30000):
+        view.make_preview()
+    assert view.document.pageCount() == 1
+    target = view.save_pdf(tmp_path / "three.pdf")
+    assert target is not None and target.read_bytes() == view.job.path.read_bytes()
+    found = sorted(qr.text for qr in decode_qrs(page_images(target)[0]))
+    assert found == sorted(p.badge_code for p in people)
+    assert window.context.settings.get("next_labels") == {"avery-l4785": 4}  # saved: the sheet moves on
+
+
+def test_the_guide_and_registers_are_made_too(desk, qtbot):
+    window, _database, _code = desk
+    view = window.views["Print"]
+    view.set_kind("guide")
+    view.layout_picker.setCurrentIndex(view.layout_picker.findData("a6-booklet"))
+    with qtbot.waitSignal(view.document_ready, timeout=30000) as made:
+        view.make_preview()
+    assert made.args[0].duplex == "short-edge" and view.document.pageCount() == 2
+    for kind in ("register", "signin"):
+        view.set_kind(kind)
+        with qtbot.waitSignal(view.document_ready, timeout=30000):
+            view.make_preview()
+        assert view.document.pageCount() >= 1
+
+
+def test_a_cancelled_document_never_shows(desk, qtbot):
+    window, _database, _code = desk
+    view = window.views["Print"]
+    view.make_preview()
+    view.cancel()
+    assert view.make_button.isEnabled() and not view.busy_row.isVisible()
+    qtbot.wait(2500)  # long enough for the badges to be finished in the background
+    assert view.job is None and view.message.text() == "Cancelled."
+
+
+def test_millimetres_become_device_pixels_with_the_offset():
+    assert mm_to_device(25.4, 300) == pytest.approx(300)
+    placement = place_page(595.2756, 841.8898, 300, (1.5, -2.0))
+    assert placement.x == pytest.approx(17.7165, abs=1e-3)  # +1.5 mm at 300 dpi
+    assert placement.y == pytest.approx(-23.622, abs=1e-3)
+    assert placement.width == pytest.approx(2480.315, abs=1e-2)  # 210 mm
+    assert placement.height == pytest.approx(3507.874, abs=1e-2)  # 297 mm
+    assert place_page(175.748, 283.465, 203).x == 0
+
+
+def test_offsets_are_kept_per_printer(tmp_path):
+    settings = Settings(tmp_path / "settings.json")
+    assert offset_for(settings, "Brother_QL-820NWB") == (0.0, 0.0)
+    save_offset(settings, "Brother_QL-820NWB", (0.8, -1.25))
+    assert offset_for(Settings(tmp_path / "settings.json"), "Brother_QL-820NWB") == (0.8, -1.25)
+    assert offset_for(settings, "Office laser") == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("stock_name", ["brother-ql-62x100", "avery-l4785"])
+def test_printing_keeps_the_page_size_and_moves_the_qr_by_the_offset(desk, tmp_path, stock_name):
+    _window, database, code = desk
+    stock = stock_named(stock_name)
+    person = active_people(database, code)[0]
+    source = tmp_path / "badge.pdf"
+    with database.session() as db:
+        render_badges(db, session_by_code(db, code), stock, source, registration_ids=[person.registration_id])
+    (original,) = decode_qrs(page_images(source)[0])
+
+    for offset in ((0.0, 0.0), (2.0, 1.0)):
+        printed = tmp_path / f"printed-{offset[0]:g}.pdf"
+        assert print_document(source, pdf_printer(printed), offset) == 1
+        with pdfplumber.open(printed) as pdf:
+            assert len(pdf.pages) == 1
+            # Qt writes the page box in whole points: within half a point of the stock's page.
+            assert pdf.pages[0].width == pytest.approx(stock.page_w * POINTS_PER_MM, abs=0.5)
+            assert pdf.pages[0].height == pytest.approx(stock.page_h * POINTS_PER_MM, abs=0.5)
+        (qr,) = decode_qrs(page_images(printed)[0])
+        assert qr.text == person.badge_code
+        assert qr.x_mm - original.x_mm == pytest.approx(offset[0], abs=0.3)
+        assert qr.y_mm - original.y_mm == pytest.approx(offset[1], abs=0.3)
+        assert qr.side_mm == pytest.approx(original.side_mm, abs=0.3)  # exact scale, never fitted
+
+
+def _line_at(image, centre_mm: tuple[float, float], half_mm: float, vertical: bool) -> float:
+    """Where the darkest line across a window around `centre_mm` lies (mm from the page's edge)."""
+    scale = pixels_per_mm()
+    x0, y0 = (round((c - half_mm) * scale) for c in centre_mm)
+    size = round(2 * half_mm * scale)
+    window = image.crop((x0, y0, x0 + size, y0 + size))
+    pixels = window.load()
+    sums = [sum(255 - pixels[(i, j) if vertical else (j, i)] for j in range(size)) for i in range(size)]
+    best = max(range(size), key=sums.__getitem__)
+    return ((x0 if vertical else y0) + best) / scale
+
+
+@pytest.mark.parametrize("stock_name", ["avery-l4785", "brother-ql-62x100", "zebra-4x3"])
+def test_the_calibration_page_puts_its_cross_where_it_says(tmp_path, stock_name):
+    stock = stock_named(stock_name)
+    page = write_calibration_page(stock, tmp_path / "calibration.pdf")
+    with pdfplumber.open(page.path) as pdf:
+        assert pdf.pages[0].width == pytest.approx(stock.page_w * POINTS_PER_MM, abs=0.01)
+        assert pdf.pages[0].height == pytest.approx(stock.page_h * POINTS_PER_MM, abs=0.01)
+        words = " ".join(w["text"] for w in pdf.pages[0].extract_words())
+    assert f"{page.crosses[0][0]:g} mm across, {page.crosses[0][1]:g} mm down" in words
+    image = page_images(page.path)[0]
+    for x, y in page.crosses:
+        assert _line_at(image, (x, y), 2.5, vertical=True) == pytest.approx(x, abs=0.15)
+        assert _line_at(image, (x, y), 2.5, vertical=False) == pytest.approx(y, abs=0.15)
+
+
+def test_the_calibration_dialog_prints_its_page_with_the_offset_in_the_boxes(
+    desk, qtbot, tmp_path, monkeypatch
+):
+    from ui.calibration_dialog import CalibrationDialog
+
+    window, _database, _code = desk
+    view = window.views["Print"]
+    dialog = CalibrationDialog(window.context, view.printer, "brother-ql-62x100", view)
+    qtbot.addWidget(dialog)
+    assert dialog.document.pageCount() == 1 and dialog.page is not None
+    dialog.x_offset.setValue(1.5)
+    dialog.y_offset.setValue(-0.8)
+    assert dialog.x_offset.maximum() == 10 and dialog.x_offset.singleStep() == pytest.approx(0.1)
+    printed = tmp_path / "test-page.pdf"
+
+    def to_file(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return True
+
+    monkeypatch.setattr(dialog, "choose_printer", to_file)
+    sent = []
+    dialog.print_test_page(then=sent.append)
+    qtbot.waitUntil(lambda: sent == [1], timeout=30000)
+    image = page_images(printed)[0]
+    x, y = dialog.page.crosses[0]
+    assert _line_at(image, (x + 1.5, y - 0.8), 2.5, vertical=True) == pytest.approx(x + 1.5, abs=0.2)
+    assert _line_at(image, (x + 1.5, y - 0.8), 2.5, vertical=False) == pytest.approx(y - 0.8, abs=0.2)
+
+
+def test_a_walk_in_badge_prints_in_two_clicks(desk, qtbot, tmp_path, monkeypatch):
+    from ui.views.print import PrintView
+    from ui.walk_in import WalkInDialog
+
+    window, database, code = desk
+    desk_view, view = window.desk_view, window.views["Print"]
+
+    def fill_and_submit(dialog: WalkInDialog) -> int:
+        dialog.first_name.setText("Ngozi")
+        dialog.last_name.setText("Okafor")
+        dialog.organisation.setText("Preston Foodbank")
+        dialog.submit(over_capacity_ok=True)
+        return dialog.result()
+
+    printed = tmp_path / "walk-in.pdf"
+    dialogs = []
+
+    def print_dialog(self: PrintView, printer: QPrinter, pages: int) -> bool:  # the second click: Print
+        dialogs.append(pages)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return True
+
+    monkeypatch.setattr(WalkInDialog, "exec", fill_and_submit)
+    monkeypatch.setattr(PrintView, "choose_printer", print_dialog)
+    with qtbot.waitSignal(desk_view.walk_in_admitted) as admitted:
+        qtbot.keyClick(desk_view.input, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    registration_id = admitted.args[0]
+    assert desk_view.print_badge_button.isVisible()
+    with qtbot.waitSignal(view.printed, timeout=30000):
+        qtbot.mouseClick(desk_view.print_badge_button, Qt.MouseButton.LeftButton)  # the first click
+    assert dialogs == [1] and not desk_view.print_badge_button.isVisible()
+    assert window.stack.currentWidget() is desk_view  # the desk stays in front
+    walk_in = next(e for e in active_people(database, code) if e.registration_id == registration_id)
+    (qr,) = decode_qrs(page_images(printed)[0])
+    assert qr.text == walk_in.badge_code
+    with database.session() as db:
+        logged = db.scalars(select(PrintLog).where(PrintLog.registration_id == registration_id)).all()
+    assert [(row.stock, row.reprint, row.desk) for row in logged] == [("avery-l4785", False, "door-1")]
+    assert window.context.settings.get("next_labels") == {"avery-l4785": 2}
+
+
+def test_the_print_view_at_1366_by_768(desk, qtbot, tmp_path):
+    window, _database, _code = desk
+    window.show_view("Print")
+    view = window.views["Print"]
+    with qtbot.waitSignal(view.document_ready, timeout=30000):
+        view.make_preview()
+    qtbot.wait(300)
+    shot = tmp_path / "print.png"
+    assert window.grab().save(str(shot))
+    assert view.print_button.isVisible() and view.pdf_view.isVisible()
