@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -84,11 +84,19 @@ class MainWindow(QMainWindow):
         central.setLayout(layout)
         self.setCentralWidget(central)
         self.statusBar().showMessage(self.tr("Desk {0} · {1}").format(context.desk, context.database.url))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = help_menu.addAction(self.tr("&About Check-in Desk"), QKeySequence("F1"), self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS moves it to the application menu
 
         self.session_picker.currentIndexChanged.connect(self._session_picked)
         context.attendance_changed.connect(self.refresh_counts)
         context.roster_changed.connect(self.refresh_counts)
         context.session_changed.connect(lambda _code: self.refresh_counts())
+
+    def show_about(self) -> None:
+        from ui.about import show_about
+
+        show_about(self, self.context.database.url)
 
     @property
     def desk_view(self) -> DeskView:
