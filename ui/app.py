@@ -4,9 +4,9 @@ import os
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from checkin.database import Database, DatabaseError, open_database
+from checkin.database import Database
 from checkin.roster import session_summaries
 from checkin.settings import Settings
 from ui.context import DeskContext
@@ -45,6 +45,9 @@ def build_window(
     from ui.sync_status import install_sync
 
     window.sync = install_sync(window, context)  # type: ignore[attr-defined]
+    from ui.backups import install_snapshots
+
+    window.snapshots = install_snapshots(window, database)  # type: ignore[attr-defined]
     return window, scanner
 
 
@@ -53,10 +56,12 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
     assert isinstance(app, QApplication)
     app.setApplicationName("Check-in Desk")
     app.setOrganizationName("CheckinDesk")
-    try:
-        database = open_database(db_target)
-    except DatabaseError as error:
-        QMessageBox.critical(None, "Check-in Desk", str(error))
+    from checkin.logging_setup import configure_logging
+    from ui.backups import install_snapshots, open_or_offer_restore
+
+    configure_logging()
+    database = open_or_offer_restore(db_target)
+    if database is None:
         return 2
     fill_with_demo_when_empty(database)
     settings = Settings()
@@ -69,6 +74,7 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
         from ui.kiosk import build_kiosk
 
         kiosk_window, _kiosk_scanner = build_kiosk(database, settings, desk, session_code)
+        kiosk_window.snapshots = install_snapshots(kiosk_window, database)  # type: ignore[attr-defined]
         kiosk_window.showFullScreen()
         return app.exec()
     window, _scanner = build_window(database, settings, desk, session_code)
