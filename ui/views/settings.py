@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from checkin.clock import utc_now
 from checkin.pin import check_pin, clear_pin, has_pin, pin_problem, set_pin
 from ui.context import DeskContext
+from ui.data_box import DataBox
 from ui.hub_settings import HubSettingsBox
 from ui.pin import require_organiser
 
@@ -187,6 +188,8 @@ class SettingsView(QWidget):
         right.addWidget(pin_box)
         self.hub_box = HubSettingsBox(context)
         right.addWidget(self.hub_box)
+        self.data_box = DataBox(context)
+        right.addWidget(self.data_box)
         right.addStretch(1)
         columns.addLayout(left, 3)
         columns.addSpacing(12)
@@ -220,6 +223,7 @@ class SettingsView(QWidget):
         self.suffix.setCurrentIndex(max(self.suffix.findData(settings.get("scanner_suffix")), 0))
         fill_camera_choice(self.camera, settings.get("camera_id"))
         self.hub_box.load()
+        self.data_box.load()
         self.saved_message.clear()
         self._show_pin_state()
 
@@ -248,6 +252,7 @@ class SettingsView(QWidget):
         settings.set("scanner_suffix", self.suffix.currentData())
         settings.set("camera_id", self.camera.currentData() or "")
         self.hub_box.save()
+        self.data_box.save()
         self.context.desk = name
         self.context.settings_changed.emit()
         self.saved_message.setText(self.tr("✔ Saved — in use now."))
