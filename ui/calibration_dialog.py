@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMargins
+from PySide6.QtGui import QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
@@ -100,6 +101,10 @@ class CalibrationDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
+        for button in (self.print_button, close):
+            button.setObjectName("secondaryButton")
+            button.setMinimumHeight(36)
+        self.save_button.setMinimumHeight(36)
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
@@ -116,6 +121,7 @@ class CalibrationDialog(QDialog):
         self.document = QPdfDocument(self)
         self.preview = QPdfView()
         self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
         self.preview.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.preview.setDocumentMargins(QMargins(12, 12, 12, 12))
         self.preview.setMinimumWidth(360)
@@ -125,6 +131,13 @@ class CalibrationDialog(QDialog):
         layout.addWidget(self.preview, 1)
         self._printer_changed()
         self.show_test_page()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        # QPdfView renders nothing of a document loaded before it was first shown: load it again.
+        if self.page is not None:
+            self.document.close()
+            self.document.load(str(self.page.path))
 
     def _offset_box(self, tip: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -41,7 +42,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -219,9 +219,7 @@ class SheetDiagram(QWidget):
         super().__init__(parent)
         self.stock: Stock | None = None
         self.start_at = 1
-        self.setMinimumSize(QSize(96, 120))
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedSize(QSize(108, 140))
+        self.setFixedSize(QSize(92, 124))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(self.tr("Click the first free label on the sheet"))
 
@@ -389,6 +387,7 @@ class PrintView(QWidget):
         self.operation: Operation | None = None
         self.chosen_ids: set[int] = set()
         self._folder = tempfile.TemporaryDirectory(prefix="checkin-print-", ignore_cleanup_errors=True)
+        self._shown_once = False
         self._token = 0  # which operation's result is still wanted (a cancelled one's is not)
         self._after_make: Callable[[PrintJob], None] | None = None
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -410,7 +409,7 @@ class PrintView(QWidget):
             button = QPushButton(self.tr(title))
             button.setObjectName("kindButton")
             button.setCheckable(True)
-            button.setMinimumHeight(34)
+            button.setMinimumHeight(30)
             self.kind_group.addButton(button, index)
             self.kind_buttons[kind] = button
             kinds.addWidget(button, index // 2, index % 2)
@@ -521,6 +520,7 @@ class PrintView(QWidget):
             button.setFixedWidth(38)
         self.summary = QLabel()
         self.summary.setObjectName("printSummary")
+        self.summary.setWordWrap(True)
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.previous_button)
         toolbar.addWidget(self.page_label)
@@ -633,15 +633,14 @@ class PrintView(QWidget):
         sheet_row.addLayout(start_box, 1)
 
         layout = QVBoxLayout()
-        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(4)
         layout.addWidget(stock_label)
         layout.addWidget(self.stock_picker)
         layout.addWidget(self.stock_note)
-        layout.addSpacing(4)
         layout.addWidget(self.all_radio)
         layout.addWidget(self.unprinted_radio)
         layout.addLayout(chosen_row)
-        layout.addSpacing(4)
         layout.addLayout(sheet_row)
         layout.addWidget(self.outlines)
         page = QWidget()
@@ -931,6 +930,16 @@ class PrintView(QWidget):
             self.document_ready.emit(job)
         self._page_changed(0)
         self._update_actions()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        # QPdfView renders nothing of a document loaded before it was first shown (a walk-in's badge
+        # made from the desk): load it again.
+        if self.job is not None and not self._shown_once:
+            self.document.close()
+            self.document.load(str(self.job.path))
+            self._page_changed(0)
+        self._shown_once = True
 
     def current_page(self) -> int:
         return self.pdf_view.pageNavigator().currentPage()
