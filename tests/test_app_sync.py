@@ -195,6 +195,12 @@ def test_back_off_grows_to_its_cap_and_sync_now_starts_it_again(lone_desk, desks
         "retrying in 60 s" in window.sync_indicator.text()
         or "retrying in 59 s" in window.sync_indicator.text()
     )
+    # "Sync now" (the indicator's menu) tries at once instead of waiting the minute out.
+    rounds = service.rounds
+    window.sync_indicator.sync_now_action.trigger()
+    assert service.rounds == rounds + 1 and service.in_flight
+    qtbot.waitUntil(lambda: not service.in_flight, timeout=10_000)
+    assert service.failures == 1
 
 
 def test_duplicates_made_while_apart_are_listed_on_both_desks_after_sync_resumes(hub_desks, desks, qtbot):

@@ -56,7 +56,7 @@ def status_words(state: SyncState, now: float | None = None) -> tuple[str, tuple
 def status_tooltip(state: SyncState) -> str:
     if not state.hub:
         return "No hub is set: this desk keeps its own record. Set one in Settings (F10) → Hub."
-    lines = [f"Hub: {state.hub}  (password kept in the system keyring, never shown)"]
+    lines = [f"Hub: {state.hub}  (the password is never shown)"]
     if state.last_synced is not None:
         done = describe_round(state.last_report)
         lines.append(
