@@ -99,5 +99,9 @@ def import_bundle(db, path: Path) -> BundleReport:
             else insert(Outbox),
             relay,
         )
+    if relay:
+        from checkin.privacy import scrub_relayed_of_erased
+
+        scrub_relayed_of_erased(db)  # an erased person's old values are not kept to be passed on
     db.commit()
     return BundleReport(len(document["changes"]), report.applied, report.warnings or [])

@@ -126,8 +126,14 @@ def session_end(session: Session) -> datetime:
     return as_utc(session.ends_at or session.starts_at)
 
 
+#: The fields that mark a delegate as erased (the search key is recomputed from them by sync).
+_MARKS = ("first_name", "last_name", "email", "phone", "access_needs", "dietary_needs")
+
+
 def _is_erased(delegate: Delegate) -> bool:
-    return all(getattr(delegate, name) == value for name, value in ERASED_DELEGATE.items())
+    return all(
+        getattr(delegate, name) == value for name, value in ERASED_DELEGATE.items() if name != "search_key"
+    )
 
 
 def expired_sessions(db: OrmSession, now: datetime, retention_days: int) -> list[Session]:
@@ -192,6 +198,20 @@ def _scrub_relayed(db: OrmSession, delegate_uuids: set[str], registration_uuids:
                 fields[name] = erased[name]
         change["fields"] = fields
         row.relayed = change
+
+
+def scrub_relayed_of_erased(db: OrmSession) -> None:
+    """After merging changes from elsewhere: relayed changes waiting to be passed on that carry the old
+    values of a person erased here (an erasure that arrived with the same bundle, or earlier) are
+    scrubbed, so the outbox holds no copy of what was erased."""
+    if db.scalar(select(func.count()).select_from(Outbox).where(Outbox.relayed.is_not(None))) == 0:
+        return
+    erased = select(Delegate.id).where(*(getattr(Delegate, name) == ERASED_DELEGATE[name] for name in _MARKS))
+    delegate_uuids = set(db.scalars(select(Delegate.uuid).where(Delegate.id.in_(erased))))
+    registration_uuids = set(
+        db.scalars(select(Registration.uuid).where(Registration.delegate_id.in_(erased)))
+    )
+    _scrub_relayed(db, delegate_uuids, registration_uuids)
 
 
 def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
