@@ -15,8 +15,9 @@ from checkin.models import AuditLog, Session
 from checkin.registrations import UsageError
 from checkin.roster import RosterEntry, session_roster
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); Excel in
+# East Asian locales also takes the full-width forms, and a leading line feed hides what follows.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 REGISTER_COLUMNS = (
     "Surname",
