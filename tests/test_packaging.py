@@ -48,8 +48,13 @@ def test_licence_texts_ship_with_the_resources():
 @pytest.mark.parametrize(
     ("dest", "kept"),
     [
-        ("PySide6/Qt/lib/libQt6Quick.so.6", False),
-        ("PySide6/Qt/lib/libQt6Qml.so.6", False),
+        ("PySide6/Qt/lib/libQt6Quick3D.so.6", False),
+        ("PySide6/Qt/lib/libQt6QuickControls2.so.6", False),
+        ("PySide6/Qt/lib/libQt6VirtualKeyboard.so.6", False),
+        # linked by Qt Multimedia and its FFmpeg plugin: kept as libraries
+        ("PySide6/Qt/lib/libQt6Quick.so.6", True),
+        ("PySide6/Qt/lib/libQt6QmlModels.so.6", True),
+        ("PySide6/Qt6Concurrent.dll", True),
         ("PySide6/Qt6WebEngineCore.dll", False),
         ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", False),
         ("PySide6/Qt/qml/QtQuick/Controls/qmldir", False),
