@@ -4,9 +4,11 @@ import os
 import sys
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from checkin.database import Database
+from checkin.resources import resource_path
 from checkin.roster import session_summaries
 from checkin.settings import Settings
 from ui.context import DeskContext
@@ -56,6 +58,7 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
     assert isinstance(app, QApplication)
     app.setApplicationName("Check-in Desk")
     app.setOrganizationName("CheckinDesk")
+    app.setWindowIcon(QIcon(str(resource_path("images", "icon.png"))))
     from checkin.logging_setup import configure_logging
     from ui.backups import install_snapshots, open_or_offer_restore
 
