@@ -11,8 +11,8 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 1024  # drawn large, then scaled down, so the curves come out smooth
-TEAL = (0, 128, 128, 255)
-TEAL_DARK = (0, 96, 100, 255)
+TEAL = (0, 121, 107, 255)  # the theme's accent, #00796b
+TEAL_DARK = (0, 84, 74, 255)
 WHITE = (255, 255, 255, 255)
 
 
