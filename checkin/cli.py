@@ -167,6 +167,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             db.rollback()
         else:
             db.commit()
+    if not args.dry_run:
+        from checkin.database import refresh_statistics
+
+        refresh_statistics(database.engine)
     if args.json:
         _print_json(report.as_json())
         return EXIT_OK
@@ -490,7 +494,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.as_json())
     else:
-        _say(report.summary().replace("purge: ", "", 1).capitalize() + ".")
+        line = report.summary().removeprefix("purge: ")
+        _say(line[:1].upper() + line[1:] + ".")
     return EXIT_OK
 
 
@@ -577,6 +582,36 @@ def cmd_sync(args: argparse.Namespace) -> int:
         _say(f"Synced: {report.pushed} changes pushed, {report.pulled} pulled ({report.applied} new here).")
         for warning in report.warnings:
             _say(f"warning: {warning}")
+    return EXIT_OK
+
+
+def cmd_pull_eventbrite(args: argparse.Namespace) -> int:
+    from checkin.eventbrite import EventbriteError, eventbrite_token, pull_eventbrite
+    from checkin.registrations import session_by_code
+
+    database = _open(args)
+    with database.session() as db:
+        session = session_by_code(db, args.session)
+        try:
+            result = pull_eventbrite(db, args.event, session, token=eventbrite_token(), desk=args.desk)
+        except EventbriteError as error:
+            db.rollback()
+            raise CommandError(str(error)) from None
+        db.commit()
+    if args.json:
+        _print_json(result.as_json())
+        return EXIT_OK
+    report = result.report
+    since = f" changed since {result.changed_since}" if result.changed_since else ""
+    _say(
+        f"Pulled {result.attendees} attendees{since} from Eventbrite event {result.event_id} into "
+        f"{session.code}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.cancelled} cancelled."
+    )
+    for warning in report.warnings:
+        _say(f"warning: {warning}")
+    for error in report.errors:
+        _say(f"error: {error}")
     return EXIT_OK
 
 
@@ -727,6 +762,18 @@ def build_parser() -> argparse.ArgumentParser:
     sync = command("sync", cmd_sync, "one sync round with a PostgreSQL hub")
     sync.add_argument("--hub", help="the hub's URL (default: CHECKIN_HUB, else the app's setting)")
     sync.add_argument("--json", action="store_true")
+
+    pull = command("pull", lambda a: EXIT_USAGE, "bookings from a booking platform's API")
+    pull_commands = pull.add_subparsers(dest="pull_command", metavar="PLATFORM", required=True)
+    pull_eventbrite = pull_commands.add_parser(
+        "eventbrite",
+        help="an Eventbrite event's attendees (token: EVENTBRITE_TOKEN or the system keyring)",
+        description="an Eventbrite event's attendees (token: EVENTBRITE_TOKEN or the system keyring)",
+    )
+    pull_eventbrite.set_defaults(handler=cmd_pull_eventbrite)
+    pull_eventbrite.add_argument("--event", required=True, help="the event's id (the number in its address)")
+    pull_eventbrite.add_argument("--session", required=True)
+    pull_eventbrite.add_argument("--json", action="store_true")
 
     bundle = command("bundle", lambda a: EXIT_USAGE, "sync by file when there is no network")
     bundle_commands = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)

@@ -260,3 +260,38 @@ def test_back_up_now_from_the_settings_view(tmp_path, qtbot):
     QApplication.instance().removeEventFilter(window.idle_lock)
     window.snapshots.timer.stop()
     database.dispose()
+
+
+def test_restore_from_the_settings_view_needs_the_pin_and_a_yes(tmp_path, qtbot, monkeypatch):
+    from checkin.pin import set_pin
+    from ui.pin import PinDialog
+
+    database = open_database(tmp_path / "desk.sqlite3")
+    with database.session() as db:
+        summary = create_demo(db)
+        db.commit()
+    before = backup_to(database, tmp_path / "before.sqlite3")
+    with database.session() as db:
+        make_session(db, "EXTRA-1", "Somewhere Hall")
+        db.commit()
+    settings = Settings(tmp_path / "settings.json")
+    set_pin(settings, "246810")
+    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
+    qtbot.addWidget(window)
+    box = window.views["Settings"].data_box
+
+    def pin_entered(dialog):
+        dialog.submit("246810")
+        return int(dialog.result())
+
+    monkeypatch.setattr(PinDialog, "exec", pin_entered)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.No))
+    assert not box.restore(before)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.Yes))
+    assert box.restore(before) and "Restored" in box.message.text()
+    with database.session() as db:
+        assert "EXTRA-1" not in [s.code for s in session_summaries(db)]
+    QApplication.instance().removeEventFilter(scanner)
+    QApplication.instance().removeEventFilter(window.idle_lock)
+    window.snapshots.timer.stop()
+    database.dispose()
