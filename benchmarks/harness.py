@@ -146,6 +146,7 @@ def build_database(path: Path, registrations: int, seed: int = 7) -> tuple[Datab
                 "dietary_needs": "",
                 "consent": False,
                 "search_key": fold(f"{first} {last} {org} {email}"),
+                "surname_key": fold(f"{last} {first}"),
                 "created_at": now,
                 "updated_at": now,
             }

@@ -184,7 +184,7 @@ _BY_CLASS = {
     CheckinEvent: "checkin_event",
 }
 # Fields recomputed from others on each desk rather than sent.
-_DERIVED = {"search_key", "id", "uuid"}
+_DERIVED = {"search_key", "surname_key", "id", "uuid"}
 
 
 # ---- replica state --------------------------------------------------------------------------------
@@ -564,7 +564,7 @@ def _create_batch(
         if spec.key == "uuid":
             values["uuid"] = key
         if spec.name == "delegate":
-            values["search_key"] = _search_key(values)
+            values.update(_derived_keys(values))
         rows.append(values)
         inserted.append(change)
     if rows:
@@ -582,11 +582,16 @@ def _create_batch(
     return left
 
 
-def _search_key(values: dict[str, Any]) -> str:
+def _derived_keys(values: dict[str, Any]) -> dict[str, str]:
+    """A delegate's search and surname keys, made on each desk rather than sent."""
+    from checkin.registrations import surname_key_of
     from checkin.text import fold
 
     parts = ("first_name", "last_name", "badge_name", "organisation", "email")
-    return fold(" ".join(str(values.get(p) or "") for p in parts if values.get(p)))
+    return {
+        "search_key": fold(" ".join(str(values.get(p) or "") for p in parts if values.get(p))),
+        "surname_key": surname_key_of(values.get("last_name") or "", values.get("first_name") or ""),
+    }
 
 
 def _update_batch(
@@ -658,7 +663,7 @@ def _update_batch(
             table = spec.table
             for row in connection.execute(select(table).where(table.c.id.in_(list(winners)))).mappings():
                 connection.execute(
-                    update(table).where(table.c.id == row["id"]).values(search_key=_search_key(dict(row)))
+                    update(table).where(table.c.id == row["id"]).values(**_derived_keys(dict(row)))
                 )
     return left
 
@@ -687,7 +692,7 @@ def _apply_one(
         if spec.key == "uuid":
             values["uuid"] = key
         if spec.name == "delegate":
-            values["search_key"] = _search_key(values)
+            values.update(_derived_keys(values))
         try:
             with db.begin_nested():
                 new_id = connection.execute(insert(table).values(**values)).inserted_primary_key[0]
@@ -723,9 +728,7 @@ def _apply_one(
     )
     if spec.name == "delegate":
         row = connection.execute(select(table).where(table.c.id == local_id)).mappings().one()
-        connection.execute(
-            update(table).where(table.c.id == local_id).values(search_key=_search_key(dict(row)))
-        )
+        connection.execute(update(table).where(table.c.id == local_id).values(**_derived_keys(dict(row))))
     report.applied += 1
     return "applied"
 

@@ -36,13 +36,14 @@ from checkin.models import (
     RegistrationStatus,
     Session,
 )
-from checkin.registrations import search_key_of
+from checkin.registrations import search_key_of, surname_key_of
 from checkin.text import fold
 
 __all__ = [
     "DelegateList",
     "ImportFileError",
     "ImportReport",
+    "apply_delegate_list",
     "import_delegate_list",
     "read_delegate_list",
 ]
@@ -119,11 +120,27 @@ def _import(
     mapping_overrides: dict[str, str] | None,
 ) -> ImportReport:
     delegate_list = read_delegate_list(path, mapping_overrides)
+    return apply_delegate_list(db, delegate_list, session, dry_run=dry_run, desk=desk, clock=clock)
+
+
+def apply_delegate_list(
+    db: OrmSession,
+    delegate_list: DelegateList,
+    session: Session,
+    *,
+    dry_run: bool = False,
+    desk: str = "",
+    clock: Clock = utc_now,
+    complete: bool = True,
+) -> ImportReport:
+    """Apply a delegate list however it was read (a file, a booking platform's API) exactly as an import
+    does: same matching, counts, audit and sync outbox; in a savepoint, the caller commits. `complete`
+    is False for a list of changes only (people it leaves out have not gone missing)."""
     now = clock()
     _ensure_outer_transaction(db)
     savepoint = db.begin_nested()
     try:
-        report = _Import(db, session, delegate_list, now).run()
+        report = _Import(db, session, delegate_list, now, complete).run()
         db.add(
             AuditLog(
                 at=now,
@@ -225,11 +242,19 @@ class _KnownCode:
 class _Import:
     """One import's working state: the file's people, what the database already knows, and counts."""
 
-    def __init__(self, db: OrmSession, session: Session, delegate_list: DelegateList, now: datetime) -> None:
+    def __init__(
+        self,
+        db: OrmSession,
+        session: Session,
+        delegate_list: DelegateList,
+        now: datetime,
+        complete: bool = True,
+    ) -> None:
         self.db = db
         self.session = session
         self.list = delegate_list
         self.now = now
+        self.complete = complete
         self.warnings = list(delegate_list.warnings)
         self.uuids: Iterator[str] = iter(())
         self.lookups = {code: lookup_key(code) for row in delegate_list.rows for _, code in row.codes}
@@ -397,7 +422,8 @@ class _Import:
             )
         }
         self._apply(resolved, known_delegates, known_registrations, codes, by_email)
-        self._warn_about_missing(known_registrations, touched=set(matched))
+        if self.complete:
+            self._warn_about_missing(known_registrations, touched=set(matched))
         return ImportReport(
             format=self.list.format,
             rows=self.list.data_rows,
@@ -521,6 +547,7 @@ class _Import:
             uuid=next(self.uuids),
             consent=False,
             search_key=_search_key(values),
+            surname_key=surname_key_of(values["last_name"], values["first_name"]),
             created_at=self.now,
             updated_at=self.now,
         )
@@ -546,6 +573,8 @@ class _Import:
             return None
         if any(name in changes for name in _SEARCH_FIELDS):
             changes["search_key"] = _search_key(values)
+        if "last_name" in changes or "first_name" in changes:
+            changes["surname_key"] = surname_key_of(values["last_name"], values["first_name"])
         return {"_id": delegate_id, **changes, "updated_at": self.now}
 
     def _update_registration(

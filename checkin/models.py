@@ -175,6 +175,8 @@ class Delegate(Base):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Accent-free, lower-case "first last organisation email" for search as you type.
     search_key: Mapped[str] = mapped_column(Text, default="")
+    #: Accent-free "last first": surname order that puts Ó Súilleabháin among the S... and O... names.
+    surname_key: Mapped[str] = mapped_column(String(400), default="", server_default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 

@@ -108,8 +108,14 @@ def search_key_of(delegate: Delegate) -> str:
     return fold(" ".join(part for part in parts if part))
 
 
+def surname_key_of(last_name: str, first_name: str) -> str:
+    """The surname order key: accent-free "last first", so Ó Súilleabháin sorts among the O names."""
+    return fold(f"{last_name} {first_name}")
+
+
 def refresh_search_key(delegate: Delegate) -> None:
     delegate.search_key = search_key_of(delegate)
+    delegate.surname_key = surname_key_of(delegate.last_name or "", delegate.first_name or "")
 
 
 def issue_badge_code(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select, table
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.models import CheckinEvent, Delegate, Registration, Session
@@ -35,8 +35,18 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _fts_query(words: list[str]) -> str:
+    """An FTS5 query for rows holding every word anywhere (each word a quoted trigram phrase)."""
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
 def search(db: OrmSession, text: str, session_id: int | None = None, limit: int = 30) -> list[SearchHit]:
-    """Bookings whose person matches every word typed, surname matches first. Empty text finds nobody."""
+    """Bookings whose person matches every word typed: surnames starting with the first word come
+    first, in surname order; then matches anywhere in a name, organisation or email. Empty text finds
+    nobody.
+
+    Both steps stop at `limit` rows without sorting every match: the surname step walks the surname index,
+    and on SQLite the anywhere step asks the trigram index, so a search stays fast at 100,000 delegates."""
     words = fold(text).split()
     if not words:
         return []
@@ -56,14 +66,28 @@ def search(db: OrmSession, text: str, session_id: int | None = None, limit: int 
         .join(Delegate, Registration.delegate_id == Delegate.id)
         .join(Session, Registration.session_id == Session.id)
     )
-    for word in words:
-        query = query.where(Delegate.search_key.like(_like(word), escape="\\"))
     if session_id is not None:
         query = query.where(Registration.session_id == session_id)
-    rows = db.execute(query.order_by(Delegate.last_name, Delegate.first_name).limit(limit * 4)).all()
-    first = words[0]
-    rows.sort(key=lambda r: (not fold(r[5]).startswith(first), not fold(r[4]).startswith(first)))
-    rows = rows[:limit]
+    first, others = words[0], words[1:]
+    by_surname = query.where(Delegate.surname_key >= first, Delegate.surname_key < first + "\uffff")
+    for word in others:
+        by_surname = by_surname.where(Delegate.search_key.like(_like(word), escape="\\"))
+    rows = list(db.execute(by_surname.order_by(Delegate.surname_key).limit(limit)).all())
+    if len(rows) < limit:
+        anywhere = query.where(Registration.id.not_in([row[0] for row in rows])) if rows else query
+        if db.get_bind().dialect.name == "sqlite" and all(len(word) >= 3 for word in words):
+            matching = (
+                select(literal_column("rowid"))
+                .select_from(table("delegate_fts"))
+                .where(literal_column("delegate_fts").op("MATCH")(_fts_query(words)))
+            )
+            anywhere = anywhere.where(Delegate.id.in_(matching))
+        else:
+            for word in words:
+                anywhere = anywhere.where(Delegate.search_key.like(_like(word), escape="\\"))
+        more = list(db.execute(anywhere.limit(limit * 4)).all())
+        more.sort(key=lambda r: (not fold(r[4]).startswith(first), fold(f"{r[5]} {r[4]}")))
+        rows += more[: limit - len(rows)]
     present = _checked_in(db, [row[0] for row in rows])
     return [SearchHit(*row, checked_in_at=present.get(row[0])) for row in rows]
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkin.database import refresh_statistics
 from checkin.delegate_list import MAPPING_FIELDS, ImportFileError
 from checkin.importing import ImportReport, import_delegate_list
 from checkin.registrations import UsageError, session_by_code
@@ -350,6 +351,8 @@ class ImportDialog(QDialog):
                 progress(1, 2)  # a cancel that came meanwhile stops here: the session closes uncommitted
                 if not dry_run:
                     db.commit()
+            if not dry_run:
+                refresh_statistics(database.engine)  # a big list changes which index finds names fastest
             return report
 
         self._running = "check" if dry_run else "apply"
