@@ -92,6 +92,19 @@ def hub_engine(url: str, connect_timeout: int = 5) -> Engine:
     return create_engine(full, connect_args={"connect_timeout": connect_timeout}, pool_pre_ping=True)
 
 
+_UNREACHABLE = (
+    "connection refused",
+    "timeout",
+    "could not connect",
+    "closed the connection",
+    "connection socket closed",
+    "connection is lost",
+    "connection reset",
+    "broken pipe",
+    "eof detected",
+)
+
+
 def _explain(error: Exception, url: str) -> HubError:
     where = make_url(url).render_as_string(hide_password=True)
     message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -100,7 +113,10 @@ def _explain(error: Exception, url: str) -> HubError:
         return HubError(f"The hub {where} refused the password. Check it (stored in the system keyring).")
     if "could not translate host name" in lowered or "name or service not known" in lowered:
         return HubError(f"The hub's host in {where} is unknown. Check the address.")
-    if "connection refused" in lowered or "timeout" in lowered or "could not connect" in lowered:
+    # A connection dropped mid-round (Wi-Fi gone, a router restarted) is as passing as a refused one;
+    # SQLAlchemy marks it invalidated, whatever words the driver found for the state it was left in.
+    dropped = getattr(error, "connection_invalidated", False)
+    if dropped or any(sign in lowered for sign in _UNREACHABLE):
         return HubError(
             f"The hub {where} cannot be reached now; this desk keeps working and will sync later."
         )
