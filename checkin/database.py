@@ -132,9 +132,10 @@ def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool
     try:
         if migrate:
             upgrade(engine)
-            refresh_statistics(engine)
         if path is not None and path.stat().st_size > 0:
-            _check_pages(engine, path)
+            _check_pages(engine, path)  # before anything more is written into a damaged file
+        if migrate:
+            refresh_statistics(engine)
     except sa_exc.DatabaseError as error:
         engine.dispose()
         where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(True)
