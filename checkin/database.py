@@ -14,6 +14,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 
+import checkin.changes  # noqa: F401 - registers the flush hook recording local writes for sync, for all
+
 APP_NAME = "CheckinDesk"
 DEFAULT_FILE = "checkin.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -145,7 +145,8 @@ def roster_ids(
     for word in fold(filters.text).split():
         query = query.where(Delegate.search_key.like(_like(word), escape="\\"))
 
-    by_name: list[Any] = [func.lower(Delegate.last_name), func.lower(Delegate.first_name), Registration.id]
+    # surname_key is accent-free "last first": Ó Súilleabháin sorts among the O names, not after Z.
+    by_name: list[Any] = [Delegate.surname_key, Registration.id]
     order: list[Any]
     if filters.checked_in is not None or sort.column is RosterColumn.CHECKED_IN:
         arrived = arrivals(session_id)
@@ -174,7 +175,7 @@ def roster_ids(
         # Blank organisations and job titles go last either way: nobody sorts to look for blanks.
         order = [column == "", column.desc() if sort.descending else column]
     if sort.column is RosterColumn.SURNAME and sort.descending:
-        by_name = [by_name[0].desc(), by_name[1].desc(), Registration.id.desc()]
+        by_name = [Delegate.surname_key.desc(), Registration.id.desc()]
     return list(db.scalars(query.order_by(*order, *by_name)))
 
 

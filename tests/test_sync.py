@@ -291,3 +291,20 @@ def test_an_import_at_one_desk_reaches_the_others(two_desks, tmp_path):
     okafor = people(other)["Okafor"]
     assert okafor.organisation == "Preston Foodbank"
     assert scan(other, okafor.badge_code, "door-2", 1) is OutcomeCode.ADMITTED
+
+
+def test_writes_in_a_fresh_process_are_recorded_for_sync(tmp_path):
+    """Whatever opens a database records its writes for sync, without importing the sync code itself."""
+    probe = (
+        "from checkin.database import open_database\n"
+        "from checkin.demo import create_demo\n"
+        "from checkin.models import Outbox\n"
+        "from sqlalchemy import func, select\n"
+        f"database = open_database({str(tmp_path / 'fresh.sqlite3')!r})\n"
+        "with database.session() as db:\n"
+        "    create_demo(db)\n"
+        "    db.commit()\n"
+        "    print(db.scalar(select(func.count()).select_from(Outbox)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert int(result.stdout.strip()) > 500

@@ -454,4 +454,9 @@ def build_kiosk(
     app.installEventFilter(scanner)
     scanner.scanned.connect(kiosk.scan)
     kiosk.scanner = scanner  # type: ignore[attr-defined]
+    # A kiosk's admissions reach the hub like any desk's (a no-op while no hub is set).
+    from ui.sync_service import SyncService
+
+    kiosk.sync = SyncService(context, kiosk)  # type: ignore[attr-defined]
+    kiosk.sync.start()  # type: ignore[attr-defined]
     return kiosk, scanner
