@@ -13,7 +13,7 @@ from ui.context import DeskContext
 
 def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     views: list[tuple[str, str, Callable[[DeskContext], QWidget]]] = []
-    # Delegates (F6), Roll-call (F7), Print (F8), Dashboard (F9), Settings (F10) are added here, in order.
+    # In the order of their keys: Delegates F6 ... Settings F10, Duplicates F11.
     from ui.views.delegates import DelegatesView
 
     views.append(("Delegates", "F6", DelegatesView))
@@ -26,10 +26,10 @@ def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:
     from ui.views.dashboard import DashboardView
 
     views.append(("Dashboard", "F9", DashboardView))
-    from ui.views.conflicts import DuplicatesView
-
-    views.append(("Duplicates", "F11", DuplicatesView))
     from ui.views.settings import SettingsView
 
     views.append(("Settings", "F10", SettingsView))
+    from ui.views.conflicts import DuplicatesView
+
+    views.append(("Duplicates", "F11", DuplicatesView))
     return views

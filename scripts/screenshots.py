@@ -1,0 +1,95 @@
+"""Saves a screenshot of every view of the app into docs/, offscreen, from a demo programme.
+
+Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py` (the README shows the results).
+Thirty delegates arrive between 09:00 and 10:00 so the counts, the roster and the chart have a real shape.
+"""
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from checkin.database import open_database  # noqa: E402
+from checkin.demo import create_demo  # noqa: E402
+from checkin.models import Method  # noqa: E402
+from checkin.registrations import session_by_code  # noqa: E402
+from checkin.roster import session_roster, session_summaries  # noqa: E402
+from checkin.scanning import record_scan  # noqa: E402
+from checkin.settings import Settings  # noqa: E402
+from ui.app import build_window  # noqa: E402
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+SIZE = (1366, 768)
+
+
+def settle(app: QApplication, rounds: int = 30) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    folder = Path(tempfile.mkdtemp(prefix="checkin-shots-"))
+    os.environ["CHECKIN_SETTINGS"] = str(folder / "settings.json")
+    database = open_database(folder / "demo.sqlite3")
+    with database.session() as db:
+        summary = create_demo(db)
+        db.commit()
+        session = session_by_code(db, summary.first_session_code)
+        people = [e for e in session_roster(db, session) if e.status == "booked"]
+        doors_open = session.starts_at - timedelta(minutes=30)
+        for index, person in enumerate(people[:30]):
+            moment = doors_open + timedelta(minutes=2 * index + (index % 3))
+            record_scan(
+                db, person.badge_code, session, desk="door-1", method=Method.SCANNER, clock=lambda m=moment: m
+            )
+        later = session_summaries(db)[1].code
+        elsewhere = next(
+            e
+            for e in session_roster(db, session_by_code(db, later))
+            if e.status == "booked" and e.delegate_id not in {p.delegate_id for p in people}
+        )
+    settings = Settings(folder / "settings.json")
+    settings.set("wizard_done", True)
+    window, _scanner = build_window(database, settings, "door-1", summary.first_session_code)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)
+    DOCS.mkdir(exist_ok=True)
+
+    desk = window.desk_view
+    arriving = (
+        next(p for p in people[30:] if p.dietary_needs or p.access_needs) if len(people) > 30 else people[-1]
+    )
+    desk.scan(arriving.badge_code)
+    settle(app)
+    window.grab().save(str(DOCS / "desk-admitted.png"))
+    desk.scan(elsewhere.badge_code)
+    settle(app)
+    window.grab().save(str(DOCS / "desk-wrong-session.png"))
+    desk.clear()
+    desk.input.setText(people[3].last_name[:3])
+    desk._run_search()  # noqa: SLF001 - what typing does after its short pause
+    settle(app)
+    window.grab().save(str(DOCS / "desk-search.png"))
+    desk.clear()
+
+    for title in window.views:
+        if title == "Desk":
+            continue
+        window.show_view(title)
+        settle(app, 60)
+        name = title.lower().replace(" ", "-").replace("-call", "call")
+        window.grab().save(str(DOCS / f"{name}.png"))
+    database.dispose()
+    print(f"Screenshots saved in {DOCS} ({datetime.now(UTC):%H:%M} UTC)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
