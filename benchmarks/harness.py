@@ -170,8 +170,8 @@ def build_database(path: Path, registrations: int, seed: int = 7) -> tuple[Datab
         )
     with database.session() as db:
         for start_at in range(0, registrations, 20_000):
-            db.execute(insert(Delegate), delegates[start_at : start_at + 20_000])
-            db.execute(insert(Registration), bookings[start_at : start_at + 20_000])
+            db.execute(insert(Delegate.__table__), delegates[start_at : start_at + 20_000])
+            db.execute(insert(Registration.__table__), bookings[start_at : start_at + 20_000])
         db.commit()
     return database, "CTY-0001", codes
 
