@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, event, insert, select, update
+from sqlalchemy import Table, event, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -299,7 +299,7 @@ def _capture(db: OrmSession, _flush: UOWTransaction) -> None:
         if entity is None or SPECS[entity].immutable:
             continue
         spec = SPECS[entity]
-        state = db.get_bind() and instance._sa_instance_state  # noqa: SLF001 - attribute history
+        state = inspect(instance)
         changed = [
             name
             for name in (*spec.fields, *spec.refs)
