@@ -105,6 +105,26 @@ _UNREACHABLE = (
 )
 
 
+def _dropped(error: BaseException) -> bool:
+    """Whether the connection was lost (Wi-Fi gone, a router restarted): passing trouble, like a refused
+    connection. The error that escapes may be a later one, such as the rollback on leaving a `with`
+    block failing with "another command is already in progress", so the errors it arose from count too."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "connection_invalidated", False):
+            return True
+        # The driver's own words only: SQLAlchemy's text adds the statement and its parameters.
+        words = str(getattr(current, "orig", None) or current).strip().splitlines()
+        if words and any(sign in words[0].lower() for sign in _UNREACHABLE):
+            return True
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return False
+
+
 def _explain(error: Exception, url: str) -> HubError:
     where = make_url(url).render_as_string(hide_password=True)
     message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -113,10 +133,7 @@ def _explain(error: Exception, url: str) -> HubError:
         return HubError(f"The hub {where} refused the password. Check it (stored in the system keyring).")
     if "could not translate host name" in lowered or "name or service not known" in lowered:
         return HubError(f"The hub's host in {where} is unknown. Check the address.")
-    # A connection dropped mid-round (Wi-Fi gone, a router restarted) is as passing as a refused one;
-    # SQLAlchemy marks it invalidated, whatever words the driver found for the state it was left in.
-    dropped = getattr(error, "connection_invalidated", False)
-    if dropped or any(sign in lowered for sign in _UNREACHABLE):
+    if _dropped(error):
         return HubError(
             f"The hub {where} cannot be reached now; this desk keeps working and will sync later."
         )

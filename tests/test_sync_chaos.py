@@ -218,6 +218,25 @@ def test_connections_cut_200_times_during_push_and_pull_lose_and_double_nothing(
     second.dispose()
 
 
+def test_a_rollback_failing_after_the_connection_dropped_still_says_the_hub_cannot_be_reached():
+    """What the chaos test met one run in three: the pull's SELECT lost its socket, then the rollback on
+    leaving `with hub.connect()` failed with "another command is already in progress", and that second
+    error is the one that escapes. It is still a dropped connection, not a hub that cannot be used."""
+    import psycopg
+    from sqlalchemy import exc
+
+    from checkin.hub import _explain
+
+    try:
+        try:
+            raise exc.OperationalError("SELECT", {}, psycopg.OperationalError("connection socket closed"))
+        except exc.OperationalError:
+            busy = psycopg.OperationalError("sending query failed: another command is already in progress")
+            raise exc.OperationalError("ROLLBACK", {}, busy) from busy
+    except exc.OperationalError as error:
+        assert "cannot be reached now" in str(_explain(error, "postgresql://desk@hub.example.org/checkin"))
+
+
 def _outbox_changes(database: Database) -> set[str]:
     with database.session() as db:
         return set(db.scalars(select(Outbox.change_uuid)))
