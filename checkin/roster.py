@@ -16,6 +16,7 @@ from checkin.models import (
     Registration,
     Session,
 )
+from checkin.text import fold
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,35 @@ def attendance(db: OrmSession, session_id: int) -> dict[int, tuple[datetime, str
     return current_checkins(db, CheckinEvent.session_id == session_id)
 
 
+def _entry(
+    delegate: Delegate,
+    registration: Registration | None,
+    external_codes: tuple[str, ...],
+    present: tuple[datetime | None, str | None] = (None, None),
+) -> RosterEntry:
+    return RosterEntry(
+        delegate_id=delegate.id,
+        registration_id=registration.id if registration else None,
+        first_name=delegate.first_name,
+        last_name=delegate.last_name,
+        badge_name=delegate.badge_name,
+        organisation=delegate.organisation,
+        job_title=delegate.job_title,
+        email=delegate.email,
+        access_needs=delegate.access_needs,
+        dietary_needs=delegate.dietary_needs,
+        status=registration.status if registration else None,
+        badge_code=registration.badge_code if registration else None,
+        external_codes=external_codes,
+        checked_in_at=present[0],
+        checked_in_desk=present[1],
+    )
+
+
+def _by_surname(entries: list[RosterEntry]) -> list[RosterEntry]:
+    return sorted(entries, key=lambda e: (fold(f"{e.last_name} {e.first_name}"), e.delegate_id))
+
+
 def session_roster(db: OrmSession, session: Session) -> list[RosterEntry]:
     """Every booking of the session, cancelled ones included, sorted by surname."""
     registrations = db.scalars(
@@ -92,30 +122,12 @@ def session_roster(db: OrmSession, session: Session) -> list[RosterEntry]:
         .options(selectinload(Registration.delegate), selectinload(Registration.external_codes))
     ).all()
     present = attendance(db, session.id)
-    entries = []
-    for registration in registrations:
-        delegate = registration.delegate
-        when, desk = present.get(registration.id, (None, None))
-        entries.append(
-            RosterEntry(
-                delegate_id=delegate.id,
-                registration_id=registration.id,
-                first_name=delegate.first_name,
-                last_name=delegate.last_name,
-                badge_name=delegate.badge_name,
-                organisation=delegate.organisation,
-                job_title=delegate.job_title,
-                email=delegate.email,
-                access_needs=delegate.access_needs,
-                dietary_needs=delegate.dietary_needs,
-                status=registration.status,
-                badge_code=registration.badge_code,
-                external_codes=tuple(code.code for code in registration.external_codes),
-                checked_in_at=when,
-                checked_in_desk=desk,
-            )
-        )
-    return sorted(entries, key=lambda e: (e.last_name.casefold(), e.first_name.casefold(), e.delegate_id))
+    return _by_surname(
+        [
+            _entry(r.delegate, r, tuple(c.code for c in r.external_codes), present.get(r.id, (None, None)))
+            for r in registrations
+        ]
+    )
 
 
 def all_delegates(db: OrmSession) -> list[RosterEntry]:
@@ -125,27 +137,9 @@ def all_delegates(db: OrmSession) -> list[RosterEntry]:
             selectinload(Delegate.registrations).selectinload(Registration.external_codes)
         )
     ).all()
-    entries = [
-        RosterEntry(
-            delegate_id=d.id,
-            registration_id=None,
-            first_name=d.first_name,
-            last_name=d.last_name,
-            badge_name=d.badge_name,
-            organisation=d.organisation,
-            job_title=d.job_title,
-            email=d.email,
-            access_needs=d.access_needs,
-            dietary_needs=d.dietary_needs,
-            status=None,
-            badge_code=None,
-            external_codes=tuple(c.code for r in d.registrations for c in r.external_codes),
-            checked_in_at=None,
-            checked_in_desk=None,
-        )
-        for d in delegates
-    ]
-    return sorted(entries, key=lambda e: (e.last_name.casefold(), e.first_name.casefold(), e.delegate_id))
+    return _by_surname(
+        [_entry(d, None, tuple(c.code for r in d.registrations for c in r.external_codes)) for d in delegates]
+    )
 
 
 def session_summaries(db: OrmSession) -> list[SessionSummary]:

@@ -49,7 +49,12 @@ def programme(tmp_path):
 
 def table_counts(db) -> dict[str, int]:
     with sqlite3.connect(db) as connection:
-        tables = [row[0] for row in connection.execute("select name from sqlite_master where type='table'")]
+        # sqlite_stat1 holds the query planner's statistics, refreshed on open: not the user's data.
+        tables = [
+            row[0]
+            for row in connection.execute("select name from sqlite_master where type='table'")
+            if not row[0].startswith("sqlite_")
+        ]
         return {table: connection.execute(f"select count(*) from {table}").fetchone()[0] for table in tables}
 
 
