@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal_column, select, table
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.models import CheckinEvent, Delegate, Registration, Session
@@ -35,18 +35,13 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _fts_query(words: list[str]) -> str:
-    """An FTS5 query for rows holding every word anywhere (each word a quoted trigram phrase)."""
-    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
-
-
 def search(db: OrmSession, text: str, session_id: int | None = None, limit: int = 30) -> list[SearchHit]:
     """Bookings whose person matches every word typed: surnames starting with the first word come
     first, in surname order; then matches anywhere in a name, organisation or email. Empty text finds
     nobody.
 
-    Both steps stop at `limit` rows without sorting every match: the surname step walks the surname index,
-    and on SQLite the anywhere step asks the trigram index, so a search stays fast at 100,000 delegates."""
+    Both steps stop at `limit` rows without sorting every match: the surname step walks the surname index
+    and the anywhere step stops at its first matches, so a search stays quick at 100,000 delegates."""
     words = fold(text).split()
     if not words:
         return []
@@ -75,16 +70,8 @@ def search(db: OrmSession, text: str, session_id: int | None = None, limit: int 
     rows = list(db.execute(by_surname.order_by(Delegate.surname_key).limit(limit)).all())
     if len(rows) < limit:
         anywhere = query.where(Registration.id.not_in([row[0] for row in rows])) if rows else query
-        if db.get_bind().dialect.name == "sqlite" and all(len(word) >= 3 for word in words):
-            matching = (
-                select(literal_column("rowid"))
-                .select_from(table("delegate_fts"))
-                .where(literal_column("delegate_fts").op("MATCH")(_fts_query(words)))
-            )
-            anywhere = anywhere.where(Delegate.id.in_(matching))
-        else:
-            for word in words:
-                anywhere = anywhere.where(Delegate.search_key.like(_like(word), escape="\\"))
+        for word in words:
+            anywhere = anywhere.where(Delegate.search_key.like(_like(word), escape="\\"))
         more = list(db.execute(anywhere.limit(limit * 4)).all())
         more.sort(key=lambda r: (not fold(r[4]).startswith(first), fold(f"{r[5]} {r[4]}")))
         rows += more[: limit - len(rows)]
