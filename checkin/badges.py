@@ -520,24 +520,24 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
 def _wrap(text: str, limit: float, bold: bool) -> list[tuple[int, str]]:
     """Greedy lines (offset in `text`, line) no wider than `limit` (in 1-point units), broken at spaces
     and after hyphens; a piece wider than a line is broken between characters."""
-    space = _width(" ", bold)
     lines: list[tuple[int, str]] = []
-    start, current, current_width = 0, "", 0.0
+    start, current = 0, ""
     for offset, piece, spaced in _pieces(text):
-        piece_width = _width(piece, bold)
-        gap = space if spaced else 0.0
-        if current and current_width + gap + piece_width <= limit:
-            current += (" " if spaced else "") + piece
-            current_width += gap + piece_width
+        # Measure the whole line, not the sum of its pieces: a line holding Arabic is drawn in the
+        # Arabic font, whose Latin letters are not as wide as Noto Sans's.
+        candidate = current + (" " if spaced else "") + piece
+        if current and _width(candidate, bold) <= limit:
+            current = candidate
             continue
         if current:
             lines.append((start, current))
+        piece_width = _width(piece, bold)
         while piece_width > limit and len(piece) > 1:
             cut = _longest_prefix(piece, lambda part: _width(part, bold) <= limit)
             lines.append((offset, piece[:cut]))
             offset, piece = offset + cut, piece[cut:]
             piece_width = _width(piece, bold)
-        start, current, current_width = offset, piece, piece_width
+        start, current = offset, piece
     if current:
         lines.append((start, current))
     return lines
