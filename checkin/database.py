@@ -5,10 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
@@ -77,20 +73,30 @@ class Database:
         self.engine.dispose()
 
 
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
+#: The newest migration. Checked against Alembic's own view by a test; lets a desk that is up to date
+#: start without importing Alembic at all (a third of a second of start-up).
+SCHEMA_HEAD = "0003"
+
+
+def _current_revision(connection: Any) -> str | None:
+    try:
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except sa_exc.DBAPIError:
+        connection.rollback()
+        return None  # a new database: no version table yet
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (a no-op check when it already is)."""
-    config = _alembic_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.begin() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        if current == head:
+    with engine.connect() as connection:
+        if _current_revision(connection) == SCHEMA_HEAD:
             return
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -150,3 +150,14 @@ def test_check_in_events_cannot_be_changed_or_deleted(desk):
         db.flush()
     db.rollback()
     assert db.scalars(select(CheckinEvent.desk)).all() == ["d"]
+
+
+def test_the_schema_head_the_desk_checks_at_start_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from checkin.database import MIGRATIONS, SCHEMA_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
