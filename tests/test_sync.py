@@ -62,7 +62,9 @@ def people(database, code="PRE-0312"):
 def scan(database, badge_code, desk, minutes, code="PRE-0312"):
     with database.session() as db:
         db.info["clock"] = at(minutes)
-        return record_scan(db, badge_code, session_by_code(db, code), desk=desk, clock=at(minutes)).outcome.code
+        return record_scan(
+            db, badge_code, session_by_code(db, code), desk=desk, clock=at(minutes)
+        ).outcome.code
 
 
 def attendance(database, code="PRE-0312"):
