@@ -7,6 +7,7 @@ Thirty delegates arrive between 09:00 and 10:00 so the counts, the roster and th
 import os
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,6 +85,18 @@ def main() -> int:
             continue
         window.show_view(title)
         settle(app, 60)
+        if title == "Print":  # show a real preview: the session's badges on the default stock
+            view = window.views[title]
+            ready: list[object] = []
+            view.document_ready.connect(ready.append)
+            view.make_preview()
+            deadline = time.monotonic() + 30
+            while not ready and time.monotonic() < deadline:
+                settle(app, 5)
+                time.sleep(0.05)
+            for _ in range(40):  # QtPdf renders the page in the background
+                settle(app, 5)
+                time.sleep(0.05)
         name = title.lower().replace(" ", "-").replace("-call", "call")
         window.grab().save(str(DOCS / f"{name}.png"))
     database.dispose()
