@@ -399,7 +399,7 @@ def measure_startup(folder: Path) -> float:
             [
                 sys.executable,
                 "-m",
-                "checkin.cli",
+                "ui",
                 "--db",
                 str(folder / "startup.sqlite3"),
                 "app",

@@ -83,10 +83,18 @@ def _backup_offer(args: argparse.Namespace, damaged: Path | None) -> str:
     )
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    from ui.app import run_app
+#: Opens the desktop app: (db, desk, session code, kiosk) -> exit status. The core never imports the UI;
+#: the `checkin` program (ui/entry.py) puts the app here before handing over to `main`.
+AppRunner = Callable[[str | None, str, str | None, bool], int]
+APP_RUNNER: AppRunner | None = None
 
-    return run_app(db_target=args.db, desk=args.desk, session_code=args.session, kiosk=args.kiosk)
+
+def cmd_app(args: argparse.Namespace) -> int:
+    if APP_RUNNER is None:
+        raise CommandError(
+            "The desktop app is not part of this command; run `checkin app` (python -m ui app)."
+        )
+    return APP_RUNNER(args.db, args.desk, args.session, args.kiosk)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -14,6 +14,6 @@ if __name__ == "__main__":
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
-    from checkin.cli import main
+    from ui.entry import main
 
     sys.exit(main())

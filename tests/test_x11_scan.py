@@ -59,7 +59,7 @@ def test_a_scanner_burst_through_the_x_server_checks_the_delegate_in(x_display, 
         [
             sys.executable,
             "-m",
-            "checkin.cli",
+            "ui",
             "--db",
             str(db),
             "--desk",
