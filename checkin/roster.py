@@ -142,18 +142,23 @@ def all_delegates(db: OrmSession) -> list[RosterEntry]:
     )
 
 
-def session_summaries(db: OrmSession) -> list[SessionSummary]:
-    booked = dict(
-        db.execute(
-            select(Registration.session_id, func.count())
-            .where(Registration.status.in_(ACTIVE_STATUSES))
-            .group_by(Registration.session_id)
-        ).all()
+def session_summaries(db: OrmSession, code: str | None = None) -> list[SessionSummary]:
+    """Every session in date order with its counts; with `code`, only that session (the desk's counts
+    refresh after each scan, and need not count every other session's arrivals)."""
+    booked_query = select(Registration.session_id, func.count()).where(
+        Registration.status.in_(ACTIVE_STATUSES)
     )
-    summaries = []
-    for session in db.scalars(
+    sessions_query = (
         select(Session).options(selectinload(Session.venue)).order_by(Session.starts_at, Session.code)
-    ):
+    )
+    if code is not None:
+        sessions_query = sessions_query.where(Session.code == code)
+        booked_query = booked_query.join(Session, Registration.session_id == Session.id).where(
+            Session.code == code
+        )
+    booked = dict(db.execute(booked_query.group_by(Registration.session_id)).all())
+    summaries = []
+    for session in db.scalars(sessions_query):
         summaries.append(
             SessionSummary(
                 id=session.id,

@@ -3,13 +3,15 @@
 import os
 import sys
 
+from sqlalchemy import select
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from checkin.database import Database
+from checkin.models import Session
 from checkin.resources import resource_path
-from checkin.roster import session_summaries
 from checkin.settings import Settings
 from ui.context import DeskContext
 from ui.main_window import MainWindow
@@ -97,7 +99,7 @@ def fill_with_demo_when_empty(database: Database) -> None:
     from checkin.demo import create_demo
 
     with database.session() as db:
-        if session_summaries(db):
+        if db.scalar(select(Session.id).limit(1)) is not None:
             return
         create_demo(db)
         db.commit()

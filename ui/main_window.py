@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
             self.counts.setText(self.tr("No session"))
             return
         with self.context.database.session() as db:
-            summary = next((s for s in session_summaries(db) if s.code == code), None)
+            summary = next(iter(session_summaries(db, code)), None)
         if summary is None:
             return
         capacity = self.tr(" · {0} places").format(summary.capacity) if summary.capacity else ""
