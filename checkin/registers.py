@@ -503,21 +503,51 @@ def write_register_pdf(
         table,
     ]
 
+    _write_session_document(
+        db,
+        path,
+        story,
+        facts,
+        "Attendance register",
+        len(entries),
+        clock=clock,
+        zone=zone,
+        desk=desk,
+        audit=f"register of {facts.code} as pdf ({len(entries)} bookings)",
+    )
+    return len(entries)
+
+
+def _write_session_document(
+    db: OrmSession,
+    path: Path,
+    story: list[Any],
+    facts: Any,
+    name: str,
+    count: int,
+    *,
+    clock: Clock,
+    zone: Any,
+    desk: str,
+    audit: str,
+) -> None:
+    """A session's A4 document (register, sign-in sheet): built beside `path`, renamed into place, logged
+    and audited without personal data."""
+
     def write(temporary: str) -> None:
         _build(
             temporary,
             story,
-            title=f"Attendance register {facts.code}",
+            title=f"{name} {facts.code}",
             author=facts.organiser,
-            footer_left=_dots("Attendance register", facts.code, facts.venue),
+            footer_left=_dots(name, facts.code, facts.venue),
             printed=_printed(clock, zone),
             running_head=f"{facts.title}  ·  {facts.code}  ·  {facts.date}",
         )
 
     _write_beside(path, write)
-    log.info("Attendance register of %s written as PDF (%d bookings)", facts.code, len(entries))
-    _audit(db, clock, desk, f"register of {facts.code} as pdf ({len(entries)} bookings)")
-    return len(entries)
+    log.info("%s of %s written (%d bookings)", name, facts.code, count)
+    _audit(db, clock, desk, audit)
 
 
 # ---- the paper sign-in sheet ---------------------------------------------------------------------------
@@ -603,20 +633,18 @@ def write_signin_sheet(
         ),
     ]
 
-    def write(temporary: str) -> None:
-        _build(
-            temporary,
-            story,
-            title=f"Sign-in sheet {facts.code}",
-            author=facts.organiser,
-            footer_left=_dots("Sign-in sheet", facts.code, facts.venue),
-            printed=_printed(clock, zone),
-            running_head=f"{facts.title}  ·  {facts.code}  ·  {facts.date}",
-        )
-
-    _write_beside(path, write)
-    log.info("Sign-in sheet of %s written (%d bookings)", facts.code, len(entries))
-    _audit(db, clock, desk, f"sign-in sheet of {facts.code} ({len(entries)} bookings)")
+    _write_session_document(
+        db,
+        path,
+        story,
+        facts,
+        "Sign-in sheet",
+        len(entries),
+        clock=clock,
+        zone=zone,
+        desk=desk,
+        audit=f"sign-in sheet of {facts.code} ({len(entries)} bookings)",
+    )
     return len(entries)
 
 
