@@ -457,36 +457,60 @@ TARGETS = {
 }
 
 
-def run_all(progress: Callable[[str], None]) -> dict[str, float | None]:
+def _scans(folder: Path, results: dict[str, float | None]) -> None:
+    big, code, badges = build_database(folder / "big.sqlite3", 100_000)
+    scans = measure_scans(big, code, badges)
+    results["scan_p50_ms_100k"] = statistics.median(scans)
+    results["scan_p99_ms_100k"] = percentile(scans, 0.99)
+    results["search_p99_ms_100k"] = percentile(measure_search(big, code), 0.99)
+    big.dispose()
+    small, code, badges = build_database(folder / "small.sqlite3", 1000)
+    results["scan_p99_ms_1k"] = percentile(measure_scans(small, code, badges), 0.99)
+    small.dispose()
+
+
+def _imports(folder: Path, results: dict[str, float | None]) -> None:
+    results["import_s_10k"] = measure_import(folder, 10_000)
+    results["import_s_100k"] = measure_import(folder, 100_000)
+
+
+def _printing(folder: Path, results: dict[str, float | None]) -> None:
+    results["badges_s_1000"] = measure_badges(folder)
+    results["guide_s"] = measure_guide(folder)
+
+
+def _camera(_folder: Path, results: dict[str, float | None]) -> None:
+    results["camera_decode_ms"] = measure_camera()
+
+
+def _sync(folder: Path, results: dict[str, float | None]) -> None:
+    results["sync_s_10k"] = measure_sync(folder)
+    results["propagation_p95_s"] = measure_propagation()
+
+
+def _startup(folder: Path, results: dict[str, float | None]) -> None:
+    results["startup_s"] = measure_startup(folder)
+    results["rss_mb_100k"] = measure_memory(folder)
+
+
+# name -> (what the progress line says, the measurements)
+GROUPS: dict[str, tuple[str, Callable[[Path, dict[str, float | None]], None]]] = {
+    "scans": ("scans and search at 100,000 and 1,000 registrations", _scans),
+    "imports": ("imports", _imports),
+    "printing": ("badges and guide", _printing),
+    "camera": ("camera decode", _camera),
+    "sync": ("sync through PostgreSQL, propagation between two desks", _sync),
+    "startup": ("start-up and memory", _startup),
+}
+
+
+def run_all(progress: Callable[[str], None], groups: list[str] | None = None) -> dict[str, float | None]:
     results: dict[str, float | None] = {}
     with tempfile.TemporaryDirectory(prefix="checkin-bench-") as temporary:
-        folder = Path(temporary)
-        progress("scans and search at 100,000 registrations")
-        big, code, badges = build_database(folder / "big.sqlite3", 100_000)
-        scans = measure_scans(big, code, badges)
-        results["scan_p50_ms_100k"] = statistics.median(scans)
-        results["scan_p99_ms_100k"] = percentile(scans, 0.99)
-        results["search_p99_ms_100k"] = percentile(measure_search(big, code), 0.99)
-        big.dispose()
-        progress("scans at 1,000 registrations")
-        small, code, badges = build_database(folder / "small.sqlite3", 1000)
-        results["scan_p99_ms_1k"] = percentile(measure_scans(small, code, badges), 0.99)
-        small.dispose()
-        progress("imports")
-        results["import_s_10k"] = measure_import(folder, 10_000)
-        results["import_s_100k"] = measure_import(folder, 100_000)
-        progress("badges and guide")
-        results["badges_s_1000"] = measure_badges(folder)
-        results["guide_s"] = measure_guide(folder)
-        progress("camera decode")
-        results["camera_decode_ms"] = measure_camera()
-        progress("sync through PostgreSQL")
-        results["sync_s_10k"] = measure_sync(folder)
-        progress("propagation between two desks")
-        results["propagation_p95_s"] = measure_propagation()
-        progress("start-up and memory")
-        results["startup_s"] = measure_startup(folder)
-        results["rss_mb_100k"] = measure_memory(folder)
+        for name in groups or GROUPS:
+            label, measure = GROUPS[name]
+            progress(label)
+            measure(Path(temporary), results)
     return results
 
 
@@ -508,9 +532,17 @@ def table(results: dict[str, float | None]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Check-in Desk's benchmark harness")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(GROUPS),
+        help="measure only this group (repeatable); the others are reported as n/a (null in JSON)",
+    )
     args = parser.parse_args()
     quiet = args.json
-    results = run_all(lambda step: None if quiet else print(f"… {step}", file=sys.stderr, flush=True))
+    results = run_all(
+        lambda step: None if quiet else print(f"… {step}", file=sys.stderr, flush=True), args.only
+    )
     if args.json:
         print(json.dumps({key: results.get(key) for key in TARGETS}))
     else:

@@ -12,7 +12,6 @@ A code whose signature fails is forged or misread; one that verifies but is not 
 is genuine and simply not known here yet.
 """
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -39,22 +38,47 @@ def new_signing_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
-def _encode(value: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        value, digit = divmod(value, len(ALPHABET))
-        chars.append(ALPHABET[digit])
-    return "".join(reversed(chars))
+# Random text: each random byte below the largest multiple of the alphabet's size (234) becomes one
+# character (its remainder), the rest are dropped, so every character is equally likely. bytes.translate
+# does this for thousands of codes at once.
+_USABLE_BYTES = 256 - 256 % len(ALPHABET)
+_BYTE_TO_CHARACTER = bytes(ord(ALPHABET[b % len(ALPHABET)]) if b < _USABLE_BYTES else 0 for b in range(256))
+_UNUSABLE_BYTES = bytes(range(_USABLE_BYTES, 256))
+# Two-character groups of the alphabet, for writing a signature two digits at a time.
+_PAIRS = [a + b for a in ALPHABET for b in ALPHABET]
+_SIGNATURE_RANGE = len(ALPHABET) ** SIGNATURE_LENGTH
+
+
+def _random_text(length: int, token_bytes: Callable[[int], bytes]) -> str:
+    text = b""
+    while len(text) < length:
+        missing = length - len(text)
+        # 10% of bytes are dropped on average: ask for a little more than needed, rarely twice.
+        text += token_bytes(missing + missing // 8 + 8).translate(_BYTE_TO_CHARACTER, _UNUSABLE_BYTES)
+    return text[:length].decode("ascii")
 
 
 def _signature(key: bytes, random_part: str) -> str:
-    digest = hmac.new(key, random_part.encode("ascii"), hashlib.sha256).digest()
-    return _encode(int.from_bytes(digest[:8], "big"), SIGNATURE_LENGTH)
+    """The last SIGNATURE_LENGTH base-26 digits of the first 8 bytes of HMAC-SHA256(key, random part)."""
+    digest = hmac.digest(key, random_part.encode("ascii"), "sha256")
+    value = int.from_bytes(digest[:8], "big") % _SIGNATURE_RANGE
+    rest, last = divmod(value, 676)
+    rest, middle = divmod(rest, 676)
+    first, second = divmod(rest, 676)  # SIGNATURE_LENGTH is 7: one digit and three pairs
+    return ALPHABET[first] + _PAIRS[second] + _PAIRS[middle] + _PAIRS[last]
+
+
+def new_badge_codes(
+    key: bytes, count: int, token_bytes: Callable[[int], bytes] = secrets.token_bytes
+) -> list[str]:
+    """count new badge codes signed with key (an import makes thousands at once)."""
+    text = _random_text(RANDOM_LENGTH * count, token_bytes)
+    parts = [text[start : start + RANDOM_LENGTH] for start in range(0, len(text), RANDOM_LENGTH)]
+    return [part + _signature(key, part) for part in parts]
 
 
 def new_badge_code(key: bytes, token_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
-    random_part = _encode(int.from_bytes(token_bytes(12), "big"), RANDOM_LENGTH)
-    return random_part + _signature(key, random_part)
+    return new_badge_codes(key, 1, token_bytes)[0]
 
 
 def verifies(code: str, key: bytes) -> bool:

@@ -11,16 +11,16 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnDefault, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.changes import record_bulk
 from checkin.clock import Clock, utc_now
-from checkin.codes import lookup_key, new_badge_code
+from checkin.codes import lookup_key, new_badge_codes
 from checkin.delegate_list import (
     PERSON_FIELDS,
     DelegateList,
@@ -36,7 +36,6 @@ from checkin.models import (
     RegistrationStatus,
     Session,
 )
-from checkin.registrations import search_key_of, surname_key_of
 from checkin.text import fold
 
 __all__ = [
@@ -184,10 +183,14 @@ _JOINERS_ASCII = str.maketrans("", "", "'`-.")
 
 
 def _fold(text: str) -> str:
-    # fold() gives the same for ASCII, only slower; matching folds every known delegate's name.
+    # fold() gives the same for ASCII, only slower; matching folds every known delegate's name. Other
+    # text is mostly names and organisations, which repeat: each is folded once.
     if text.isascii():
         return " ".join(text.translate(_JOINERS_ASCII).lower().split())
-    return fold(text)
+    return _fold_cached(text)
+
+
+_fold_cached = lru_cache(maxsize=1 << 16)(fold)
 
 
 def _name_key(first: str, last: str, organisation: str) -> tuple[str, str, str]:
@@ -445,7 +448,7 @@ class _Import:
     ) -> None:
         key = self.session.programme.signing_key
         source = self.list.format
-        self.uuids = iter(_random_uuids(2 * len(resolved)))
+        self.uuids = iter(sorted(_random_uuids(2 * len(resolved))))
         new_delegates: list[dict[str, Any]] = []
         # (index into new_delegates, or an existing delegate id as -1 - id) -> registration parameters
         new_registrations: list[tuple[int, dict[str, Any]]] = []
@@ -499,7 +502,7 @@ class _Import:
                             "status": person.status.value,
                             "status_reason": person.status_reason,
                             "source": source,
-                            "badge_code": new_badge_code(key),
+                            "badge_code": "",  # given below, all at once
                             "answers": dict(person.answers),
                             "created_at": self.now,
                             "updated_at": self.now,
@@ -525,6 +528,10 @@ class _Import:
             else:
                 self.counts["unchanged"] += 1
 
+        for (_ref, values), code in zip(
+            new_registrations, sorted(new_badge_codes(key, len(new_registrations))), strict=True
+        ):
+            values["badge_code"] = code
         if conflicts:
             self.warnings.append(
                 f"{_count(conflicts, 'barcode or reference')} already belonged to another booking, so "
@@ -547,7 +554,7 @@ class _Import:
             uuid=next(self.uuids),
             consent=False,
             search_key=_search_key(values),
-            surname_key=surname_key_of(values["last_name"], values["first_name"]),
+            surname_key=_surname_key(values["last_name"], values["first_name"]),
             created_at=self.now,
             updated_at=self.now,
         )
@@ -574,7 +581,7 @@ class _Import:
         if any(name in changes for name in _SEARCH_FIELDS):
             changes["search_key"] = _search_key(values)
         if "last_name" in changes or "first_name" in changes:
-            changes["surname_key"] = surname_key_of(values["last_name"], values["first_name"])
+            changes["surname_key"] = _surname_key(values["last_name"], values["first_name"])
         return {"_id": delegate_id, **changes, "updated_at": self.now}
 
     def _update_registration(
@@ -714,11 +721,18 @@ _SEARCH_FIELDS = ("first_name", "last_name", "badge_name", "organisation", "emai
 
 
 def _search_key(values: dict[str, Any]) -> str:
-    """Delegate.search_key for a delegate with these values, as search_key_of makes it."""
-    parts = [values[name] for name in _SEARCH_FIELDS]
-    if all(part.isascii() for part in parts):
-        return _fold(" ".join(part for part in parts if part))
-    return search_key_of(cast(Delegate, SimpleNamespace(**dict(zip(_SEARCH_FIELDS, parts, strict=True)))))
+    """Delegate.search_key for a delegate with these values, as search_key_of makes it (folding is
+    character by character, so folding the parts and joining them gives the same)."""
+    return _joined(_fold(values[name] or "") for name in _SEARCH_FIELDS)
+
+
+def _surname_key(last_name: str, first_name: str) -> str:
+    """Delegate.surname_key, as surname_key_of makes it."""
+    return _joined((_fold(last_name), _fold(first_name)))
+
+
+def _joined(folded: Iterable[str]) -> str:
+    return " ".join(part for part in folded if part)
 
 
 def _random_uuids(count: int) -> list[str]:
