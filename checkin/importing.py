@@ -7,6 +7,7 @@ go in as bulk inserts, so a 10,000-row list takes about a second.
 """
 
 import gc
+import operator
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -15,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnDefault, Table, bindparam, func, insert, select, update
+from sqlalchemy import JSON, ColumnDefault, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.changes import record_bulk
@@ -274,7 +275,7 @@ class _Import:
         by_name: dict[tuple[str, str, str], DelegateRow] = {}
         same_email = shared_email = same_name = 0
         for original in self.list.rows:
-            row = DelegateRow(**_copy(original))
+            row = _copy(original)
             target = None
             for _, code in row.codes:
                 target = by_code.get(self.lookups[code])
@@ -337,18 +338,24 @@ class _Import:
     def known_codes(self, people: list[DelegateRow]) -> dict[str, _KnownCode]:
         lookups = sorted({self.lookups[code] for person in people for _, code in person.codes})
         known: dict[str, _KnownCode] = {}
-        for chunk in _chunks(lookups):
-            query = (
-                select(
-                    ExternalCode.lookup,
-                    ExternalCode.registration_id,
-                    Registration.delegate_id,
-                    Registration.session_id,
-                )
-                .join(Registration, ExternalCode.registration_id == Registration.id)
-                .where(ExternalCode.lookup.in_(chunk))
-            )
+        query = select(
+            ExternalCode.lookup,
+            ExternalCode.registration_id,
+            Registration.delegate_id,
+            Registration.session_id,
+        ).join(Registration, ExternalCode.registration_id == Registration.id)
+        stored = self.db.execute(select(func.count()).select_from(ExternalCode)).scalar_one()
+        if stored <= 2 * len(lookups):
+            # The file has about as many codes as the database (a first import, a re-import): one pass
+            # over the table beats asking for them a few hundred at a time.
+            wanted = set(lookups)
             for lookup, registration_id, delegate_id, session_id in self.db.execute(query):
+                if lookup in wanted:
+                    known[lookup] = _KnownCode(registration_id, delegate_id, session_id)
+            return known
+        for chunk in _chunks(lookups):
+            chosen = query.where(ExternalCode.lookup.in_(chunk))
+            for lookup, registration_id, delegate_id, session_id in self.db.execute(chosen):
                 known[lookup] = _KnownCode(registration_id, delegate_id, session_id)
         return known
 
@@ -681,6 +688,12 @@ class _Import:
             if processor is not None:
                 if all(value is values[0] for value in values):  # the clock reading, a session id
                     values = [None if values[0] is None else processor(values[0])] * len(values)
+                elif isinstance(table.c[name].type, JSON):  # answers: mostly none, so made once
+                    blank = processor({})
+                    values = [
+                        None if value is None else blank if value == {} else processor(value)
+                        for value in values
+                    ]
                 else:
                     values = [None if value is None else processor(value) for value in values]
             columns.append(values)
@@ -723,7 +736,11 @@ _SEARCH_FIELDS = ("first_name", "last_name", "badge_name", "organisation", "emai
 def _search_key(values: dict[str, Any]) -> str:
     """Delegate.search_key for a delegate with these values, as search_key_of makes it (folding is
     character by character, so folding the parts and joining them gives the same)."""
-    return _joined(_fold(values[name] or "") for name in _SEARCH_FIELDS)
+    parts = [values[name] or "" for name in _SEARCH_FIELDS]
+    joined = " ".join(parts)
+    if joined.isascii():
+        return _fold(joined)
+    return _joined(_fold(part) for part in parts)
 
 
 def _surname_key(last_name: str, first_name: str) -> str:
@@ -746,12 +763,12 @@ def _random_uuids(count: int) -> list[str]:
     return uuids
 
 
-_ROW_FIELDS = tuple(item.name for item in fields(DelegateRow))
+_ROW_FIELDS = operator.attrgetter(*(item.name for item in fields(DelegateRow)))
 
 
-def _copy(row: DelegateRow) -> dict[str, Any]:
-    """A row's fields as keyword arguments, with its own lists and dicts (merging must not touch the list read)."""
-    values = {name: getattr(row, name) for name in _ROW_FIELDS}
-    values["codes"] = list(row.codes)
-    values["answers"] = dict(row.answers)
-    return values
+def _copy(row: DelegateRow) -> DelegateRow:
+    """A copy of a row with its own lists and dicts (merging must not touch the list read)."""
+    copy = DelegateRow(*_ROW_FIELDS(row))
+    copy.codes = list(row.codes)
+    copy.answers = dict(row.answers)
+    return copy
