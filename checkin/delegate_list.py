@@ -589,7 +589,7 @@ _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?E[+-]?\d+", re.IGNORECASE)
 def excel_damaged(kind: str, code: str) -> bool:
     """A code Excel has rounded (8.14847E+18, or digits past the 15th turned to zeros) or stripped of
     leading zeros (an Eventbrite barcode shorter than 19 digits): it would never match a scan."""
-    if _SCIENTIFIC.fullmatch(code):
+    if ("E" in code or "e" in code) and _SCIENTIFIC.fullmatch(code):
         return True
     if code.isdigit() and len(code) >= 18 and set(code[15:]) == {"0"}:
         return True
@@ -954,8 +954,9 @@ class _DelegateReader:
         for candidates in by_field.values():
             candidates.sort(key=lambda column: (column.rank, column.index))
         self.by_field = by_field
+        # (field, its columns in order of preference, whether it is a need: "none" and "n/a" say nothing)
         self.text_fields = [
-            (name, [c.index for c in by_field[name]])
+            (name, [c.index for c in by_field[name]], name in ("access_needs", "dietary_needs"))
             for name in (
                 "first_name",
                 "last_name",
@@ -1048,8 +1049,7 @@ class _DelegateReader:
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
         values: dict[str, str] = {}
-        for name, indexes in self.text_fields:
-            need = name in ("access_needs", "dietary_needs")
+        for name, indexes, need in self.text_fields:
             for index in indexes:
                 raw = cells[index]
                 if raw:

@@ -9,7 +9,7 @@ go in as bulk inserts, so a 10,000-row list takes about a second.
 import gc
 import operator
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import lru_cache
@@ -688,12 +688,8 @@ class _Import:
             if processor is not None:
                 if all(value is values[0] for value in values):  # the clock reading, a session id
                     values = [None if values[0] is None else processor(values[0])] * len(values)
-                elif isinstance(table.c[name].type, JSON):  # answers: mostly none, so made once
-                    blank = processor({})
-                    values = [
-                        None if value is None else blank if value == {} else processor(value)
-                        for value in values
-                    ]
+                elif isinstance(table.c[name].type, JSON):
+                    values = _encode_repeated(processor, values)
                 else:
                     values = [None if value is None else processor(value) for value in values]
             columns.append(values)
@@ -750,6 +746,26 @@ def _surname_key(last_name: str, first_name: str) -> str:
 
 def _joined(folded: Iterable[str]) -> str:
     return " ".join(part for part in folded if part)
+
+
+def _encode_repeated(processor: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """JSON of each value, made once per distinct value: the answers of a list repeat (a ticket type, a
+    yes or no) and encoding is most of the cost of writing them."""
+    made: dict[Any, Any] = {}
+    encoded = []
+    for value in values:
+        if value is None:
+            encoded.append(None)
+            continue
+        try:
+            key = tuple(value.items())  # in order: the JSON text keeps the dict's order
+            text = made.get(key)
+            if text is None:
+                text = made[key] = processor(value)
+        except (AttributeError, TypeError):  # not a dict of plain values
+            text = processor(value)
+        encoded.append(text)
+    return encoded
 
 
 def _random_uuids(count: int) -> list[str]:

@@ -191,7 +191,8 @@ class Registration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
-    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegate.id"), index=True)
+    # No index of its own: the unique (delegate_id, session_id) serves lookups by delegate.
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegate.id"))
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.BOOKED)
     status_reason: Mapped[str] = mapped_column(String(200), default="")

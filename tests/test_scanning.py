@@ -161,3 +161,28 @@ def test_the_schema_head_the_desk_checks_at_start_is_alembics_head():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_migrated_schema_is_the_models_schema(backend, tmp_path, request):
+    """A database made by the migrations has exactly the tables, columns and indexes the models say
+    (a model changed without a migration, or the other way round, would fail here)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from checkin.database import open_database
+    from checkin.models import Base
+
+    url = tmp_path / "schema.sqlite3" if backend == "sqlite" else request.getfixturevalue("pg_database_url")
+    database = open_database(url)
+    try:
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            differences = [
+                difference
+                for difference in compare_metadata(context, Base.metadata)
+                if not (difference[0] == "remove_table" and difference[1].name == "alembic_version")
+            ]
+    finally:
+        database.dispose()
+    assert differences == []
