@@ -36,7 +36,6 @@ from checkin.models import (
     Delegate,
     ExternalCode,
     FieldClock,
-    Outbox,
     Programme,
     Registration,
     Segment,
@@ -405,8 +404,9 @@ class _Uuids:
         return self.to_id.get((entity, key))
 
 
-def rows_as_changes(db: OrmSession, outbox: Sequence[Outbox], origin: str) -> list[dict[str, Any]]:
-    """The changes for outbox rows, with values as they are now. Rows since removed are left out."""
+def rows_as_changes(db: OrmSession, outbox: Sequence[Any], origin: str) -> list[dict[str, Any]]:
+    """The changes for outbox rows (Outbox objects or rows of its table), with values as they are now.
+    Rows since removed are left out."""
     uuids = _Uuids(db)
     by_entity: dict[str, set[int]] = {}
     for row in outbox:
@@ -578,11 +578,16 @@ def _create_batch(
                 db.connection().execute(insert(spec.table), rows)
         except IntegrityError:
             return left + inserted  # a clash with a row here: sort it out one by one
-        uuids.resolve(spec.name, set(fresh))
+        if spec.name in _REFERENCED:  # later changes in this pull may refer to the new rows
+            uuids.resolve(spec.name, set(fresh))
         report.applied += len(inserted)
         assert report.applied_changes is not None
         report.applied_changes += inserted
     return left
+
+
+# Entities other entities refer to (check-in events and logs are referred to by nothing).
+_REFERENCED = {target for spec in SPECS.values() for target in spec.refs.values()}
 
 
 def _derived_keys(values: dict[str, Any]) -> dict[str, str]:

@@ -250,7 +250,8 @@ def push(db: OrmSession, hub: Engine) -> int:
     db.commit()
     pushed = 0
     while True:
-        batch = list(db.scalars(select(Outbox).order_by(Outbox.id).limit(BATCH)))
+        # Plain rows, not ORM objects: thousands at a time, read once.
+        batch = db.execute(select(Outbox.__table__).order_by(Outbox.id).limit(BATCH)).all()
         if not batch:
             return pushed
         changes = rows_as_changes(db, batch, origin)
@@ -261,6 +262,10 @@ def push(db: OrmSession, hub: Engine) -> int:
         pushed += len(changes)
 
 
+# The columns a pull reads (not received_at, which only the hub's own audit needs).
+_PULLED = ("id", "change_uuid", "origin", "entity", "entity_uuid", "op", "fields", "hlc")
+
+
 def pull(db: OrmSession, hub: Engine, report: SyncReport) -> None:
     """Apply everything after this desk's cursor; cursor and changes move together in one transaction."""
     origin = replica_id(db)
@@ -269,7 +274,10 @@ def pull(db: OrmSession, hub: Engine, report: SyncReport) -> None:
         with hub.connect() as connection:
             rows = (
                 connection.execute(
-                    select(hub_change).where(hub_change.c.id > cursor).order_by(hub_change.c.id).limit(BATCH)
+                    select(*(hub_change.c[name] for name in _PULLED))
+                    .where(hub_change.c.id > cursor)
+                    .order_by(hub_change.c.id)
+                    .limit(BATCH)
                 )
                 .mappings()
                 .all()
