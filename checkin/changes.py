@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, event, insert, inspect, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -191,15 +191,21 @@ _DERIVED = {"search_key", "surname_key", "id", "uuid"}
 
 
 def _state(db: OrmSession, key: str) -> str | None:
-    return db.execute(select(SyncState.value).where(SyncState.key == key)).scalar()
+    return db.execute(_READ_STATE, {"key": key}).scalar()
 
 
 def _set_state(db: OrmSession, key: str, value: str) -> None:
-    connection = db.connection()
-    table = SyncState.__table__
-    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = dialect_insert(table).values(key=key, value=value)
-    connection.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    db.connection().execute(_WRITE_STATE, {"key": key, "value": value})
+
+
+# Built once: next_hlc runs on every local write (every scan). The upsert is the same SQL in SQLite and
+# PostgreSQL.
+_READ_STATE = select(SyncState.value).where(SyncState.key == bindparam("key"))
+_READ_CLOCK = select(SyncState.key, SyncState.value).where(SyncState.key.in_(("hlc", "replica")))
+_WRITE_STATE = text(
+    'INSERT INTO sync_state ("key", value) VALUES (:key, :value) '
+    'ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
+)
 
 
 def replica_id(db: OrmSession) -> str:
@@ -214,7 +220,9 @@ def replica_id(db: OrmSession) -> str:
 def next_hlc(db: OrmSession) -> str:
     clock = db.info.get("clock", utc_now)
     wall_ms = int(clock().timestamp() * 1000)
-    value = tick(_state(db, "hlc") or ZERO, wall_ms, replica_id(db))
+    state = dict(db.execute(_READ_CLOCK).all())
+    replica = state.get("replica") or replica_id(db)
+    value = tick(state.get("hlc") or ZERO, wall_ms, replica)
     _set_state(db, "hlc", value)
     return value
 

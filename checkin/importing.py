@@ -3,7 +3,7 @@
 Reading and recognising the file is `checkin.delegate_list`; this module applies what was read. The work
 is all-or-nothing inside a SAVEPOINT: a bad file raises before anything is written, a dry run rolls the
 savepoint back, and the caller commits. Matching runs on dicts preloaded in a few queries and new rows
-go in as bulk inserts, so a 10,000-row list takes about a second.
+go in as bulk inserts, so a 10,000-row list takes under a second and 100,000 rows about nine.
 """
 
 import gc
@@ -455,6 +455,8 @@ class _Import:
     ) -> None:
         key = self.session.programme.signing_key
         source = self.list.format
+        # Random uuids and badge codes handed out in sorted order: SQLite then fills their unique indexes
+        # page by page instead of scattering a hundred thousand inserts (a second of a 100k import).
         self.uuids = iter(sorted(_random_uuids(2 * len(resolved))))
         new_delegates: list[dict[str, Any]] = []
         # (index into new_delegates, or an existing delegate id as -1 - id) -> registration parameters

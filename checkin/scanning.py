@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
@@ -77,12 +77,35 @@ def session_events(db: OrmSession, registration_id: int) -> list[EventFacts]:
     return [EventFacts(e.uuid, e.kind, e.at, e.desk, e.method, e.undoes) for e in rows]
 
 
+# Statements of the scan path, built once (a desk runs them on every scan).
+_SIGNING_KEYS = select(Programme.id, Programme.signing_key)
+_KNOWN_EXTERNAL = select(ExternalCode.id).where(ExternalCode.lookup == bindparam("lookup")).limit(1)
+_BOOKINGS = (
+    select(Registration)
+    .options(joinedload(Registration.delegate), joinedload(Registration.session))
+    .order_by(Registration.id)
+)
+_BY_BADGE = _BOOKINGS.where(
+    Registration.delegate_id
+    == select(Registration.delegate_id).where(Registration.badge_code == bindparam("code")).scalar_subquery()
+)
+_ISSUED_FOR_EXTERNAL = select(ExternalCode.registration_id).where(ExternalCode.lookup == bindparam("code"))
+_BY_EXTERNAL = _BOOKINGS.where(
+    Registration.delegate_id
+    == select(Registration.delegate_id)
+    .where(Registration.id == _ISSUED_FOR_EXTERNAL.scalar_subquery())
+    .scalar_subquery()
+)
+
+
 def read_scan(db: OrmSession, text: str, session: Session) -> ReadCode:
-    keys = [session.programme.signing_key]
-    keys += [key for key in db.scalars(select(Programme.signing_key)) if key != keys[0]]
+    # Every programme's key, this session's first (one query: the programme itself is not loaded).
+    rows = db.execute(_SIGNING_KEYS).all()
+    keys = [key for id_, key in rows if id_ == session.programme_id]
+    keys += [key for id_, key in rows if id_ != session.programme_id]
 
     def known_external(lookup: str) -> bool:
-        return db.scalars(select(ExternalCode.id).where(ExternalCode.lookup == lookup)).first() is not None
+        return db.execute(_KNOWN_EXTERNAL, {"lookup": lookup}).first() is not None
 
     return read_code(text, keys, known_external)
 
@@ -91,18 +114,18 @@ def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | 
     """The booking a code stands for at this session: the person's booking here when they have one
     (a badge from another session still admits someone booked here); when they were transferred away or
     were never booked here, their active booking elsewhere (a wrong session); else the one it was issued for."""
+    # All the person's bookings in one query; the one the code was issued for is among them.
     if read.kind is CodeKind.BADGE:
-        query = select(Registration).where(Registration.badge_code == read.code)
+        bookings = db.scalars(_BY_BADGE, {"code": read.code}).all()
+        issued = next((r for r in bookings if r.badge_code == read.code), None)
     elif read.kind is CodeKind.EXTERNAL:
-        query = select(Registration).join(ExternalCode).where(ExternalCode.lookup == read.code)
+        bookings = db.scalars(_BY_EXTERNAL, {"code": read.code}).all()
+        issued_id = db.execute(_ISSUED_FOR_EXTERNAL, {"code": read.code}).scalar() if bookings else None
+        issued = next((r for r in bookings if r.id == issued_id), None)
     else:
         return None
-    issued = db.scalars(
-        query.options(joinedload(Registration.delegate), joinedload(Registration.session))
-    ).first()
     if issued is None:
         return None
-    bookings = db.scalars(select(Registration).where(Registration.delegate_id == issued.delegate_id)).all()
     here = next((r for r in bookings if r.session_id == session.id), None)
     if here is not None and here.status != RegistrationStatus.TRANSFERRED:
         return here

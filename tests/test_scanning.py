@@ -7,11 +7,12 @@ import pytest
 from factories import MORNING, book, make_session, new_database
 from sqlalchemy import func, select
 
+from checkin.codes import new_signing_key, verifies
 from checkin.conflicts import duplicate_admissions
 from checkin.database import open_database
 from checkin.decide import OutcomeCode
-from checkin.models import CheckinEvent, EventKind, Method, RegistrationStatus, ScanLog
-from checkin.registrations import set_status, transfer
+from checkin.models import CheckinEvent, EventKind, Method, Programme, RegistrationStatus, ScanLog
+from checkin.registrations import register, set_status, transfer
 from checkin.roster import session_roster, session_summaries
 from checkin.scanning import record_scan, undo_last_admission
 
@@ -95,6 +96,48 @@ def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(desk):
     assert statuses == {"transferred"}
     back_at_preston = record_scan(db, zoe.badge_code, session, desk="d", clock=at(2))
     assert back_at_preston.outcome.code is OutcomeCode.WRONG_SESSION  # she is booked at Lancaster now
+
+
+def test_a_person_booked_on_two_sessions_is_admitted_at_each_with_either_code(desk):
+    database, db, session, zoe = desk
+    lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
+    lancaster_booking = register(db, zoe.delegate, lancaster, source="test")
+    other = book(db, lancaster, first="Ann", last="Lee", external="98765432109876543210")
+    db.commit()
+
+    # Preston's badge and Preston's Eventbrite barcode, scanned at Lancaster, admit her Lancaster booking.
+    first = record_scan(db, zoe.badge_code, lancaster, desk="d", clock=at(0))
+    assert first.outcome.code is OutcomeCode.ADMITTED
+    assert first.outcome.registration_id == lancaster_booking.id
+    again = record_scan(db, "12345678901234567890", lancaster, desk="d", clock=at(1))
+    assert again.outcome.code is OutcomeCode.ALREADY_CHECKED_IN
+    # Lancaster's badge admits her at Preston too, as Zoë, not as anyone else booked at Lancaster.
+    at_preston = record_scan(db, lancaster_booking.badge_code, session, desk="d", clock=at(2))
+    assert at_preston.outcome.code is OutcomeCode.ADMITTED
+    assert at_preston.outcome.registration_id == zoe.id
+    # Someone booked only at Lancaster is sent there, by badge and by barcode alike.
+    for code in (other.badge_code, "98765432109876543210"):
+        wrong = record_scan(db, code, session, desk="d", clock=at(3))
+        assert wrong.outcome.code is OutcomeCode.WRONG_SESSION
+        assert wrong.outcome.booked_session.code == "LAN-1903"
+        assert wrong.outcome.delegate.first_name == "Ann"
+
+
+def test_a_badge_of_another_programme_in_this_database_is_read_as_genuine(desk):
+    database, db, session, zoe = desk
+    other_programme = Programme(title="Another programme", signing_key=new_signing_key())
+    db.add(other_programme)
+    db.flush()
+    elsewhere = make_session(db, "OTH-0101", "Blackpool Town Hall", MORNING + timedelta(days=1))
+    elsewhere.programme = other_programme
+    visitor = book(db, elsewhere, first="Omar", last="Haddad")
+    db.commit()
+    assert verifies(visitor.badge_code, other_programme.signing_key)
+
+    result = record_scan(db, visitor.badge_code, session, desk="d", clock=at(0))
+    assert result.outcome.code is OutcomeCode.WRONG_SESSION
+    forged = visitor.badge_code[:-1] + ("B" if visitor.badge_code[-1] != "B" else "C")
+    assert record_scan(db, forged, session, desk="d", clock=at(1)).outcome.code is OutcomeCode.INVALID_CODE
 
 
 def test_two_desks_admitting_one_person_leave_one_attendance_and_a_listed_conflict(desk):
