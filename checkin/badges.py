@@ -979,11 +979,13 @@ def render_badges(
     reprint_ok: bool = True,
     template: BadgeTemplate | None = None,
     outlines: bool = False,
+    log: bool = True,
 ) -> BadgeRun:
     """Badges for a session's active bookings (or the given ones), sorted by surname, as one PDF on
     `stock`, starting at label `start_at` of the first sheet. Each badge printed is logged (a reprint
     when that booking had a badge before) and committed. With nothing to print, no file is written.
-    `reprint_ok=False` refuses (UsageError) to print a badge a second time."""
+    `reprint_ok=False` refuses (UsageError) to print a badge a second time. With `log=False` (a preview
+    the user may close unprinted) nothing is logged: call `log_badges_printed` once it is printed."""
     output = Path(output_path)
     if not 1 <= start_at <= stock.labels_per_page:
         raise UsageError(
@@ -1017,13 +1019,41 @@ def render_badges(
         outlines=outlines,
         title=f"Badges — {session.code}",
     )
+    ids = tuple(r.id for r in registrations)
+    if log:
+        _log_printed(db, ids, printed, stock.name, desk, clock)
+    return BadgeRun(len(registrations), pages, reprints, output, ids)
+
+
+def log_badges_printed(
+    db: OrmSession,
+    registration_ids: Sequence[int],
+    stock_name: str,
+    *,
+    desk: str = "",
+    clock: Clock = utc_now,
+) -> int:
+    """Log that these bookings' badges were printed (sent to a printer or saved as a PDF), each a reprint
+    when that booking had a badge before; commits. Returns how many were reprints."""
+    printed = _printed_before(db, list(registration_ids))
+    _log_printed(db, registration_ids, printed, stock_name, desk, clock)
+    return sum(1 for registration_id in registration_ids if registration_id in printed)
+
+
+def _log_printed(
+    db: OrmSession,
+    registration_ids: Sequence[int],
+    printed_before: set[int],
+    stock_name: str,
+    desk: str,
+    clock: Clock,
+) -> None:
     now = clock()
     db.add_all(
-        PrintLog(at=now, desk=desk, registration_id=r.id, stock=stock.name, reprint=r.id in printed)
-        for r in registrations
+        PrintLog(at=now, desk=desk, registration_id=i, stock=stock_name, reprint=i in printed_before)
+        for i in registration_ids
     )
     db.commit()
-    return BadgeRun(len(registrations), pages, reprints, output, tuple(r.id for r in registrations))
 
 
 def registrations_of_delegates(db: OrmSession, session: Session, delegate_ids: Sequence[int]) -> list[int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from pdf_checks import decode_qrs, page_images, pixels_per_mm
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
@@ -58,7 +58,7 @@ def active_people(database, code):
         return [e for e in session_roster(db, session_by_code(db, code)) if e.status in ACTIVE_STATUSES]
 
 
-def test_badges_made_in_the_view_show_in_the_preview_page_by_page(desk, qtbot):
+def test_badges_made_in_the_view_show_in_the_preview_page_by_page(desk, qtbot, tmp_path):
     window, database, code = desk
     window.show_view("Print")
     view = window.views["Print"]
@@ -77,8 +77,17 @@ def test_badges_made_in_the_view_show_in_the_preview_page_by_page(desk, qtbot):
     view.go_to_page(1)
     qtbot.waitUntil(lambda: view.current_page() == 1)
 
-    # Everyone has a badge now (the log says so): "only those without one" has nothing to do.
+    # A preview is not a print: until it is printed or saved, no one counts as having a badge.
     view.unprinted_radio.setChecked(True)
+    with qtbot.waitSignal(view.document_ready, timeout=30000) as again:
+        view.make_preview()
+    assert again.args[0].summary.startswith(f"{people} badges on ")
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(PrintLog)) == 0
+    assert view.save_pdf(tmp_path / "everyone.pdf") is not None
+    with database.session() as db:
+        assert db.scalars(select(PrintLog.reprint)).all() == [False] * people
+    # Now everyone has one: "only those without one" has nothing to do.
     view.make_preview()
     qtbot.waitUntil(lambda: view.operation is None, timeout=30000)
     assert view.job is None and "No badges to print" in view.message.text()

@@ -131,7 +131,8 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 def make_badges(
     database: Database, code: str, desk: str, choice: BadgeChoice, folder: Path
 ) -> PrintJob | None:
-    """Badges as a PDF in `folder` (each is logged as printed, reprints marked); None when no one is left."""
+    """Badges as a PDF in `folder` for the preview; None when no one is left. Nothing is logged as printed
+    until the preview is printed or saved (`log_printed_badges`)."""
     from checkin.badges import render_badges
     from checkin.registrations import session_by_code
     from checkin.stocks import stock_named
@@ -150,6 +151,7 @@ def make_badges(
             only_unprinted=choice.which == UNPRINTED,
             desk=desk,
             outlines=choice.outlines,
+            log=False,
         )
     if run.count == 0:
         return None
@@ -166,6 +168,16 @@ def make_badges(
         next_label=next_label,
         registration_ids=run.registration_ids,
     )
+
+
+def log_printed_badges(database: Database, desk: str, job: PrintJob) -> None:
+    """The badges of a job went to a printer or into a saved PDF: log them (reprints marked)."""
+    from checkin.badges import log_badges_printed
+
+    if job.kind != BADGES or not job.registration_ids or job.stock is None:
+        return
+    with database.session() as db:
+        log_badges_printed(db, job.registration_ids, job.stock, desk=desk)
 
 
 def make_document(database: Database, code: str, desk: str, kind: str, layout: str, folder: Path) -> PrintJob:
@@ -730,6 +742,11 @@ class PrintView(QWidget):
             return 1
         return stored
 
+    def _sent(self, job: PrintJob) -> None:
+        """The job was printed or saved: its badges now count as printed, and the sheet moves on."""
+        log_printed_badges(self.context.database, self.context.desk, job)
+        self._remember_next_label(job)
+
     def _remember_next_label(self, job: PrintJob) -> None:
         if job.stock is None or job.next_label is None:
             return
@@ -1026,7 +1043,7 @@ class PrintView(QWidget):
             return
         self.operation = None
         self._set_idle()
-        self._remember_next_label(job)
+        self._sent(job)
         where = self.printer.printerName() or self.printer.outputFileName()
         self.message.setText(self.tr("Sent {0} to {1}.").format(_plural(pages, "page"), where))
         self.printed.emit(pages)
@@ -1056,7 +1073,7 @@ class PrintView(QWidget):
             )
             return None
         self.save_folder = target.parent
-        self._remember_next_label(job)
+        self._sent(job)
         self.message.setText(self.tr("Saved {0}.").format(target))
         return target
 
