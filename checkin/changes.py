@@ -23,8 +23,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, event, insert, inspect, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
@@ -238,18 +236,15 @@ def observe_hlc(db: OrmSession, seen: str) -> None:
 
 
 def _upsert_clocks(db: OrmSession, rows: list[dict[str, str]]) -> None:
-    if not rows:
-        return
-    connection = db.connection()
-    table = FieldClock.__table__
-    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = dialect_insert(table)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["entity", "entity_uuid", "field"], set_={"hlc": statement.excluded.hlc}
-        ),
-        rows,
-    )
+    if rows:
+        db.connection().execute(_UPSERT_CLOCK, rows)
+
+
+# Plain SQL that SQLite and PostgreSQL both take (and the PostgreSQL dialect is not imported at start).
+_UPSERT_CLOCK = text(
+    "INSERT INTO field_clock (entity, entity_uuid, field, hlc) VALUES (:entity, :entity_uuid, :field, :hlc) "
+    "ON CONFLICT (entity, entity_uuid, field) DO UPDATE SET hlc = excluded.hlc"
+)
 
 
 # The driver's own placeholders (qmark for sqlite3, format for psycopg): rows go to the driver as tuples.
