@@ -401,6 +401,22 @@ def test_idle_lock_hides_the_lists_and_a_scan_still_admits(desk, qtbot, monkeypa
     assert lock.unlock() and not lock.locked and not cover.isVisible()
 
 
+def test_a_view_first_opened_while_locked_is_covered_too(desk, qtbot):
+    window, _scanner, _database, _code, settings = desk
+    set_pin(settings, PIN)
+    # Views are made when first shown: start-up made the Desk (and the Duplicates view the sync badge counts).
+    assert "Dashboard" in window.views and "Dashboard" not in window.views.made
+    lock = window.idle_lock
+    lock.lock()
+    window.show_view("Dashboard")
+    dashboard = window.views["Dashboard"]
+    assert window.stack.currentWidget() is dashboard
+    qtbot.waitUntil(lambda: dashboard.isVisible())
+    cover = next(c for c in lock.covers if c.parentWidget() is dashboard)
+    qtbot.waitUntil(lambda: cover.geometry() == dashboard.rect())
+    assert cover.isVisible()
+
+
 def test_idle_lock_set_to_never(desk):
     window, _scanner, _database, _code, settings = desk
     settings.set("idle_lock_minutes", 0)

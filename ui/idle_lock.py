@@ -8,7 +8,7 @@ can scan at an empty desk); keys and clicks by a person do. `idle_lock_minutes` 
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -78,7 +78,7 @@ class IdleLock(QObject):
         self,
         window: QWidget,
         context: DeskContext,
-        views: dict[str, QWidget],
+        views: Mapping[str, QWidget],
         *,
         show_desk: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
@@ -90,11 +90,23 @@ class IdleLock(QObject):
         self.show_desk = show_desk
         self.locked = False
         self.last_input = clock()
-        self.covers = [LockCover(view, self.unlock) for title, view in views.items() if title != "Desk"]
+        self.covers: list[LockCover] = []
+        for title, view in views.items():
+            self.cover(title, view)
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
         self.timer.start()
+
+    def cover(self, title: str, view: QWidget) -> None:
+        """Cover a view (made now or later) while the desk is locked; the Desk stays open for scans."""
+        if title == "Desk":
+            return
+        cover = LockCover(view, self.unlock)
+        self.covers.append(cover)
+        if self.locked:
+            cover.show()
+            cover.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in _INPUT_EVENTS:
@@ -132,7 +144,9 @@ class IdleLock(QObject):
 
 def install_idle_lock(window, context: DeskContext) -> IdleLock:  # noqa: ANN001 - a MainWindow
     """Watch the whole application for input on behalf of the main window."""
-    lock = IdleLock(window, context, window.views, show_desk=lambda: window.show_view("Desk"))
+    # The views made so far; the others are covered as they are made.
+    lock = IdleLock(window, context, window.views.made, show_desk=lambda: window.show_view("Desk"))
+    window.view_made.connect(lock.cover)
     app = QApplication.instance()
     if app is not None:
         app.installEventFilter(lock)

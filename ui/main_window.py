@@ -1,8 +1,8 @@
 """The main window: the session bar, the views down the side, and scans routed to the view in front."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,46 @@ def _views() -> list[tuple[str, str, ViewFactory]]:
     return views
 
 
+class Views(Mapping[str, QWidget]):
+    """The views by title, in side-bar order. The Desk is made with the window; each other view the first
+    time it is shown or asked for, so a desk opening with a queue waiting does not first build the
+    roster, the dashboard and the print preview. Every view loads what it shows when it is first shown."""
+
+    def __init__(
+        self,
+        titles: list[str],
+        make: Callable[[str], QWidget],
+        on_made: Callable[[str, QWidget], None],
+    ) -> None:
+        self._titles = titles
+        self._make = make
+        self._on_made = on_made
+        #: The views made so far.
+        self.made: dict[str, QWidget] = {}
+
+    def __getitem__(self, title: str) -> QWidget:
+        view = self.made.get(title)
+        if view is None:
+            if title not in self._titles:
+                raise KeyError(title)
+            view = self.made[title] = self._make(title)
+            self._on_made(title, view)
+        return view
+
+    def __contains__(self, title: object) -> bool:  # without making the view
+        return title in self._titles
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._titles)
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+
 class MainWindow(QMainWindow):
+    #: A view was made (title, view): the idle lock covers it.
+    view_made = Signal(str, QWidget)
+
     def __init__(self, context: DeskContext) -> None:
         super().__init__()
         self.context = context
@@ -59,19 +98,19 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
-        self.views: dict[str, QWidget] = {}
+        self._factories: dict[str, ViewFactory] = {}
         for title, shortcut, factory in _views():
-            view = factory(context)
-            self.views[title] = view
-            self.stack.addWidget(view)
+            self._factories[title] = factory
+            self.stack.addWidget(QWidget())  # stands in for the view until it is first shown
             item = QListWidgetItem(f"{self.tr(title)}\n{shortcut}")
             item.setData(Qt.ItemDataRole.UserRole, title)
             self.nav.addItem(item)
             QShortcut(QKeySequence(shortcut), self, activated=lambda t=title: self.show_view(t))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        print_view = self.views.get("Print")
-        if print_view is not None:  # a walk-in's badge: one click on the desk, one in the print dialog
-            self.desk_view.badge_printer = print_view.print_walk_in_badge  # type: ignore[attr-defined]
+        self.views = Views(list(self._factories), self._make_view, self.view_made.emit)
+        desk = self.views["Desk"]  # made now: it is what start-up waits for
+        self.nav.currentRowChanged.connect(self._show_row)
+        if "Print" in self.views:  # a walk-in's badge: one click on the desk, one in the print dialog
+            desk.badge_printer = self._print_walk_in_badge  # type: ignore[attr-defined]
         self.nav.setCurrentRow(0)
 
         body = QHBoxLayout()
@@ -103,6 +142,24 @@ class MainWindow(QMainWindow):
         view = self.views["Desk"]
         assert isinstance(view, DeskView)
         return view
+
+    def _make_view(self, title: str) -> QWidget:
+        """Make a view and put it in its place in the stack, instead of its stand-in."""
+        index = list(self._factories).index(title)
+        view = self._factories[title](self.context)
+        stand_in = self.stack.widget(index)
+        self.stack.insertWidget(index, view)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return view
+
+    def _print_walk_in_badge(self, registration_id: int) -> object:
+        return self.views["Print"].print_walk_in_badge(registration_id)  # type: ignore[attr-defined]
+
+    def _show_row(self, row: int) -> None:
+        if row >= 0:
+            self.views[list(self._factories)[row]]  # made on first show
+        self.stack.setCurrentIndex(row)
 
     def show_view(self, title: str) -> None:
         index = list(self.views).index(title)

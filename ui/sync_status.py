@@ -1,6 +1,7 @@
 """The sync state in the status bar (colour, symbol and words; "Sync now" on click) and the duplicates badge."""
 
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
@@ -136,7 +137,7 @@ class DuplicatesBadge(QToolButton):
 def install_sync(window: QMainWindow, context: DeskContext, **service_options) -> SyncService:  # noqa: ANN003
     """Give the window its background sync, the status indicator and the duplicates badge; start syncing."""
     service = SyncService(context, window, **service_options)
-    views: dict[str, QWidget] = getattr(window, "views", {})
+    views: Mapping[str, QWidget] = getattr(window, "views", {})
     show_view = getattr(window, "show_view", None)
     bar = window.statusBar()
     badge = DuplicatesBadge(window)
