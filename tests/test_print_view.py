@@ -24,6 +24,7 @@ from checkin.settings import Settings
 from checkin.stocks import stock_named
 from ui.app import build_window
 from ui.printing import mm_to_device, offset_for, place_page, print_document, save_offset
+from ui.roster_model import BADGE
 
 POINTS_PER_MM = 72 / 25.4
 
@@ -93,8 +94,20 @@ def test_badges_made_in_the_view_show_in_the_preview_page_by_page(desk, qtbot, t
     assert view.job is None and "No badges to print" in view.message.text()
 
 
+def badge_column(window, qtbot) -> dict[int, str]:
+    """What the Delegates view's Badge column says, by booking."""
+    model = window.views["Delegates"].model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    return {
+        model.row_at(row).registration_id: model.index(row, BADGE).data() for row in range(model.rowCount())
+    }
+
+
 def test_chosen_delegates_and_save_as_pdf(desk, qtbot, tmp_path):
     window, database, code = desk
+    window.show_view("Delegates")
+    assert set(badge_column(window, qtbot).values()) == {"Not printed"}
+    window.show_view("Print")
     view = window.views["Print"]
     people = active_people(database, code)[:3]
     view.set_chosen([p.registration_id for p in people])
@@ -108,6 +121,11 @@ def test_chosen_delegates_and_save_as_pdf(desk, qtbot, tmp_path):
     found = sorted(qr.text for qr in decode_qrs(page_images(target)[0]))
     assert found == sorted(p.badge_code for p in people)
     assert window.context.settings.get("next_labels") == {"avery-l4785": 4}  # saved: the sheet moves on
+    # Saved counts as printed, and the Delegates view (open since the start) says so.
+    window.show_view("Delegates")
+    shown = badge_column(window, qtbot)
+    assert {shown[p.registration_id] for p in people} == {"Printed"}
+    assert list(shown.values()).count("Printed") == 3
 
 
 def test_the_guide_and_registers_are_made_too(desk, qtbot):

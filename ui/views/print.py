@@ -170,14 +170,16 @@ def make_badges(
     )
 
 
-def log_printed_badges(database: Database, desk: str, job: PrintJob) -> None:
-    """The badges of a job went to a printer or into a saved PDF: log them (reprints marked)."""
+def log_printed_badges(database: Database, desk: str, job: PrintJob) -> bool:
+    """The badges of a job went to a printer or into a saved PDF: log them (reprints marked). Returns
+    whether there were badges to log."""
     from checkin.badges import log_badges_printed
 
     if job.kind != BADGES or not job.registration_ids or job.stock is None:
-        return
+        return False
     with database.session() as db:
         log_badges_printed(db, job.registration_ids, job.stock, desk=desk)
+    return True
 
 
 def make_document(database: Database, code: str, desk: str, kind: str, layout: str, folder: Path) -> PrintJob:
@@ -744,7 +746,8 @@ class PrintView(QWidget):
 
     def _sent(self, job: PrintJob) -> None:
         """The job was printed or saved: its badges now count as printed, and the sheet moves on."""
-        log_printed_badges(self.context.database, self.context.desk, job)
+        if log_printed_badges(self.context.database, self.context.desk, job):
+            self.context.roster_changed.emit()  # the Badge column of the Delegates view
         self._remember_next_label(job)
 
     def _remember_next_label(self, job: PrintJob) -> None:
