@@ -1,41 +1,25 @@
 """The desk app driven like a person would: scanner bursts, slow typing, outcomes, undo, walk-ins, transfer."""
 
 import pytest
+from tests_support import demo_window, roster
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
 from checkin.database import open_database
 from checkin.decide import OutcomeCode
-from checkin.demo import create_demo
 from checkin.models import RegistrationStatus
-from checkin.registrations import session_by_code, set_status
-from checkin.roster import session_roster, session_summaries
-from checkin.settings import Settings
-from ui.app import build_window, fill_with_demo_when_empty
+from checkin.registrations import set_status
+from checkin.roster import session_summaries
+from ui.app import fill_with_demo_when_empty
 
 
 @pytest.fixture
 def desk(qtbot, tmp_path):
-    database = open_database(tmp_path / "desk.sqlite3")
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    settings = Settings(tmp_path / "settings.json")
-    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.desk_view.input.setFocus()
-    yield window, scanner, database, summary.first_session_code
-    QApplication.instance().removeEventFilter(scanner)
-    database.dispose()
-
-
-def roster(database, code):
-    with database.session() as db:
-        return session_roster(db, session_by_code(db, code))
+    with demo_window(qtbot, tmp_path) as (window, scanner, database, code):
+        window.activateWindow()
+        window.desk_view.input.setFocus()
+        yield window, scanner, database, code
 
 
 def booked_people(database, code):

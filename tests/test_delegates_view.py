@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests_support import demo_window, roster
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QTableView
 
 from checkin.database import open_database
 from checkin.decide import OutcomeCode
-from checkin.demo import create_demo
 from checkin.models import (
     AuditLog,
     Base,
@@ -25,39 +25,20 @@ from checkin.models import (
     Registration,
     RegistrationStatus,
 )
-from checkin.registrations import add_session, session_by_code, set_status
-from checkin.roster import session_roster, session_summaries
+from checkin.registrations import add_session, set_status
+from checkin.roster import session_summaries
 from checkin.roster_index import RosterFilter
-from checkin.settings import Settings
-from ui.app import build_window
 from ui.delegate_dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
 from ui.roster_model import BADGE, CHECKED_IN, ORGANISATION, ROW_ROLE, STATUS, SURNAME, RosterModel
 
 
 @pytest.fixture
 def desk(qtbot, tmp_path):
-    database = open_database(tmp_path / "desk.sqlite3")
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    settings = Settings(tmp_path / "settings.json")
-    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_view("Delegates")
-    view = window.views["Delegates"]
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
-    yield window, view, database, summary.first_session_code
-    QThreadPool.globalInstance().waitForDone(10_000)
-    QApplication.instance().removeEventFilter(scanner)
-    database.dispose()
-
-
-def roster(database, code):
-    with database.session() as db:
-        return session_roster(db, session_by_code(db, code))
+    with demo_window(qtbot, tmp_path, size=(1366, 768)) as (window, _scanner, database, code):
+        window.show_view("Delegates")
+        view = window.views["Delegates"]
+        qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+        yield window, view, database, code
 
 
 def listed(view, column=SURNAME):

@@ -8,21 +8,18 @@ import pdfplumber
 import pytest
 from pdf_checks import decode_qrs, page_images, pixels_per_mm
 from sqlalchemy import func, select
+from tests_support import demo_window
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication
 
 from checkin.badges import render_badges
 from checkin.calibration import write_calibration_page
-from checkin.database import open_database
-from checkin.demo import create_demo
 from checkin.models import ACTIVE_STATUSES, PrintLog
 from checkin.registrations import session_by_code
 from checkin.roster import session_roster
 from checkin.settings import Settings
 from checkin.stocks import stock_named
-from ui.app import build_window
 from ui.printing import mm_to_device, offset_for, place_page, print_document, save_offset
 from ui.roster_model import BADGE
 
@@ -31,19 +28,8 @@ POINTS_PER_MM = 72 / 25.4
 
 @pytest.fixture
 def desk(qtbot, tmp_path):
-    database = open_database(tmp_path / "desk.sqlite3")
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    settings = Settings(tmp_path / "settings.json")
-    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window, database, summary.first_session_code
-    QApplication.instance().removeEventFilter(scanner)
-    database.dispose()
+    with demo_window(qtbot, tmp_path, size=(1366, 768)) as (window, _scanner, database, code):
+        yield window, database, code
 
 
 def pdf_printer(path: Path, dpi: int = 600) -> QPrinter:

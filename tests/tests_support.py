@@ -1,5 +1,7 @@
 """Small helpers the UI tests share."""
 
+from contextlib import contextmanager
+
 from checkin.models import Delegate
 from checkin.registrations import refresh_search_key, register, session_by_code
 
@@ -13,3 +15,42 @@ def add_person(db, session_code: str, first: str, last: str, organisation: str =
     registration = register(db, delegate, session)
     db.commit()
     return registration
+
+
+@contextmanager
+def demo_window(qtbot, tmp_path, size: tuple[int, int] | None = None):
+    """The app's main window on a demo programme's first session, shown; yields (window, scanner,
+    database, session code) and takes the scanner filter off the application afterwards."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from checkin.database import open_database
+    from checkin.demo import create_demo
+    from checkin.settings import Settings
+    from ui.app import build_window
+
+    database = open_database(tmp_path / "desk.sqlite3")
+    with database.session() as db:
+        summary = create_demo(db)
+        db.commit()
+    settings = Settings(tmp_path / "settings.json")
+    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        yield window, scanner, database, summary.first_session_code
+    finally:
+        QThreadPool.globalInstance().waitForDone(10_000)
+        QApplication.instance().removeEventFilter(scanner)
+        database.dispose()
+
+
+def roster(database, code):
+    """The session's bookings as the roster lists them."""
+    from checkin.roster import session_roster
+
+    with database.session() as db:
+        return session_roster(db, session_by_code(db, code))
