@@ -14,10 +14,8 @@ its box, and boxes are checked to lie inside the label when a template is loaded
 
 import json
 import math
-import os
 import re
 import string
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
@@ -36,6 +34,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from checkin.clock import Clock, utc_now
+from checkin.files import written_beside
 from checkin.fonts import PreparedText, prepare, register_fonts
 from checkin.models import ACTIVE_STATUSES, PrintLog, Registration, Session
 from checkin.qr import draw_qr
@@ -930,36 +929,31 @@ def write_badges_pdf(
     register_fonts()
     placed = place(template, stock)
     pages = 0
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(descriptor)
     # ReportLab wraps compressed streams in ASCII85 by default, in pure Python: a fifth of a large run's
     # time and a fifth more bytes, for 7-bit-clean files nobody needs. The setting is global, so it is
     # changed only while this file is written (another PDF written meanwhile is valid either way).
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        canvas = Canvas(temporary, pagesize=(stock.page_w * mm, stock.page_h * mm), pageCompression=1)
-        canvas.setTitle(title)
-        canvas.setCreator("Check-in Desk")
-        drawer = _BadgeDrawer(canvas, stock, placed)
-        current_page = 0
-        for fields, (page, position) in zip(
-            badges, _pages(len(badges), start_at, stock.labels_per_page), strict=True
-        ):
-            while current_page < page:
-                canvas.showPage()
-                current_page += 1
-            label = stock.label_rect(position)
-            if outlines:
-                draw_label_outline(canvas, stock, label)
-            drawer.draw(label, fields)
-        canvas.showPage()
-        pages = current_page + 1
-        canvas.save()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        with written_beside(path) as temporary:
+            canvas = Canvas(temporary, pagesize=(stock.page_w * mm, stock.page_h * mm), pageCompression=1)
+            canvas.setTitle(title)
+            canvas.setCreator("Check-in Desk")
+            drawer = _BadgeDrawer(canvas, stock, placed)
+            current_page = 0
+            for fields, (page, position) in zip(
+                badges, _pages(len(badges), start_at, stock.labels_per_page), strict=True
+            ):
+                while current_page < page:
+                    canvas.showPage()
+                    current_page += 1
+                label = stock.label_rect(position)
+                if outlines:
+                    draw_label_outline(canvas, stock, label)
+                drawer.draw(label, fields)
+            canvas.showPage()
+            pages = current_page + 1
+            canvas.save()
     finally:
         rl_config.useA85 = a85
     return pages

@@ -7,8 +7,6 @@ this desk syncs, so a desk that was never online still reaches everyone through 
 
 import gzip
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from checkin.changes import apply_changes, replica_id
+from checkin.files import written_beside
 from checkin.hub import snapshot_changes
 from checkin.models import Outbox, Programme
 from checkin.registrations import UsageError
@@ -46,10 +45,12 @@ def export_bundle(db, path: Path) -> int:
     if path.is_dir():
         raise UsageError(f"{path} is a folder: give a file name for the bundle.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".bundle-", dir=path.parent)
-    with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb") as stream:
+    with (
+        written_beside(path, prefix=".bundle-", suffix="") as temporary,
+        open(temporary, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb") as stream,
+    ):
         stream.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
-    os.replace(temporary, path)
     return len(changes)
 
 

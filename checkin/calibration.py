@@ -7,8 +7,6 @@ scales straddle the first label's left and top edges: on a sheet of labels, the 
 the real label edge is the offset to enter, sign and all.
 """
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from checkin.files import written_beside
 from checkin.fonts import SANS, SANS_BOLD, register_fonts
 from checkin.stocks import Rect, Stock
 
@@ -162,9 +161,7 @@ def write_calibration_page(stock: Stock, path: Path | str) -> CalibrationPage:
     notes = _notes_box(stock)
     bar = float(min(50, int(notes.w - 6)))
 
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    os.close(descriptor)
-    try:
+    with written_beside(output) as temporary:
         canvas = Canvas(temporary, pagesize=(stock.page_w * mm, stock.page_h * mm))
         canvas.setTitle(f"Calibration test page — {stock.name}")
         canvas.setCreator("Check-in Desk")
@@ -190,10 +187,6 @@ def write_calibration_page(stock: Stock, path: Path | str) -> CalibrationPage:
         _draw_notes(page, stock, notes, bar, crosses[0])
         canvas.showPage()
         canvas.save()
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return CalibrationPage(output, stock.page_w, stock.page_h, tuple(crosses), bar)
 
 

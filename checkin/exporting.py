@@ -1,8 +1,6 @@
 """The attendance register as CSV (UTF-8 with BOM, so Excel reads it) and XLSX, safe from formula injection."""
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -11,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.clock import Clock, utc_now
+from checkin.files import written_beside
 from checkin.models import AuditLog, Session
 from checkin.registrations import UsageError
 from checkin.roster import RosterEntry, session_roster
@@ -115,17 +114,11 @@ def export_register(
     if not path.parent.exists():
         raise UsageError(f"The folder {path.parent} does not exist.")
     rows = register_rows(session_roster(db, session))
-    handle, temporary = tempfile.mkstemp(prefix=".register-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
+    with written_beside(path, prefix=".register-", suffix=path.suffix) as temporary:
         if export_format is ExportFormat.CSV:
             _write_csv(Path(temporary), rows)
         else:
             _write_xlsx(Path(temporary), rows, session.code)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
     db.add(
         AuditLog(
             at=clock(),

@@ -20,7 +20,6 @@ minimum (7 pt on A7, 9 pt on A6 and DL) at which everything fits. What does not 
 
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Protocol
 
+from checkin.files import written_beside
 from checkin.fonts import ARABIC, ARABIC_BOLD, SANS, SANS_BOLD, SANS_ITALIC, has_arabic, register_fonts
 from checkin.imposition import IMPOSITIONS, MM, Imposition, Panel, draw_marks, enter_panel
 from checkin.resources import resource_path
@@ -1008,9 +1008,7 @@ def render_guide(
     output = Path(output_path)
     if not output.parent.is_dir():
         raise GuideError(f"{output.parent}: no such folder to write the guide into.")
-    handle, temporary = tempfile.mkstemp(prefix=".guide-", suffix=".pdf", dir=output.parent)
-    os.close(handle)
-    try:
+    with written_beside(output, prefix=".guide-", suffix=".pdf") as temporary:
         canvas = Canvas(temporary, pagesize=(297 * MM, 210 * MM), pageCompression=1)
         canvas.setTitle(f"Spot the signs: pocket guide, {imposition.title}")
         canvas.setAuthor("Check-in Desk")
@@ -1030,10 +1028,6 @@ def render_guide(
             draw_marks(canvas, side)
             canvas.showPage()
         canvas.save()
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return GuideRun(
         output,
         layout,

@@ -5,8 +5,6 @@ their target and renamed into place, and leave an audit-log row that names the s
 """
 
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -35,6 +33,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.attendance import eligible_for_certificate, segment_attendance
 from checkin.clock import Clock, utc_now
+from checkin.files import written_beside
 from checkin.fonts import SANS, SANS_BOLD, SANS_ITALIC, PreparedText, prepare, register_fonts
 from checkin.models import ACTIVE_STATUSES, AuditLog, Session
 from checkin.registrations import UsageError
@@ -168,14 +167,8 @@ def _check_target(path: Path) -> None:
 
 def _write_beside(path: Path, write: Callable[[str], None]) -> None:
     """The file appears whole or not at all: written beside the target, then renamed over it."""
-    handle, temporary = tempfile.mkstemp(prefix=".checkin-", suffix=".pdf", dir=path.parent)
-    os.close(handle)
-    try:
+    with written_beside(path, prefix=".checkin-", suffix=".pdf") as temporary:
         write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _audit(db: OrmSession, clock: Clock, desk: str, detail: str) -> None:

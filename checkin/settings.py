@@ -7,11 +7,12 @@ desk keeps them across database changes. A file from an older version is upgrade
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from checkin.files import written_beside
 
 VERSION = 1
 
@@ -99,7 +100,8 @@ class Settings:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         document = {"version": VERSION, **self._values}
-        handle, temporary = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with (
+            written_beside(self.path, prefix=".settings-", suffix="") as temporary,
+            open(temporary, "w", encoding="utf-8") as stream,
+        ):
             json.dump(document, stream, indent=2)
-        os.replace(temporary, self.path)
