@@ -161,6 +161,16 @@ def _local_programmes(db: OrmSession) -> list[str]:
     return list(db.scalars(select(Programme.uuid)))
 
 
+def _set_up_hub_programme(connection: Any, url: str) -> str | None:
+    """The programme the hub carries; HubError when the database was never set up as a hub."""
+    if not connection.dialect.has_table(connection, "hub_meta"):
+        raise HubError(
+            f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: "
+            "run `checkin hub init URL` from the desk that holds the programme."
+        )
+    return _hub_programme(connection)
+
+
 def _check_programme(db: OrmSession, hub_programme: str | None, url: str) -> None:
     local = _local_programmes(db)
     if hub_programme is None:
@@ -352,12 +362,7 @@ def sync_round(
     try:
         with database.session() as db:
             with hub.connect() as connection:
-                if not connection.dialect.has_table(connection, "hub_meta"):
-                    raise HubError(
-                        f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: "
-                        "run `checkin hub init URL` from the desk that holds the programme."
-                    )
-                hub_programme = _hub_programme(connection)
+                hub_programme = _set_up_hub_programme(connection, url)
             _check_programme(db, hub_programme, url)
             if progress:
                 progress("push")
@@ -379,12 +384,7 @@ def check_hub(database: Database, url: str, *, engine: Engine | None = None) -> 
     hub = engine or hub_engine(url)
     try:
         with hub.connect() as connection:
-            if not connection.dialect.has_table(connection, "hub_meta"):
-                raise HubError(
-                    f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: "
-                    "run `checkin hub init URL` from the desk that holds the programme."
-                )
-            hub_programme = _hub_programme(connection)
+            hub_programme = _set_up_hub_programme(connection, url)
             changes = connection.execute(select(func.count()).select_from(hub_change)).scalar() or 0
         with database.session() as db:
             _check_programme(db, hub_programme, url)
