@@ -16,16 +16,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from checkin.database import open_database
-from checkin.demo import create_demo
-from checkin.hub import init_hub, sync_round
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
-from checkin.settings import Settings
-from ui.app import build_window
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from pgserver import running_server  # noqa: E402 - the test suite's throwaway server
+from tests_support import two_syncing_desks  # noqa: E402 - shared with scripts/sync_screenshots.py
 
 SCANS = 30
 TIMEOUT_S = 30.0
@@ -44,21 +37,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(app: QApplication, hub: str, folder: Path, scans: int) -> list[float]:
-    first = open_database(folder / "door-1.sqlite3")
-    with first.session() as db:
-        code = create_demo(db).first_session_code
-        db.commit()
-        people = [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
-    init_hub(first, hub)
-    second = open_database(folder / "door-2.sqlite3")
-    sync_round(second, hub)
-    windows = []
-    for database, desk in ((first, "door-1"), (second, "door-2")):
-        settings = Settings(folder / f"{desk}.json")
-        settings.set("hub_url", hub)
-        window, scanner = build_window(database, settings, desk, code)
-        window.show()
-        windows.append((window, scanner))
+    first, second, _code, people, windows = two_syncing_desks(folder, hub, ("door-1", "door-2"))
     (door1, _), (door2, _) = windows
     spin(app, 3)  # both online
     times: list[float] = []

@@ -14,16 +14,9 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from checkin.database import open_database
-from checkin.demo import create_demo
-from checkin.hub import init_hub, sync_round
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
-from checkin.settings import Settings
-from ui.app import build_window
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from pgserver import running_server  # noqa: E402 - the test suite's throwaway server
+from tests_support import two_syncing_desks  # noqa: E402 - shared with benchmarks/propagation.py
 
 SIZE = (1366, 768)
 UNREACHABLE = "postgresql://desk@127.0.0.1:9/checkin"
@@ -51,22 +44,9 @@ def main(out: Path) -> None:
     folder = Path(tempfile.mkdtemp())
     with running_server() as server:
         hub = server.database_url(server.create_database("checkin_shots"))
-        first = open_database(folder / "door-1.sqlite3")
-        with first.session() as db:
-            code = create_demo(db).first_session_code
-            db.commit()
-            people = [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
-        init_hub(first, hub)
-        second = open_database(folder / "door-2.sqlite3")
-        sync_round(second, hub)
-        windows = []
-        for database, desk in ((first, "Preston door 1"), (second, "Preston door 2")):
-            settings = Settings(folder / f"{desk}.json")
-            settings.set("hub_url", hub)
-            window, scanner = build_window(database, settings, desk, code)
-            window.resize(*SIZE)
-            window.show()
-            windows.append((window, scanner))
+        first, second, _code, people, windows = two_syncing_desks(
+            folder, hub, ("Preston door 1", "Preston door 2"), size=SIZE
+        )
         (door1, _), (door2, _) = windows
         wait_until(app, lambda: door1.sync.state.online and door2.sync.state.online)
         for person in people[:14]:

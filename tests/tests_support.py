@@ -54,3 +54,34 @@ def roster(database, code):
 
     with database.session() as db:
         return session_roster(db, session_by_code(db, code))
+
+
+def two_syncing_desks(folder, hub: str, desks: tuple[str, str], size: tuple[int, int] | None = None):
+    """Two desk windows on one demo programme, each with its own SQLite file, syncing through `hub` (set
+    up from the first; the second has pulled). Returns (first database, second database, session code,
+    people booked on it, [(window, scanner), (window, scanner)]); the windows are shown."""
+    from checkin.database import open_database
+    from checkin.demo import create_demo
+    from checkin.hub import init_hub, sync_round
+    from checkin.roster import session_roster
+    from checkin.settings import Settings
+    from ui.app import build_window
+
+    first = open_database(folder / "door-1.sqlite3")
+    with first.session() as db:
+        code = create_demo(db).first_session_code
+        db.commit()
+        people = [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
+    init_hub(first, hub)
+    second = open_database(folder / "door-2.sqlite3")
+    sync_round(second, hub)
+    windows = []
+    for database, desk in zip((first, second), desks, strict=True):
+        settings = Settings(folder / f"{desk}.json")
+        settings.set("hub_url", hub)
+        window, scanner = build_window(database, settings, desk, code)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        windows.append((window, scanner))
+    return first, second, code, people, windows
