@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat
 from PySide6.QtWidgets import QApplication
 
-from ui.qr_decoding import decode_frame, decode_qr, greyscale_bytes
+from ui.input.qr_decoding import decode_frame, decode_qr, greyscale_bytes
 
 BADGE_CODE = "K7Q2M9X4PZ3R8TQW"
 RUNS = 50

@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT / "tests"))  # the throwaway PostgreSQL server lives
 
 from sqlalchemy import insert  # noqa: E402
 
-from checkin.codes import new_badge_code  # noqa: E402
-from checkin.database import Database, open_database  # noqa: E402
-from checkin.models import Delegate, Registration, Session  # noqa: E402
-from checkin.registrations import add_session, session_by_code  # noqa: E402
-from checkin.text import fold  # noqa: E402
+from checkin.desk.bookings import add_session, session_by_code  # noqa: E402
+from checkin.domain.codes import new_badge_code  # noqa: E402
+from checkin.domain.text import fold  # noqa: E402
+from checkin.store.database import Database, open_database  # noqa: E402
+from checkin.store.models import Delegate, Registration, Session  # noqa: E402
 
 FIRST = [
     "Zoë",
@@ -180,7 +180,7 @@ def build_database(path: Path, registrations: int, seed: int = 7) -> tuple[Datab
 
 
 def measure_scans(database: Database, code: str, badges: list[str], count: int = 400) -> list[float]:
-    from checkin.scanning import record_scan
+    from checkin.desk.scanning import record_scan
 
     rng = random.Random(1)
     chosen = rng.sample(badges, min(count, len(badges)))
@@ -198,7 +198,7 @@ def measure_scans(database: Database, code: str, badges: list[str], count: int =
 
 
 def measure_search(database: Database, code: str, count: int = 200) -> list[float]:
-    from checkin.search import search
+    from checkin.desk.search import search
 
     rng = random.Random(2)
     names = [fold(n)[:3] for n in FIRST + LAST if len(fold(n)) >= 3]
@@ -268,7 +268,7 @@ def eventbrite_export(path: Path, rows: int) -> None:
 
 
 def measure_import(folder: Path, rows: int) -> float:
-    from checkin.importing import import_delegate_list
+    from checkin.importing.applying import import_delegate_list
 
     export = folder / f"eventbrite-{rows}.csv"
     eventbrite_export(export, rows)
@@ -293,8 +293,8 @@ def measure_import(folder: Path, rows: int) -> float:
 
 
 def measure_badges(folder: Path) -> float:
-    from checkin.badges import render_badges
-    from checkin.stocks import stock_named
+    from checkin.printing.badges import render_badges
+    from checkin.printing.stocks import stock_named
 
     database, code, _badges = build_database(folder / "badges.sqlite3", 1000, seed=5)
     with database.session() as db:
@@ -307,7 +307,7 @@ def measure_badges(folder: Path) -> float:
 
 
 def measure_guide(folder: Path) -> float:
-    from checkin.guide import render_guide
+    from checkin.printing.guide import render_guide
 
     started = time.perf_counter()
     for layout in ("a7-zine", "a6-booklet", "dl-trifold"):
@@ -334,8 +334,8 @@ def measure_sync(folder: Path) -> float:
     """10,000 check-in events made at one desk, pushed to a hub and pulled by another desk."""
     from pgserver import running_server
 
-    from checkin.hub import init_hub, sync_round
-    from checkin.scanning import record_scan
+    from checkin.desk.scanning import record_scan
+    from checkin.sync.hub import init_hub, sync_round
 
     with running_server() as server:
         hub = server.database_url(server.create_database("bench_hub"))
@@ -352,7 +352,7 @@ def measure_sync(folder: Path) -> float:
         sync_round(other, hub)
         elapsed = time.perf_counter() - started
         with other.session() as db:
-            from checkin.roster import attendance
+            from checkin.desk.roster import attendance
 
             arrived = len(attendance(db, session_by_code(db, code).id))
         if arrived != 10_000:

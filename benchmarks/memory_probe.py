@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from checkin.database import open_database
 from checkin.settings import Settings
-from ui.app import build_window
+from checkin.store.database import open_database
+from ui.shell.app import build_window
 
 
 def peak_mb() -> float:

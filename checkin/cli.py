@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin import __version__
-from checkin.clock import iso
+from checkin.domain.clock import iso
 
 EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
 
@@ -56,8 +56,8 @@ def _say(line: str) -> None:
 # ---- the commands ---------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202 - returns checkin.database.Database
-    from checkin.database import DatabaseError, open_database
+def _open(args: argparse.Namespace):  # noqa: ANN202 - returns checkin.store.database.Database
+    from checkin.store.database import DatabaseError, open_database
 
     try:
         return open_database(args.db)
@@ -69,7 +69,7 @@ def _backup_offer(args: argparse.Namespace, damaged: Path | None) -> str:
     """For a database that cannot be opened: the newest good backup and the command that restores it."""
     import shlex
 
-    from checkin.backup import newest_good_backup
+    from checkin.records.backup import newest_good_backup
 
     if damaged is None:
         return ""
@@ -98,7 +98,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from checkin.demo import create_demo
+    from checkin.desk.demo import create_demo
 
     database = _open(args)
     with database.session() as db:
@@ -112,7 +112,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_session_add(args: argparse.Namespace) -> int:
-    from checkin.registrations import add_session
+    from checkin.desk.bookings import add_session
 
     starts = _parse_time(args.starts, "--starts")
     ends = _parse_time(args.ends, "--ends") if args.ends else None
@@ -125,7 +125,7 @@ def cmd_session_add(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from checkin.roster import session_summaries
+    from checkin.desk.roster import session_summaries
 
     database = _open(args)
     with database.session() as db:
@@ -157,8 +157,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from checkin.importing import ImportFileError, import_delegate_list
-    from checkin.registrations import session_by_code
+    from checkin.desk.bookings import session_by_code
+    from checkin.importing.applying import ImportFileError, import_delegate_list
 
     path = Path(args.file)
     if not path.is_file():
@@ -176,7 +176,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             db.commit()
     if not args.dry_run:
-        from checkin.database import refresh_statistics
+        from checkin.store.database import refresh_statistics
 
         refresh_statistics(database.engine)
     if args.json:
@@ -213,8 +213,8 @@ def _delegate_json(entry: Any) -> dict[str, Any]:
 
 
 def cmd_delegates(args: argparse.Namespace) -> int:
-    from checkin.registrations import session_by_code
-    from checkin.roster import all_delegates, session_roster
+    from checkin.desk.bookings import session_by_code
+    from checkin.desk.roster import all_delegates, session_roster
 
     database = _open(args)
     with database.session() as db:
@@ -250,9 +250,9 @@ def _card_json(card: Any) -> dict[str, Any] | None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from checkin.models import Method
-    from checkin.registrations import session_by_code
-    from checkin.scanning import record_scan
+    from checkin.desk.bookings import session_by_code
+    from checkin.desk.scanning import record_scan
+    from checkin.domain.vocabulary import Method
 
     database = _open(args)
     with database.session() as db:
@@ -285,8 +285,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from checkin.exporting import ExportFormat, export_register
-    from checkin.registrations import session_by_code
+    from checkin.desk.bookings import session_by_code
+    from checkin.records.exporting import ExportFormat, export_register
 
     output = Path(args.output)
     wanted = args.format or (output.suffix.lstrip(".").lower() or "csv")
@@ -303,10 +303,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
-    from checkin.badges import TemplateError, registrations_of_delegates, render_badges
-    from checkin.qr import QRSizeError
-    from checkin.registrations import session_by_code
-    from checkin.stocks import StockError, load_stocks
+    from checkin.desk.bookings import session_by_code
+    from checkin.printing.badges import TemplateError, registrations_of_delegates, render_badges
+    from checkin.printing.qr import QRSizeError
+    from checkin.printing.stocks import StockError, load_stocks
 
     try:
         stock = load_stocks().named(args.stock)
@@ -346,7 +346,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
 
 
 def cmd_stocks(args: argparse.Namespace) -> int:
-    from checkin.stocks import load_stocks, stocks_folder
+    from checkin.printing.stocks import load_stocks, stocks_folder
 
     catalogue = load_stocks()
     for problem in catalogue.problems:  # a bad file of the user's does not hide the good stocks
@@ -364,8 +364,8 @@ def cmd_stocks(args: argparse.Namespace) -> int:
 
 
 def cmd_guide(args: argparse.Namespace) -> int:
-    from checkin.database import resolve_url
-    from checkin.guide import GuideError, render_guide, venue_contacts
+    from checkin.printing.guide import GuideError, render_guide, venue_contacts
+    from checkin.store.database import resolve_url
 
     venue = None
     url = resolve_url(args.db)
@@ -393,8 +393,8 @@ def cmd_guide(args: argparse.Namespace) -> int:
 
 
 def cmd_signin_sheet(args: argparse.Namespace) -> int:
-    from checkin.registers import write_signin_sheet
-    from checkin.registrations import session_by_code
+    from checkin.desk.bookings import session_by_code
+    from checkin.printing.registers import write_signin_sheet
 
     database = _open(args)
     with database.session() as db:
@@ -405,8 +405,8 @@ def cmd_signin_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_certificates(args: argparse.Namespace) -> int:
-    from checkin.registers import write_certificates
-    from checkin.registrations import session_by_code
+    from checkin.desk.bookings import session_by_code
+    from checkin.printing.registers import write_certificates
 
     database = _open(args)
     with database.session() as db:
@@ -417,9 +417,9 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    from checkin.attendance import booking_of, mark_segment, segment_named, unmark_segment
-    from checkin.models import Method
-    from checkin.registrations import session_by_code
+    from checkin.desk.attendance import booking_of, mark_segment, segment_named, unmark_segment
+    from checkin.desk.bookings import session_by_code
+    from checkin.domain.vocabulary import Method
 
     database = _open(args)
     changed = 0
@@ -436,8 +436,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from checkin.conflicts import duplicate_admissions
-    from checkin.registrations import session_by_code
+    from checkin.desk.bookings import session_by_code
+    from checkin.desk.conflicts import duplicate_admissions
 
     database = _open(args)
     with database.session() as db:
@@ -462,7 +462,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from checkin.backup import backup_to
+    from checkin.records.backup import backup_to
 
     database = _open(args)
     target = backup_to(database, Path(args.file) if args.file else None)
@@ -473,8 +473,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
-    from checkin.backup import restore_file
-    from checkin.database import resolve_url
+    from checkin.records.backup import restore_file
+    from checkin.store.database import resolve_url
 
     # The file is replaced without opening it through the program: restoring is what a database too
     # damaged to open needs.
@@ -491,8 +491,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from checkin.clock import utc_now
-    from checkin.privacy import purge
+    from checkin.domain.clock import utc_now
+    from checkin.records.privacy import purge
     from checkin.settings import Settings
 
     days = args.days if args.days is not None else Settings().get("retention_days")
@@ -508,9 +508,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_person_export(args: argparse.Namespace) -> int:
-    from checkin.clock import utc_now
-    from checkin.models import AuditLog
-    from checkin.privacy import export_person
+    from checkin.domain.clock import utc_now
+    from checkin.records.privacy import export_person
+    from checkin.store.models import AuditLog
 
     output = Path(args.output)
     if output.is_dir():
@@ -533,8 +533,8 @@ def cmd_person_export(args: argparse.Namespace) -> int:
 
 
 def cmd_person_erase(args: argparse.Namespace) -> int:
-    from checkin.clock import utc_now
-    from checkin.privacy import erase_person
+    from checkin.domain.clock import utc_now
+    from checkin.records.privacy import erase_person
 
     database = _open(args)
     with database.session() as db:
@@ -564,7 +564,7 @@ def _hub_url(args: argparse.Namespace) -> str:
 
 
 def cmd_hub_init(args: argparse.Namespace) -> int:
-    from checkin.hub import HubError, init_hub
+    from checkin.sync.hub import HubError, init_hub
 
     database = _open(args)
     try:
@@ -576,7 +576,7 @@ def cmd_hub_init(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from checkin.hub import HubError, sync_round
+    from checkin.sync.hub import HubError, sync_round
 
     url = _hub_url(args)
     database = _open(args)
@@ -594,8 +594,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_pull_eventbrite(args: argparse.Namespace) -> int:
-    from checkin.eventbrite import EventbriteError, eventbrite_token, pull_eventbrite
-    from checkin.registrations import session_by_code
+    from checkin.desk.bookings import session_by_code
+    from checkin.importing.eventbrite import EventbriteError, eventbrite_token, pull_eventbrite
 
     database = _open(args)
     with database.session() as db:
@@ -624,7 +624,7 @@ def cmd_pull_eventbrite(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle_export(args: argparse.Namespace) -> int:
-    from checkin.bundle import export_bundle
+    from checkin.sync.bundle import export_bundle
 
     database = _open(args)
     with database.session() as db:
@@ -634,7 +634,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle_import(args: argparse.Namespace) -> int:
-    from checkin.bundle import import_bundle
+    from checkin.sync.bundle import import_bundle
 
     database = _open(args)
     with database.session() as db:
@@ -823,8 +823,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from checkin.desk.bookings import UsageError
     from checkin.logging_setup import configure_logging
-    from checkin.registrations import UsageError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -10,15 +10,15 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from checkin.database import open_database
-from checkin.demo import create_demo
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
+from checkin.desk.bookings import session_by_code
+from checkin.desk.demo import create_demo
+from checkin.desk.roster import session_roster
 from checkin.settings import Settings
-from ui.app import build_window
-from ui.kiosk import build_kiosk
-from ui.scanner import ScannerFilter
-from ui.wizard import WizardDialog
+from checkin.store.database import open_database
+from ui.input.scanner import ScannerFilter
+from ui.kiosk.window import build_kiosk
+from ui.shell.app import build_window
+from ui.shell.wizard import WizardDialog
 
 SIZE = (1366, 768)
 

@@ -15,14 +15,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from checkin.database import open_database  # noqa: E402
-from checkin.demo import create_demo  # noqa: E402
-from checkin.models import Method  # noqa: E402
-from checkin.registrations import session_by_code  # noqa: E402
-from checkin.roster import session_roster, session_summaries  # noqa: E402
-from checkin.scanning import record_scan  # noqa: E402
+from checkin.desk.bookings import session_by_code  # noqa: E402
+from checkin.desk.demo import create_demo  # noqa: E402
+from checkin.desk.roster import session_roster, session_summaries  # noqa: E402
+from checkin.desk.scanning import record_scan  # noqa: E402
+from checkin.domain.vocabulary import Method
 from checkin.settings import Settings  # noqa: E402
-from ui.app import build_window  # noqa: E402
+from checkin.store.database import open_database  # noqa: E402
+from ui.shell.app import build_window  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SIZE = (1366, 768)

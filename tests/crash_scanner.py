@@ -4,22 +4,24 @@ Usage: crash_scanner.py DB SESSION_CODE SEED. Importing the program takes a seco
 lives fit in the test's budget this process imports once and then, for each line "START" on stdin,
 forks a desk process (POSIX) and prints "PID <pid>". The desk opens the database itself (nothing open is
 inherited), prints "READY", then for each booking not yet checked in makes a scan through
-checkin.scanning.record_scan and, the moment an admitted scan returns (when the desk would turn
+checkin.desk.scanning.record_scan and, the moment an admitted scan returns (when the desk would turn
 green), prints "GREEN <badge code>" and flushes. A few misreads are mixed in, as at a real desk. The
-test SIGKILLs the desk process, then asks for the next one.
+test SIGKILLs the desk process, then asks for the next one. When a desk process ends, the helper prints
+"ENDED <wait status>", so the test can tell a kill from a desk that crashed or ran out of bookings.
 """
 
 import os
 import random
 import sys
 import time
+import traceback
 
 from sqlalchemy import select
 
-from checkin.database import open_database
-from checkin.models import CheckinEvent, Registration
-from checkin.registrations import session_by_code
-from checkin.scanning import record_scan
+from checkin.desk.bookings import session_by_code
+from checkin.desk.scanning import record_scan
+from checkin.store.database import open_database
+from checkin.store.models import CheckinEvent, Registration
 
 
 def desk(db_path: str, session_code: str, rng: random.Random) -> None:
@@ -62,13 +64,21 @@ def main(db_path: str, session_code: str, seed: str) -> None:
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
+            status = 0
             try:
                 desk(db_path, session_code, random.Random(int(seed) + life))
+            except BaseException:
+                traceback.print_exc()  # a desk that crashes must show it, not pass for one killed
+                status = 1
             finally:
-                os._exit(0)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
         sys.stdout.write(f"PID {pid}\n")
         sys.stdout.flush()
-        os.waitpid(pid, 0)
+        _pid, status = os.waitpid(pid, 0)
+        sys.stdout.write(f"ENDED {status}\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from checkin.database import Database, open_database
-from checkin.models import Delegate, ExternalCode, Registration, RegistrationStatus, Session
-from checkin.registrations import add_session, refresh_search_key, register
+from checkin.desk.bookings import add_session, refresh_search_key, register
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.store.database import Database, open_database
+from checkin.store.models import Delegate, ExternalCode, Registration, Session
 
 MORNING = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from checkin.stocks import Rect, Stock
+from checkin.printing.stocks import Rect, Stock
 
 DPI = 300
 POINTS_PER_MM = 72 / 25.4

@@ -6,12 +6,12 @@ from tests_support import demo_window, roster
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.models import RegistrationStatus
-from checkin.registrations import set_status
-from checkin.roster import session_summaries
-from ui.app import fill_with_demo_when_empty
+from checkin.desk.bookings import set_status
+from checkin.desk.roster import session_summaries
+from checkin.domain.decide import OutcomeCode
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.store.database import open_database
+from ui.shell.app import fill_with_demo_when_empty
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_transfer_from_the_wrong_session_with_one_key(desk, qtbot):
 
 
 def test_a_walk_in_is_registered_admitted_and_counted(desk, qtbot, monkeypatch):
-    from ui.walk_in import WalkInDialog
+    from ui.desk.walk_in import WalkInDialog
 
     window, _scanner, database, code = desk
     view = window.desk_view

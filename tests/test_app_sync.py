@@ -16,20 +16,20 @@ from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.demo import create_demo
-from checkin.hub import KEYRING_SERVICE, init_hub, pending_changes, sync_round
-from checkin.pin import set_pin
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
+from checkin.desk.bookings import session_by_code
+from checkin.desk.demo import create_demo
+from checkin.desk.pin import set_pin
+from checkin.desk.roster import session_roster
+from checkin.domain.decide import OutcomeCode
 from checkin.settings import Settings
-from ui import sync_service
-from ui.app import build_window
-from ui.hub_settings import split_password
-from ui.pin import PinDialog
-from ui.sync_service import backoff_delay_ms, has_hub_password, store_hub_password
-from ui.sync_status import status_words
+from checkin.store.database import open_database
+from checkin.sync.hub import KEYRING_SERVICE, init_hub, pending_changes, sync_round
+from ui.settings.hub_settings import split_password
+from ui.shell.app import build_window
+from ui.shell.pin import PinDialog
+from ui.sync import service as sync_service
+from ui.sync.service import backoff_delay_ms, has_hub_password, store_hub_password
+from ui.sync.status import status_words
 
 UNREACHABLE = "postgresql://desk@127.0.0.1:9/checkin"
 PIN = "246810"
@@ -273,8 +273,8 @@ def test_a_desk_without_a_hub_says_it_works_alone(lone_desk, desks, qtbot):
 def test_status_words_for_each_state():
     from dataclasses import replace
 
-    from checkin.clock import utc_now
-    from ui.sync_service import SyncState
+    from checkin.domain.clock import utc_now
+    from ui.sync.service import SyncState
 
     base = SyncState(hub="postgresql://desk@hub/checkin", stopped=False)
     assert status_words(base)[0] == "◌ Connecting to the hub…"

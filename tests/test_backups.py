@@ -14,7 +14,10 @@ from factories import book, make_session, new_database
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from checkin.backup import (
+from checkin.desk.bookings import UsageError
+from checkin.desk.demo import create_demo
+from checkin.desk.roster import session_summaries
+from checkin.records.backup import (
     backup_to,
     check_backup,
     describe_time,
@@ -24,13 +27,10 @@ from checkin.backup import (
     snapshot,
     snapshots,
 )
-from checkin.database import DatabaseError, open_database
-from checkin.demo import create_demo
-from checkin.registrations import UsageError
-from checkin.roster import session_summaries
 from checkin.settings import Settings
-from ui.app import build_window
-from ui.backups import SnapshotTimer, open_or_offer_restore
+from checkin.store.database import DatabaseError, open_database
+from ui.settings.backups import SnapshotTimer, open_or_offer_restore
+from ui.shell.app import build_window
 
 T0 = datetime(2026, 3, 12, 9, 0)
 
@@ -263,8 +263,8 @@ def test_back_up_now_from_the_settings_view(tmp_path, qtbot):
 
 
 def test_restore_from_the_settings_view_needs_the_pin_and_a_yes(tmp_path, qtbot, monkeypatch):
-    from checkin.pin import set_pin
-    from ui.pin import PinDialog
+    from checkin.desk.pin import set_pin
+    from ui.shell.pin import PinDialog
 
     database = open_database(tmp_path / "desk.sqlite3")
     with database.session() as db:

@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from checkin.badges import fit_text, render_badges
-from checkin.codes import candidates, read_code
-from checkin.delegate_list import ImportFileError
-from checkin.fonts import register_fonts
-from checkin.guide import GuideError, render_guide
-from checkin.importing import ImportReport, import_delegate_list
-from checkin.models import Base, Delegate, Session
-from checkin.scanning import record_scan
-from checkin.stocks import load_stocks
+from checkin.desk.scanning import record_scan
+from checkin.domain.codes import candidates, read_code
+from checkin.importing.applying import ImportReport, import_delegate_list
+from checkin.importing.reading import ImportFileError
+from checkin.printing.badges import fit_text, render_badges
+from checkin.printing.fonts import register_fonts
+from checkin.printing.guide import GuideError, render_guide
+from checkin.printing.stocks import load_stocks
+from checkin.store.models import Base, Delegate, Session
 
 SETTINGS = dict(
     deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

@@ -24,8 +24,14 @@ from pdf_checks import (
 )
 from sqlalchemy import func, select
 
-from checkin import qr
-from checkin.badges import (
+from checkin.cli import main
+from checkin.desk.bookings import UsageError, session_by_code
+from checkin.desk.demo import create_demo
+from checkin.desk.scanning import record_scan
+from checkin.domain.codes import new_badge_code, new_signing_key
+from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
+from checkin.printing import qr
+from checkin.printing.badges import (
     QRElement,
     TemplateError,
     fit_text,
@@ -33,14 +39,9 @@ from checkin.badges import (
     place,
     render_badges,
 )
-from checkin.cli import main
-from checkin.codes import new_badge_code, new_signing_key
-from checkin.demo import create_demo
-from checkin.fonts import prepare, register_fonts
-from checkin.models import ACTIVE_STATUSES, PrintLog, Registration, RegistrationStatus
-from checkin.registrations import UsageError, session_by_code
-from checkin.scanning import record_scan
-from checkin.stocks import stock_named
+from checkin.printing.fonts import prepare, register_fonts
+from checkin.printing.stocks import stock_named
+from checkin.store.models import PrintLog, Registration
 
 NOW = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
 

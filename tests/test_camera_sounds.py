@@ -15,12 +15,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaDevices, QVideoFrame, QVideoFrameFormat
 from PySide6.QtWidgets import QApplication
 
-from checkin.decide import OutcomeCode
-from checkin.models import Method, ScanLog
+from checkin.domain.decide import OutcomeCode
+from checkin.domain.vocabulary import Method
 from checkin.settings import Settings
-from ui.camera import PERMISSION_OFF, CameraPanel, QrReader, RepeatFilter, choose_camera
-from ui.qr_decoding import decode_frame, decode_greyscale, decode_qr, greyscale_bytes
-from ui.sounds import FAMILY_OF, EffectPlayer, OutcomeSounds, SoundFamily, sound_file
+from checkin.store.models import ScanLog
+from ui.input.camera import PERMISSION_OFF, CameraPanel, QrReader, RepeatFilter, choose_camera
+from ui.input.qr_decoding import decode_frame, decode_greyscale, decode_qr, greyscale_bytes
+from ui.input.sounds import FAMILY_OF, EffectPlayer, OutcomeSounds, SoundFamily, sound_file
 
 BADGE = "K7Q2M9X4PZ3R8TQW"
 

@@ -12,7 +12,7 @@ from factories import MORNING, book, make_session, new_database
 from openpyxl import load_workbook
 
 from checkin.cli import main
-from checkin.models import RegistrationStatus
+from checkin.domain.vocabulary import RegistrationStatus
 
 
 def run(*args: str, db=None) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from checkin.codes import (
+from checkin.domain.codes import (
     ALPHABET,
     CODE_LENGTH,
     CodeKind,

@@ -6,8 +6,8 @@ import pytest
 from factories import MORNING, book, make_session, new_database
 from sqlalchemy import func, select
 
-from checkin.attendance import mark_segment, segment_attendance, unmark_segment
-from checkin.dashboard import (
+from checkin.desk.attendance import mark_segment, segment_attendance, unmark_segment
+from checkin.desk.dashboard import (
     NO_ORGANISATION,
     ArrivalBin,
     arrivals_per_5_minutes,
@@ -15,9 +15,10 @@ from checkin.dashboard import (
     overall,
     session_figures,
 )
-from checkin.models import CheckinEvent, RegistrationStatus, ScanLog, Session
-from checkin.rollcall import MarkCode, SegmentInfo, current_segment, mark_by_scan, roll_call
-from checkin.scanning import record_scan, undo_last_admission
+from checkin.desk.rollcall import MarkCode, SegmentInfo, current_segment, mark_by_scan, roll_call
+from checkin.desk.scanning import record_scan, undo_last_admission
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.store.models import CheckinEvent, ScanLog, Session
 
 
 def at(hour: int, minute: int, second: int = 0) -> datetime:

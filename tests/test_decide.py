@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from checkin.codes import CodeKind, ReadCode
-from checkin.decide import (
+from checkin.domain.codes import CodeKind, ReadCode
+from checkin.domain.decide import (
     DelegateCard,
     EventFacts,
     OutcomeCode,

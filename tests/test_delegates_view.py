@@ -14,22 +14,15 @@ from tests_support import demo_window, roster
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QTableView
 
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.models import (
-    AuditLog,
-    Base,
-    CheckinEvent,
-    Delegate,
-    PrintLog,
-    Registration,
-    RegistrationStatus,
-)
-from checkin.registrations import add_session, set_status
-from checkin.roster import session_summaries
-from checkin.roster_index import RosterFilter
-from ui.delegate_dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
-from ui.roster_model import BADGE, CHECKED_IN, ORGANISATION, ROW_ROLE, STATUS, SURNAME, RosterModel
+from checkin.desk.bookings import add_session, set_status
+from checkin.desk.roster import session_summaries
+from checkin.desk.roster_index import RosterFilter
+from checkin.domain.decide import OutcomeCode
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.store.database import open_database
+from checkin.store.models import AuditLog, Base, CheckinEvent, Delegate, PrintLog, Registration
+from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
+from ui.delegates.roster_model import BADGE, CHECKED_IN, ORGANISATION, ROW_ROLE, STATUS, SURNAME, RosterModel
 
 
 @pytest.fixture
@@ -219,7 +212,7 @@ def test_organiser_only_actions_need_the_organiser(desk, qtbot, monkeypatch):
     select_person(view, person.registration_id)
     reasons = []
     monkeypatch.setattr(
-        "ui.views.delegates.require_organiser", lambda parent, context, reason: reasons.append(reason)
+        "ui.delegates.view.require_organiser", lambda parent, context, reason: reasons.append(reason)
     )
     monkeypatch.setattr(
         QInputDialog, "getText", lambda *args: pytest.fail("asked for a reason without the PIN")
@@ -293,7 +286,7 @@ def test_print_and_reprint_a_badge(desk, qtbot, monkeypatch, tmp_path):
         lambda *args, **kwargs: (str(tmp_path / "badge.pdf"), "PDF files (*.pdf)"),
     )
     monkeypatch.setattr(
-        "ui.views.delegates.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+        "ui.delegates.view.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
     )
     qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
@@ -472,7 +465,7 @@ def everything(database):
 
 
 def open_dialog(view):
-    from ui.import_dialog import ImportDialog
+    from ui.delegates.import_dialog import ImportDialog
 
     dialog = ImportDialog(view.context, view)
     dialog.show()
@@ -526,7 +519,7 @@ def test_a_broken_file_shows_the_error_and_writes_nothing(desk, qtbot, tmp_path)
 
 
 def test_cancelling_the_import_writes_nothing(desk, qtbot, tmp_path, monkeypatch):
-    import ui.import_dialog as module
+    import ui.delegates.import_dialog as module
 
     _window, view, database, _code = desk
     dialog = open_dialog(view)
@@ -553,7 +546,7 @@ def test_cancelling_the_import_writes_nothing(desk, qtbot, tmp_path, monkeypatch
 
 
 def test_ctrl_i_opens_the_import_from_the_delegates_view(desk, qtbot, tmp_path, monkeypatch):
-    from ui.import_dialog import ImportDialog
+    from ui.delegates.import_dialog import ImportDialog
 
     _window, view, _database, _code = desk
     path = write_list(tmp_path / "bookings.csv")

@@ -15,20 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin import resources
-from checkin.codes import looks_like_platform_code, lookup_key, verifies
-from checkin.database import Database, open_database
-from checkin.demo import CANCELLED_REASON, DemoSummary, create_demo
-from checkin.models import (
-    CheckinEvent,
-    Delegate,
-    ExternalCode,
-    Programme,
-    Registration,
-    RegistrationStatus,
-    Session,
-)
-from checkin.registrations import UsageError, add_session
-from checkin.text import fold
+from checkin.desk.bookings import UsageError, add_session
+from checkin.desk.demo import CANCELLED_REASON, DemoSummary, create_demo
+from checkin.domain.codes import looks_like_platform_code, lookup_key, verifies
+from checkin.domain.text import fold
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.store.database import Database, open_database
+from checkin.store.models import CheckinEvent, Delegate, ExternalCode, Programme, Registration, Session
 
 UK = ZoneInfo("Europe/London")
 TODAY = date(2026, 3, 12)

@@ -17,16 +17,16 @@ import pytest
 from factories import make_session
 from sqlalchemy import func, select
 
-from checkin import eventbrite
-from checkin.changes import _state
 from checkin.cli import main
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.eventbrite import EventbriteError, pull_eventbrite
-from checkin.models import Delegate, Outbox, Registration
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
-from checkin.scanning import record_scan
+from checkin.desk.bookings import session_by_code
+from checkin.desk.roster import session_roster
+from checkin.desk.scanning import record_scan
+from checkin.domain.decide import OutcomeCode
+from checkin.importing import eventbrite
+from checkin.importing.eventbrite import EventbriteError, pull_eventbrite
+from checkin.store.database import open_database
+from checkin.store.models import Delegate, Outbox, Registration
+from checkin.store.outbox import read_state
 
 TOKEN = "EBTOKEN-7Q2XK9PLMZ4R8WJ3"
 EVENT = "812345678901"
@@ -242,7 +242,7 @@ def test_a_first_pull_reads_every_page_and_maps_attendees_as_the_csv_import_does
         assert answers == {"How did you hear about this training?": "Newsletter"}
         # Written like an import: the sync outbox has the new rows, and the pull time is remembered.
         assert db.scalar(select(func.count()).select_from(Outbox)) > 0
-        assert _state(db, f"eventbrite:{EVENT}:pulled_at") is not None
+        assert read_state(db, f"eventbrite:{EVENT}:pulled_at") is not None
         session = session_by_code(db, SESSION)
         # The Eventbrite barcode admits at the desk, and a refunded one does not.
         assert record_scan(db, barcode(5), session, desk="door-1").outcome.code is OutcomeCode.ADMITTED
@@ -344,7 +344,7 @@ def _assert_nothing_written(database) -> None:
         assert db.scalar(select(func.count()).select_from(Delegate)) == 0
         booked = Outbox.entity.in_(("delegate", "registration", "external_code"))
         assert db.scalar(select(func.count()).select_from(Outbox).where(booked)) == 0
-        assert _state(db, f"eventbrite:{EVENT}:pulled_at") is None
+        assert read_state(db, f"eventbrite:{EVENT}:pulled_at") is None
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 from factories import make_session, new_database
 
-from checkin.guide import (
+from checkin.printing.guide import (
     GuideContentError,
     GuideDoesNotFit,
     LocalContacts,
@@ -20,7 +20,7 @@ from checkin.guide import (
     parse_guide,
     render_guide,
 )
-from checkin.imposition import IMPOSITIONS
+from checkin.printing.imposition import IMPOSITIONS
 
 MM = 72 / 25.4
 A4_LANDSCAPE = (297 * MM, 210 * MM)

@@ -18,12 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from checkin.codes import lookup_key
-from checkin.database import Database, open_database
-from checkin.delegate_list import excel_damaged, read_delegate_list, split_full_name
-from checkin.importing import ImportFileError, ImportReport, import_delegate_list
-from checkin.models import AuditLog, Base, Delegate, ExternalCode, Registration, Venue
-from checkin.registrations import add_session, session_by_code, surname_key_of
+from checkin.desk.bookings import add_session, session_by_code, surname_key_of
+from checkin.domain.codes import lookup_key
+from checkin.importing.applying import ImportFileError, ImportReport, import_delegate_list
+from checkin.importing.reading import excel_damaged, read_delegate_list, split_full_name
+from checkin.store.database import Database, open_database
+from checkin.store.models import AuditLog, Base, Delegate, ExternalCode, Registration, Venue
 
 SESSION = "PRE-0312"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -692,7 +692,7 @@ def test_desk_decisions_stay_and_loaded_objects_see_the_import(database: Databas
 
 
 def test_search_keys_are_as_search_key_of_makes_them(database: Database, tmp_path: Path) -> None:
-    from checkin.registrations import search_key_of, surname_key_of
+    from checkin.desk.bookings import search_key_of, surname_key_of
 
     run_import(database, fx.write_hand_made(tmp_path / "delegates.csv"))
     run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
@@ -716,8 +716,8 @@ _NAME_TEXT = st.text(
 def test_an_imported_delegate_is_searched_for_like_one_added_at_the_desk(parts: list[str]) -> None:
     """The importer folds each field on its own (names repeat, so each is folded once); that must give
     the same keys as folding the whole text, or imported delegates would be missed by search."""
-    from checkin.importing import _search_key, _surname_key
-    from checkin.registrations import search_key_of
+    from checkin.desk.bookings import search_key_of
+    from checkin.importing.applying import _search_key, _surname_key
 
     values = dict(zip(("first_name", "last_name", "badge_name", "organisation", "email"), parts, strict=True))
     assert _search_key(values) == search_key_of(SimpleNamespace(**values))
@@ -748,7 +748,7 @@ def test_import_into_postgresql(pg_database_url: str, tmp_path: Path) -> None:
 
 
 def test_sync_is_told_what_the_import_wrote(database: Database, tmp_path: Path) -> None:
-    from checkin.models import Outbox
+    from checkin.store.models import Outbox
 
     run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
     with database.session() as db:

@@ -13,22 +13,23 @@ from sqlalchemy import select
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.demo import create_demo
-from checkin.kiosk import find_by_surname
-from checkin.models import CheckinEvent, Delegate, Method, Registration
-from checkin.pin import FIRST_LOCK, PinError, check_pin, clear_pin, has_pin, pin_matches, set_pin
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
+from checkin.desk.bookings import session_by_code
+from checkin.desk.demo import create_demo
+from checkin.desk.kiosk import find_by_surname
+from checkin.desk.pin import FIRST_LOCK, PinError, check_pin, clear_pin, has_pin, pin_matches, set_pin
+from checkin.desk.roster import session_roster
+from checkin.domain.decide import OutcomeCode
+from checkin.domain.vocabulary import Method
 from checkin.settings import Settings
-from ui.app import build_window
-from ui.kiosk import build_kiosk
-from ui.pin import PinDialog, require_organiser
-from ui.scanner import ScannerFilter
-from ui.theme import HIGH_CONTRAST
-from ui.views.settings import computer_name
-from ui.wizard import WizardDialog
+from checkin.store.database import open_database
+from checkin.store.models import CheckinEvent, Delegate, Registration
+from ui.input.scanner import ScannerFilter
+from ui.kiosk.window import build_kiosk
+from ui.settings.view import computer_name
+from ui.shell.app import build_window
+from ui.shell.pin import PinDialog, require_organiser
+from ui.shell.theme import HIGH_CONTRAST
+from ui.shell.wizard import WizardDialog
 
 PIN = "246810"
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
@@ -273,7 +274,7 @@ def test_the_pin_dialog_says_what_happened(qtbot, tmp_path):
     database, _code = _demo(tmp_path)
     settings = Settings(tmp_path / "settings.json")
     set_pin(settings, PIN)
-    from ui.context import DeskContext
+    from ui.shell.context import DeskContext
 
     context = DeskContext(database, settings, "door-1")
     dialog = PinDialog(context, clock=lambda: T0)
@@ -304,7 +305,7 @@ def desk(qtbot, tmp_path):
     yield window, scanner, database, code, settings
     QApplication.instance().removeEventFilter(scanner)
     QApplication.instance().removeEventFilter(window.idle_lock)
-    from ui.theme import apply_theme
+    from ui.shell.theme import apply_theme
 
     apply_theme(QApplication.instance(), high_contrast=False)
     database.dispose()

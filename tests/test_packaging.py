@@ -28,7 +28,7 @@ def test_every_shipped_library_declares_a_licence():
 
 def test_about_box_shows_version_libraries_and_font_licence(qtbot):
     from checkin import __version__
-    from ui.about import AboutDialog
+    from ui.shell.about import AboutDialog
 
     dialog = AboutDialog("sqlite:///desk.sqlite3")
     qtbot.addWidget(dialog)

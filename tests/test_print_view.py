@@ -13,15 +13,16 @@ from tests_support import demo_window
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from checkin.badges import render_badges
-from checkin.calibration import write_calibration_page
-from checkin.models import ACTIVE_STATUSES, PrintLog
-from checkin.registrations import session_by_code
-from checkin.roster import session_roster
+from checkin.desk.bookings import session_by_code
+from checkin.desk.roster import session_roster
+from checkin.domain.vocabulary import ACTIVE_STATUSES
+from checkin.printing.badges import render_badges
+from checkin.printing.calibration import write_calibration_page
+from checkin.printing.stocks import stock_named
 from checkin.settings import Settings
-from checkin.stocks import stock_named
-from ui.printing import mm_to_device, offset_for, place_page, print_document, save_offset
-from ui.roster_model import BADGE
+from checkin.store.models import PrintLog
+from ui.delegates.roster_model import BADGE
+from ui.printing.printer import mm_to_device, offset_for, place_page, print_document, save_offset
 
 POINTS_PER_MM = 72 / 25.4
 
@@ -212,7 +213,7 @@ def test_the_calibration_page_puts_its_cross_where_it_says(tmp_path, stock_name)
 def test_the_calibration_dialog_prints_its_page_with_the_offset_in_the_boxes(
     desk, qtbot, tmp_path, monkeypatch
 ):
-    from ui.calibration_dialog import CalibrationDialog
+    from ui.printing.calibration_dialog import CalibrationDialog
 
     window, _database, _code = desk
     view = window.views["Print"]
@@ -240,8 +241,8 @@ def test_the_calibration_dialog_prints_its_page_with_the_offset_in_the_boxes(
 
 
 def test_a_walk_in_badge_prints_in_two_clicks(desk, qtbot, tmp_path, monkeypatch):
-    from ui.views.print import PrintView
-    from ui.walk_in import WalkInDialog
+    from ui.desk.walk_in import WalkInDialog
+    from ui.printing.view import PrintView
 
     window, database, code = desk
     desk_view, view = window.desk_view, window.views["Print"]

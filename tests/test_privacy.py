@@ -17,26 +17,18 @@ from sqlalchemy import func, select
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from checkin.bundle import export_bundle, import_bundle
-from checkin.database import open_database
-from checkin.demo import create_demo
-from checkin.models import (
-    AuditLog,
-    CheckinEvent,
-    Delegate,
-    ExternalCode,
-    Outbox,
-    Registration,
-    RegistrationStatus,
-    ScanLog,
-)
-from checkin.pin import set_pin
-from checkin.privacy import ERASED, erase_person, export_person, purge
-from checkin.registrations import UsageError, register
-from checkin.scanning import record_scan
+from checkin.desk.bookings import UsageError, register
+from checkin.desk.demo import create_demo
+from checkin.desk.pin import set_pin
+from checkin.desk.scanning import record_scan
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.records.privacy import ERASED, erase_person, export_person, purge
 from checkin.settings import Settings
-from ui.app import build_window
-from ui.pin import PinDialog
+from checkin.store.database import open_database
+from checkin.store.models import AuditLog, CheckinEvent, Delegate, ExternalCode, Outbox, Registration, ScanLog
+from checkin.sync.bundle import export_bundle, import_bundle
+from ui.shell.app import build_window
+from ui.shell.pin import PinDialog
 
 OLD = datetime(2026, 1, 10, 9, 30, tzinfo=UTC)
 RECENT = datetime(2026, 4, 20, 9, 30, tzinfo=UTC)
@@ -361,9 +353,9 @@ def test_logs_never_hold_names_emails_or_needs_after_a_full_session(tmp_path):
     walk_in = (
         "import sys\n"
         "from checkin.logging_setup import configure_logging\n"
-        "from checkin.database import open_database\n"
-        "from checkin.registrations import session_by_code\n"
-        "from checkin.walkins import WalkIn, register_walk_in\n"
+        "from checkin.store.database import open_database\n"
+        "from checkin.desk.bookings import session_by_code\n"
+        "from checkin.desk.walkins import WalkIn, register_walk_in\n"
         "configure_logging()\n"
         "database = open_database(sys.argv[1])\n"
         "with database.session() as db:\n"

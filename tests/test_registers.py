@@ -11,17 +11,19 @@ import pytest
 from factories import MORNING, book, make_session, new_database
 from sqlalchemy import select
 
-from checkin.attendance import (
+from checkin.desk.attendance import (
     attended_all_required,
     eligible_for_certificate,
     mark_segment,
     segment_attendance,
     unmark_segment,
 )
-from checkin.demo import create_demo
-from checkin.exporting import ExportFormat, export_register
-from checkin.models import AuditLog, CheckinEvent, EventKind, Registration, RegistrationStatus, Session
-from checkin.registers import (
+from checkin.desk.bookings import UsageError
+from checkin.desk.demo import create_demo
+from checkin.desk.roster import session_roster
+from checkin.desk.scanning import admit_registration
+from checkin.domain.vocabulary import EventKind, RegistrationStatus
+from checkin.printing.registers import (
     TICK_TEXT,
     certificate_number,
     describe_hours,
@@ -30,9 +32,8 @@ from checkin.registers import (
     write_register_pdf,
     write_signin_sheet,
 )
-from checkin.registrations import UsageError
-from checkin.roster import session_roster
-from checkin.scanning import admit_registration
+from checkin.records.exporting import ExportFormat, export_register
+from checkin.store.models import AuditLog, CheckinEvent, Registration, Session
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 LONG_NAME = ("Maximilianus-Bartholomew " * 9)[:200]
@@ -348,7 +349,7 @@ def test_an_arabic_name_is_drawn_shaped_in_the_arabic_font(day, tmp_path):
 def test_fitted_text_never_leaves_its_box(length, letter):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from checkin.fonts import register_fonts
+    from checkin.printing.fonts import register_fonts
 
     register_fonts()
     text = " ".join(letter * 7 for _ in range(length // 8 + 1))[:length]

@@ -9,18 +9,19 @@ from sqlalchemy import func, select
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from checkin.attendance import segment_attendance
-from checkin.database import open_database
-from checkin.demo import create_demo
-from checkin.models import CheckinEvent, EventKind
-from checkin.registrations import session_by_code
-from checkin.rollcall import MarkCode
-from checkin.roster import session_roster, session_summaries
-from checkin.scanning import record_scan
+from checkin.desk.attendance import segment_attendance
+from checkin.desk.bookings import session_by_code
+from checkin.desk.demo import create_demo
+from checkin.desk.rollcall import MarkCode
+from checkin.desk.roster import session_roster, session_summaries
+from checkin.desk.scanning import record_scan
+from checkin.domain.vocabulary import EventKind
 from checkin.settings import Settings
-from ui.app import build_window
-from ui.views.dashboard import DashboardView
-from ui.views.rollcall import REGISTRATION, RollCallView
+from checkin.store.database import open_database
+from checkin.store.models import CheckinEvent
+from ui.dashboard.view import DashboardView
+from ui.rollcall.view import REGISTRATION, RollCallView
+from ui.shell.app import build_window
 
 
 @pytest.fixture

@@ -8,13 +8,9 @@ import pytest
 from factories import MORNING, book, make_session, new_database
 from sqlalchemy import select
 
-from checkin.database import Database
-from checkin.delegate_edits import delegate_details, update_delegate
-from checkin.delegate_list import read_delegate_list
-from checkin.importing import import_delegate_list
-from checkin.models import AuditLog, Delegate, PrintLog, RegistrationStatus
-from checkin.registrations import UsageError, session_by_code, set_status
-from checkin.roster_index import (
+from checkin.desk.bookings import UsageError, session_by_code, set_status
+from checkin.desk.delegate_edits import delegate_details, update_delegate
+from checkin.desk.roster_index import (
     RosterColumn,
     RosterFilter,
     RosterSort,
@@ -23,9 +19,14 @@ from checkin.roster_index import (
     roster_rows,
     roster_size,
 )
-from checkin.scan_history import registration_history
-from checkin.scanning import record_scan, undo_last_admission
-from checkin.search import search
+from checkin.desk.scan_history import registration_history
+from checkin.desk.scanning import record_scan, undo_last_admission
+from checkin.desk.search import search
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.importing.applying import import_delegate_list
+from checkin.importing.reading import read_delegate_list
+from checkin.store.database import Database
+from checkin.store.models import AuditLog, Delegate, PrintLog
 
 PEOPLE = [
     # first, last, organisation
@@ -287,9 +288,9 @@ def test_import_passes_the_mapping_and_none_keeps_the_recognition(tmp_path: Path
 
 
 def test_the_sql_arrival_rule_is_current_checkin(tmp_path: Path) -> None:
-    """The grouped query that filters and sorts by arrival agrees with checkin.decide.current_checkin."""
-    from checkin.models import CheckinEvent, Segment
-    from checkin.roster import attendance
+    """The grouped query that filters and sorts by arrival agrees with checkin.domain.decide.current_checkin."""
+    from checkin.desk.roster import attendance
+    from checkin.store.models import CheckinEvent, Segment
 
     database = new_database(tmp_path)
     minute = timedelta(minutes=1)

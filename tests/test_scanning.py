@@ -7,14 +7,15 @@ import pytest
 from factories import MORNING, book, make_session, new_database
 from sqlalchemy import func, select
 
-from checkin.codes import new_signing_key, verifies
-from checkin.conflicts import duplicate_admissions
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.models import CheckinEvent, EventKind, Method, Programme, RegistrationStatus, ScanLog
-from checkin.registrations import register, set_status, transfer
-from checkin.roster import session_roster, session_summaries
-from checkin.scanning import record_scan, undo_last_admission
+from checkin.desk.bookings import register, set_status, transfer
+from checkin.desk.conflicts import duplicate_admissions
+from checkin.desk.roster import session_roster, session_summaries
+from checkin.desk.scanning import record_scan, undo_last_admission
+from checkin.domain.codes import new_signing_key, verifies
+from checkin.domain.decide import OutcomeCode
+from checkin.domain.vocabulary import EventKind, Method, RegistrationStatus
+from checkin.store.database import open_database
+from checkin.store.models import CheckinEvent, Programme, ScanLog
 
 
 def at(minutes: int):
@@ -179,7 +180,7 @@ def test_the_schema_and_a_scan_work_on_postgresql(pg_database_url):
 
 
 def test_check_in_events_cannot_be_changed_or_deleted(desk):
-    from checkin.models import AppendOnlyError
+    from checkin.store.models import AppendOnlyError
 
     database, db, session, zoe = desk
     record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
@@ -199,7 +200,7 @@ def test_the_schema_head_the_desk_checks_at_start_is_alembics_head():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from checkin.database import MIGRATIONS, SCHEMA_HEAD
+    from checkin.store.database import MIGRATIONS, SCHEMA_HEAD
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -213,8 +214,8 @@ def test_the_migrated_schema_is_the_models_schema(backend, tmp_path, request):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from checkin.database import open_database
-    from checkin.models import Base
+    from checkin.store.database import open_database
+    from checkin.store.models import Base
 
     url = tmp_path / "schema.sqlite3" if backend == "sqlite" else request.getfixturevalue("pg_database_url")
     database = open_database(url)

@@ -3,7 +3,7 @@
 import pytest
 from factories import book, make_session, new_database
 
-from checkin.search import search
+from checkin.desk.search import search
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from factories import book, make_session, new_database
 from pdf_checks import POINTS_PER_MM, decode_qrs, label_at, page_images
 
-from checkin.badges import render_badges
 from checkin.cli import main
-from checkin.stocks import PAPER_SIZES, Rect, StockError, load_stocks, parse_stock, stock_named
+from checkin.printing.badges import render_badges
+from checkin.printing.stocks import PAPER_SIZES, Rect, StockError, load_stocks, parse_stock, stock_named
 
 SHIPPED = ("a6-4up", "avery-5395", "avery-l4785", "brother-ql-62x100", "dymo-99014", "zebra-4x3")
 

@@ -9,16 +9,16 @@ import pytest
 from factories import MORNING, book, make_session
 from sqlalchemy import func, select
 
-from checkin.bundle import export_bundle, import_bundle
-from checkin.clock import utc_now
-from checkin.conflicts import duplicate_admissions
-from checkin.database import open_database
-from checkin.decide import OutcomeCode
-from checkin.hub import HubError, init_hub, sync_round
-from checkin.models import CheckinEvent, Delegate, Outbox
-from checkin.registrations import UsageError, session_by_code
-from checkin.roster import session_roster
-from checkin.scanning import record_scan
+from checkin.desk.bookings import UsageError, session_by_code
+from checkin.desk.conflicts import duplicate_admissions
+from checkin.desk.roster import session_roster
+from checkin.desk.scanning import record_scan
+from checkin.domain.clock import utc_now
+from checkin.domain.decide import OutcomeCode
+from checkin.store.database import open_database
+from checkin.store.models import CheckinEvent, Delegate, Outbox
+from checkin.sync.bundle import export_bundle, import_bundle
+from checkin.sync.hub import HubError, init_hub, sync_round
 
 
 def at(minutes: float):
@@ -278,7 +278,7 @@ def test_bundles_carry_changes_between_desks_without_a_network(organiser_desk, t
 
 
 def test_an_import_at_one_desk_reaches_the_others(two_desks, tmp_path):
-    from checkin.importing import import_delegate_list
+    from checkin.importing.applying import import_delegate_list
 
     organiser, other, hub = two_desks
     listing = tmp_path / "late-bookings.csv"
@@ -298,9 +298,9 @@ def test_an_import_at_one_desk_reaches_the_others(two_desks, tmp_path):
 def test_writes_in_a_fresh_process_are_recorded_for_sync(tmp_path):
     """Whatever opens a database records its writes for sync, without importing the sync code itself."""
     probe = (
-        "from checkin.database import open_database\n"
-        "from checkin.demo import create_demo\n"
-        "from checkin.models import Outbox\n"
+        "from checkin.store.database import open_database\n"
+        "from checkin.desk.demo import create_demo\n"
+        "from checkin.store.models import Outbox\n"
         "from sqlalchemy import func, select\n"
         f"database = open_database({str(tmp_path / 'fresh.sqlite3')!r})\n"
         "with database.session() as db:\n"

@@ -20,15 +20,16 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from tcp_proxy import CuttingProxy
 
-import checkin.hub
-from checkin.conflicts import duplicate_admissions
-from checkin.database import Database, open_database
-from checkin.demo import create_demo
-from checkin.hub import HubError, hub_engine, init_hub, sync_round
-from checkin.models import CheckinEvent, Outbox, Registration, RegistrationStatus, Session
-from checkin.registrations import session_by_code
-from checkin.roster import current_checkins
-from checkin.scanning import record_scan, undo_last_admission
+import checkin.sync.hub
+from checkin.desk.bookings import session_by_code
+from checkin.desk.conflicts import duplicate_admissions
+from checkin.desk.demo import create_demo
+from checkin.desk.roster import current_checkins
+from checkin.desk.scanning import record_scan, undo_last_admission
+from checkin.domain.vocabulary import RegistrationStatus
+from checkin.store.database import Database, open_database
+from checkin.store.models import CheckinEvent, Outbox, Registration, Session
+from checkin.sync.hub import HubError, hub_engine, init_hub, sync_round
 
 CUTS = 200
 
@@ -116,7 +117,7 @@ def test_connections_cut_200_times_during_push_and_pull_lose_and_double_nothing(
 ):
     rng = random.Random(int(os.environ.get("CHECKIN_CHAOS_SEED", "20260312")))
     # Small batches, so a round is many hub transactions and a cut lands between and inside them.
-    monkeypatch.setattr(checkin.hub, "BATCH", 4)
+    monkeypatch.setattr(checkin.sync.hub, "BATCH", 4)
     first = open_database(tmp_path / "door-a.sqlite3")
     with first.session() as db:
         create_demo(db, seed=7)
@@ -225,7 +226,7 @@ def test_a_rollback_failing_after_the_connection_dropped_still_says_the_hub_cann
     import psycopg
     from sqlalchemy import exc
 
-    from checkin.hub import _explain
+    from checkin.sync.hub import _explain
 
     try:
         try:

@@ -2,8 +2,8 @@
 
 from contextlib import contextmanager
 
-from checkin.models import Delegate
-from checkin.registrations import refresh_search_key, register, session_by_code
+from checkin.desk.bookings import refresh_search_key, register, session_by_code
+from checkin.store.models import Delegate
 
 
 def add_person(db, session_code: str, first: str, last: str, organisation: str = "Lancashire County Council"):
@@ -24,10 +24,10 @@ def demo_window(qtbot, tmp_path, size: tuple[int, int] | None = None):
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from checkin.database import open_database
-    from checkin.demo import create_demo
+    from checkin.desk.demo import create_demo
     from checkin.settings import Settings
-    from ui.app import build_window
+    from checkin.store.database import open_database
+    from ui.shell.app import build_window
 
     database = open_database(tmp_path / "desk.sqlite3")
     with database.session() as db:
@@ -50,7 +50,7 @@ def demo_window(qtbot, tmp_path, size: tuple[int, int] | None = None):
 
 def roster(database, code):
     """The session's bookings as the roster lists them."""
-    from checkin.roster import session_roster
+    from checkin.desk.roster import session_roster
 
     with database.session() as db:
         return session_roster(db, session_by_code(db, code))
@@ -60,12 +60,12 @@ def two_syncing_desks(folder, hub: str, desks: tuple[str, str], size: tuple[int,
     """Two desk windows on one demo programme, each with its own SQLite file, syncing through `hub` (set
     up from the first; the second has pulled). Returns (first database, second database, session code,
     people booked on it, [(window, scanner), (window, scanner)]); the windows are shown."""
-    from checkin.database import open_database
-    from checkin.demo import create_demo
-    from checkin.hub import init_hub, sync_round
-    from checkin.roster import session_roster
+    from checkin.desk.demo import create_demo
+    from checkin.desk.roster import session_roster
     from checkin.settings import Settings
-    from ui.app import build_window
+    from checkin.store.database import open_database
+    from checkin.sync.hub import init_hub, sync_round
+    from ui.shell.app import build_window
 
     first = open_database(folder / "door-1.sqlite3")
     with first.session() as db:

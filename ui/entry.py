@@ -12,7 +12,7 @@ from checkin import cli
 
 
 def _open_app(db_target: str | None, desk: str, session_code: str | None, kiosk: bool) -> int:
-    from ui.app import run_app
+    from ui.shell.app import run_app
 
     return run_app(db_target=db_target, desk=desk, session_code=session_code, kiosk=kiosk)
 

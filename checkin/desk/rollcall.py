@@ -1,0 +1,234 @@
+"""The trainers' roll-call: who is on the list for each part of the day, and marking people by a scan.
+
+The list is the session's active bookings (booked and walk-ins), each with their desk check-in if any.
+People not checked in at the desk can still be marked present (some walk past the desk); the view
+shows them apart. Marking never checks anyone in at the desk. Marks are recorded by `checkin.desk.attendance`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import selectinload
+
+from checkin.desk.attendance import is_marked, mark_segment, segment_attendance
+from checkin.desk.roster import attendance
+from checkin.desk.scanning import delegate_card, read_scan, resolve
+from checkin.domain.clock import Clock, as_utc, utc_now
+from checkin.domain.codes import CodeKind
+from checkin.domain.decide import DelegateCard
+from checkin.domain.vocabulary import ACTIVE_STATUSES, Method
+from checkin.store.models import Registration, ScanLog, Segment, Session
+
+_SCANNED_MAX = 300
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A part of the day and how many are marked present for it."""
+
+    id: int
+    name: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    required: bool
+    marked: int
+
+
+@dataclass(frozen=True)
+class RollCallEntry:
+    """One active booking on the roll-call."""
+
+    registration_id: int
+    delegate_id: int
+    first_name: str
+    last_name: str
+    display_name: str
+    organisation: str
+    #: When the person was checked in at the desk; None if they were not (yet).
+    checked_in_at: datetime | None
+    #: The ids of the segments they are marked present for.
+    marked: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RollCall:
+    session_id: int
+    session_code: str
+    segments: tuple[SegmentInfo, ...]
+    #: Every active booking, by surname.
+    entries: tuple[RollCallEntry, ...]
+
+    @property
+    def checked_in(self) -> int:
+        return sum(1 for entry in self.entries if entry.checked_in_at is not None)
+
+
+def roll_call(db: OrmSession, session: Session) -> RollCall:
+    """The session's active bookings with their desk check-in and their segment marks."""
+    registrations = db.scalars(
+        select(Registration)
+        .where(Registration.session_id == session.id, Registration.status.in_(ACTIVE_STATUSES))
+        .options(selectinload(Registration.delegate))
+    ).all()
+    arrived = attendance(db, session.id)
+    marks = segment_attendance(db, session)
+    entries = []
+    for registration in registrations:
+        card = delegate_card(registration.delegate)
+        at_desk = arrived.get(registration.id)
+        entries.append(
+            RollCallEntry(
+                registration_id=registration.id,
+                delegate_id=card.id,
+                first_name=card.first_name,
+                last_name=card.last_name,
+                display_name=card.display_name,
+                organisation=card.organisation,
+                checked_in_at=at_desk[0] if at_desk else None,
+                marked=frozenset(marks.get(registration.id, ())),
+            )
+        )
+    entries.sort(key=lambda e: (e.last_name.casefold(), e.first_name.casefold(), e.registration_id))
+    counted = {entry.registration_id for entry in entries}
+    segments = tuple(
+        SegmentInfo(
+            id=segment.id,
+            name=segment.name,
+            starts_at=segment.starts_at,
+            ends_at=segment.ends_at,
+            required=segment.required,
+            marked=sum(1 for rid, ids in marks.items() if rid in counted and segment.id in ids),
+        )
+        for segment in session.segments
+    )
+    return RollCall(session.id, session.code, segments, tuple(entries))
+
+
+def current_segment(segments: tuple[SegmentInfo, ...], now: datetime) -> SegmentInfo | None:
+    """The part of the day a trainer is most likely taking the roll for at `now`: the one running; in a
+    break between two parts (lunch), the next one; otherwise (before the day, after it, another day)
+    the first."""
+    if not segments:
+        return None
+    now = as_utc(now)
+    for segment in segments:
+        if (
+            segment.starts_at
+            and segment.ends_at
+            and as_utc(segment.starts_at) <= now < as_utc(segment.ends_at)
+        ):
+            return segment
+    # Between two parts (lunch): the next one. Before the first, after the last: the first.
+    started = [s for s in segments if s.starts_at is not None and as_utc(s.starts_at) <= now]
+    upcoming = [s for s in segments if s.starts_at is not None and as_utc(s.starts_at) > now]
+    if started and upcoming:
+        return upcoming[0]
+    return segments[0]
+
+
+class MarkCode(StrEnum):
+    MARKED = "segment_marked"
+    ALREADY_MARKED = "segment_already_marked"
+    NOT_BOOKED_HERE = "segment_not_booked_here"
+    NOT_ACTIVE = "segment_booking_inactive"
+    NOT_FOUND = "segment_not_found"
+    INVALID_CODE = "segment_invalid_code"
+
+
+@dataclass(frozen=True)
+class MarkOutcome:
+    """What a scan in the roll-call did: a machine-readable code, a sentence, and the person."""
+
+    code: MarkCode
+    reason: str
+    segment_name: str
+    delegate: DelegateCard | None = None
+    registration_id: int | None = None
+    #: When they were checked in at the desk (None: not checked in there).
+    checked_in_at: datetime | None = None
+    #: For NOT_BOOKED_HERE: the code of the session they are booked on.
+    booked_session_code: str | None = None
+
+    @property
+    def marked(self) -> bool:
+        return self.code in (MarkCode.MARKED, MarkCode.ALREADY_MARKED)
+
+
+def mark_by_scan(
+    db: OrmSession,
+    text: str,
+    session: Session,
+    segment_id: int,
+    *,
+    desk: str,
+    operator: str = "",
+    method: Method = Method.SCANNER,
+    clock: Clock = utc_now,
+) -> MarkOutcome:
+    """Mark the person a scanned code stands for present in the segment; commits. The code is read and
+    resolved exactly as at the desk. It never checks anyone in at the desk; it logs the scan."""
+    segment = db.get(Segment, segment_id)
+    if segment is None or segment.session_id != session.id:
+        raise ValueError(f"segment {segment_id} is not part of session {session.code}")
+    read = read_scan(db, text, session)
+    registration = resolve(db, read, session)
+    card = delegate_card(registration.delegate) if registration is not None else None
+    name = card.display_name if card else ""
+    if read.kind is CodeKind.INVALID:
+        outcome = MarkOutcome(
+            MarkCode.INVALID_CODE,
+            "Not a valid badge code: it may be misread. Scan again, or tick the name in the list.",
+            segment.name,
+        )
+    elif registration is None or card is None:
+        outcome = MarkOutcome(
+            MarkCode.NOT_FOUND,
+            "This code is not known here. Tick the name in the list, or sync and scan again.",
+            segment.name,
+        )
+    elif registration.session_id != session.id:
+        other = registration.session
+        outcome = MarkOutcome(
+            MarkCode.NOT_BOOKED_HERE,
+            f"{name} is not booked on this session; they are booked on {other.title} ({other.code}).",
+            segment.name,
+            card,
+            registration.id,
+            booked_session_code=other.code,
+        )
+    elif registration.status not in ACTIVE_STATUSES:
+        status = registration.status.replace("_", " ")
+        outcome = MarkOutcome(
+            MarkCode.NOT_ACTIVE,
+            f"{name}'s booking on this session is {status}: not marked. The desk can sort it out.",
+            segment.name,
+            card,
+            registration.id,
+        )
+    else:
+        at_desk = attendance(db, session.id).get(registration.id)
+        when = at_desk[0] if at_desk else None
+        if is_marked(db, registration.id, segment.id):
+            code, reason = MarkCode.ALREADY_MARKED, f"{name} was already marked present for {segment.name}."
+        else:
+            mark_segment(
+                db, registration.id, segment.id, desk=desk, operator=operator, method=method, clock=clock
+            )
+            code, reason = MarkCode.MARKED, f"{name} is marked present for {segment.name}."
+        outcome = MarkOutcome(code, reason, segment.name, card, registration.id, when)
+    db.add(
+        ScanLog(
+            at=clock(),
+            desk=desk,
+            session_id=session.id,
+            scanned=(read.code if read.kind is not CodeKind.INVALID else text.strip())[:_SCANNED_MAX],
+            outcome=outcome.code,
+            registration_id=outcome.registration_id,
+            method=method,
+        )
+    )
+    db.commit()
+    return outcome

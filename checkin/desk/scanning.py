@@ -1,0 +1,258 @@
+"""Recording scans: resolve the text, run the decision, and make an admission durable in one transaction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import joinedload
+
+from checkin.desk.bookings import UsageError
+from checkin.domain.clock import Clock, utc_now
+from checkin.domain.codes import CodeKind, ReadCode, read_code
+from checkin.domain.decide import (
+    DelegateCard,
+    EventFacts,
+    Outcome,
+    RegistrationFacts,
+    SessionFacts,
+    current_checkin,
+    decide,
+)
+from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, RegistrationStatus
+from checkin.store.models import (
+    CheckinEvent,
+    Delegate,
+    ExternalCode,
+    Programme,
+    Registration,
+    ScanLog,
+    Session,
+    new_uuid,
+)
+
+UNDO_WINDOW = timedelta(minutes=2)
+_SCANNED_MAX = 300
+
+
+def delegate_card(delegate: Delegate) -> DelegateCard:
+    return DelegateCard(
+        id=delegate.id,
+        first_name=delegate.first_name,
+        last_name=delegate.last_name,
+        badge_name=delegate.badge_name,
+        organisation=delegate.organisation,
+        job_title=delegate.job_title,
+        email=delegate.email,
+        access_needs=delegate.access_needs,
+        dietary_needs=delegate.dietary_needs,
+    )
+
+
+def session_facts(session: Session) -> SessionFacts:
+    return SessionFacts(id=session.id, code=session.code, title=session.title)
+
+
+def registration_facts(registration: Registration) -> RegistrationFacts:
+    return RegistrationFacts(
+        id=registration.id,
+        session=session_facts(registration.session),
+        status=registration.status,
+        status_reason=registration.status_reason,
+        delegate=delegate_card(registration.delegate),
+    )
+
+
+def session_events(db: OrmSession, registration_id: int) -> list[EventFacts]:
+    """A registration's session-level events (roll-call marks for segments are not arrivals)."""
+    rows = db.scalars(
+        select(CheckinEvent).where(
+            CheckinEvent.registration_id == registration_id, CheckinEvent.segment_id.is_(None)
+        )
+    )
+    return [EventFacts(e.uuid, e.kind, e.at, e.desk, e.method, e.undoes) for e in rows]
+
+
+# Statements of the scan path, built once (a desk runs them on every scan).
+_SIGNING_KEYS = select(Programme.id, Programme.signing_key)
+_KNOWN_EXTERNAL = select(ExternalCode.id).where(ExternalCode.lookup == bindparam("lookup")).limit(1)
+_BOOKINGS = (
+    select(Registration)
+    .options(joinedload(Registration.delegate), joinedload(Registration.session))
+    .order_by(Registration.id)
+)
+_BY_BADGE = _BOOKINGS.where(
+    Registration.delegate_id
+    == select(Registration.delegate_id).where(Registration.badge_code == bindparam("code")).scalar_subquery()
+)
+_ISSUED_FOR_EXTERNAL = select(ExternalCode.registration_id).where(ExternalCode.lookup == bindparam("code"))
+_BY_EXTERNAL = _BOOKINGS.where(
+    Registration.delegate_id
+    == select(Registration.delegate_id)
+    .where(Registration.id == _ISSUED_FOR_EXTERNAL.scalar_subquery())
+    .scalar_subquery()
+)
+
+
+def read_scan(db: OrmSession, text: str, session: Session) -> ReadCode:
+    # Every programme's key, this session's first (one query: the programme itself is not loaded).
+    rows = db.execute(_SIGNING_KEYS).all()
+    keys = [key for id_, key in rows if id_ == session.programme_id]
+    keys += [key for id_, key in rows if id_ != session.programme_id]
+
+    def known_external(lookup: str) -> bool:
+        return db.execute(_KNOWN_EXTERNAL, {"lookup": lookup}).first() is not None
+
+    return read_code(text, keys, known_external)
+
+
+def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | None:
+    """The booking a code stands for at this session: the person's booking here when they have one
+    (a badge from another session still admits someone booked here); when they were transferred away or
+    were never booked here, their active booking elsewhere (a wrong session); else the one it was issued for."""
+    # All the person's bookings in one query; the one the code was issued for is among them.
+    if read.kind is CodeKind.BADGE:
+        bookings = db.scalars(_BY_BADGE, {"code": read.code}).all()
+        issued = next((r for r in bookings if r.badge_code == read.code), None)
+    elif read.kind is CodeKind.EXTERNAL:
+        bookings = db.scalars(_BY_EXTERNAL, {"code": read.code}).all()
+        issued_id = db.execute(_ISSUED_FOR_EXTERNAL, {"code": read.code}).scalar() if bookings else None
+        issued = next((r for r in bookings if r.id == issued_id), None)
+    else:
+        return None
+    if issued is None:
+        return None
+    here = next((r for r in bookings if r.session_id == session.id), None)
+    if here is not None and here.status != RegistrationStatus.TRANSFERRED:
+        return here
+    # Transferred away from here, or never booked here: show where the person is booked now.
+    elsewhere = next(
+        (r for r in bookings if r.status in ACTIVE_STATUSES and r.session_id != session.id), None
+    )
+    return elsewhere or here or issued
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """An outcome with what was recorded: the check-in that counts now, and the desk that scanned."""
+
+    outcome: Outcome
+    desk: str
+    checked_in_at: datetime | None
+    event_uuid: str | None
+
+
+def record_scan(
+    db: OrmSession,
+    text: str,
+    session: Session,
+    *,
+    desk: str,
+    operator: str = "",
+    method: Method = Method.SCANNER,
+    clock: Clock = utc_now,
+    new_id: Callable[[], str] = new_uuid,
+) -> ScanResult:
+    """Decide a scan and record it; commits. The admission is on disk when this returns."""
+    now = clock()
+    read = read_scan(db, text, session)
+    registration = resolve(db, read, session)
+    facts = registration_facts(registration) if registration is not None else None
+    events = session_events(db, registration.id) if registration is not None else []
+    outcome = decide(read, session_facts(session), facts, events, now)
+    event_uuid = None
+    checked_in_at = outcome.earlier.at if outcome.earlier else None
+    if outcome.admitted and registration is not None:
+        event_uuid = new_id()
+        db.add(
+            CheckinEvent(
+                uuid=event_uuid,
+                registration_id=registration.id,
+                session_id=session.id,
+                kind=EventKind.IN,
+                at=now,
+                desk=desk,
+                operator=operator,
+                method=method,
+            )
+        )
+        checked_in_at = now
+    db.add(
+        ScanLog(
+            at=now,
+            desk=desk,
+            session_id=session.id,
+            scanned=read.code[:_SCANNED_MAX]
+            if read.kind is not CodeKind.INVALID
+            else text.strip()[:_SCANNED_MAX],
+            outcome=outcome.code,
+            registration_id=registration.id if registration is not None else None,
+            method=method,
+        )
+    )
+    db.commit()
+    return ScanResult(outcome, desk, checked_in_at, event_uuid)
+
+
+def admit_registration(
+    db: OrmSession,
+    registration_id: int,
+    session: Session,
+    *,
+    desk: str,
+    operator: str = "",
+    method: Method = Method.SEARCH,
+    clock: Clock = utc_now,
+) -> ScanResult:
+    """Check in a person found by search (or a walk-in): the same decision as a scan of their badge."""
+    registration = db.get(Registration, registration_id)
+    if registration is None:
+        raise UsageError("That booking no longer exists.")
+    return record_scan(
+        db, registration.badge_code, session, desk=desk, operator=operator, method=method, clock=clock
+    )
+
+
+def undo_last_admission(
+    db: OrmSession, session: Session, *, desk: str, operator: str = "", clock: Clock = utc_now
+) -> DelegateCard | None:
+    """Undo this desk's most recent admission at this session if it is under two minutes old.
+
+    Undo is an event of its own; the admission stays in the record. Returns whose check-in was undone."""
+    now = clock()
+    undone = select(CheckinEvent.undoes).where(CheckinEvent.undoes.is_not(None))
+    last = db.scalars(
+        select(CheckinEvent)
+        .where(
+            CheckinEvent.session_id == session.id,
+            CheckinEvent.desk == desk,
+            CheckinEvent.kind == EventKind.IN,
+            CheckinEvent.segment_id.is_(None),
+            CheckinEvent.uuid.not_in(undone),
+        )
+        .order_by(CheckinEvent.at.desc(), CheckinEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or now - last.at > UNDO_WINDOW:
+        return None
+    db.add(
+        CheckinEvent(
+            registration_id=last.registration_id,
+            session_id=session.id,
+            kind=EventKind.UNDO,
+            undoes=last.uuid,
+            at=now,
+            desk=desk,
+            operator=operator,
+            method=last.method,
+        )
+    )
+    db.commit()
+    registration = db.get(Registration, last.registration_id)
+    return delegate_card(registration.delegate) if registration is not None else None
+
+
+def checked_in_at(db: OrmSession, registration_id: int) -> datetime | None:
+    earlier = current_checkin(session_events(db, registration_id))
+    return earlier.at if earlier else None

@@ -1,0 +1,85 @@
+"""Walk-ins: someone not on the list is registered at the desk, given a badge code and admitted."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from checkin.desk.bookings import UsageError, refresh_search_key, register
+from checkin.desk.scanning import ScanResult, admit_registration
+from checkin.domain.clock import Clock, utc_now
+from checkin.domain.text import clean, normalise_email
+from checkin.domain.vocabulary import ACTIVE_STATUSES, Method, RegistrationStatus
+from checkin.store.models import Delegate, Registration, Session
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    first_name: str
+    last_name: str
+    organisation: str = ""
+    email: str = ""
+    job_title: str = ""
+    access_needs: str = ""
+    dietary_needs: str = ""
+
+
+class OverCapacity(Exception):
+    """The session is full; the desk asks before admitting one more."""
+
+    def __init__(self, booked: int, capacity: int) -> None:
+        super().__init__(f"The session is full: {booked} of {capacity} places are taken.")
+        self.booked, self.capacity = booked, capacity
+
+
+def places_taken(db: OrmSession, session: Session) -> int:
+    return (
+        db.scalar(
+            select(func.count()).where(
+                Registration.session_id == session.id, Registration.status.in_(ACTIVE_STATUSES)
+            )
+        )
+        or 0
+    )
+
+
+def register_walk_in(
+    db: OrmSession,
+    session: Session,
+    person: WalkIn,
+    *,
+    desk: str,
+    operator: str = "",
+    over_capacity_ok: bool = False,
+    clock: Clock = utc_now,
+) -> ScanResult:
+    """Book and admit a walk-in; commits. A known email reuses that person's record."""
+    first, last = clean(person.first_name), clean(person.last_name)
+    if not (first or last):
+        raise UsageError("Give the walk-in's name.")
+    email = normalise_email(person.email)
+    if person.email.strip() and not email:
+        raise UsageError(f"{person.email.strip()!r} is not an email address.")
+    taken = places_taken(db, session)
+    if session.capacity is not None and taken >= session.capacity and not over_capacity_ok:
+        raise OverCapacity(taken, session.capacity)
+    delegate = db.scalars(select(Delegate).where(Delegate.email == email)).first() if email else None
+    if delegate is None:
+        delegate = Delegate(first_name=first, last_name=last, email=email)
+        db.add(delegate)
+    for field in ("organisation", "job_title", "access_needs", "dietary_needs"):
+        value = clean(getattr(person, field))
+        if value:
+            setattr(delegate, field, value)
+    refresh_search_key(delegate)
+    db.flush()
+    registration = register(
+        db, delegate, session, status=RegistrationStatus.WALK_IN, source="walk-in", clock=clock
+    )
+    if registration.status not in ACTIVE_STATUSES:
+        registration.status = RegistrationStatus.WALK_IN
+        registration.status_reason = ""
+    db.flush()
+    return admit_registration(
+        db, registration.id, session, desk=desk, operator=operator, method=Method.WALK_IN, clock=clock
+    )

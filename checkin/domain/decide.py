@@ -1,0 +1,197 @@
+"""The check-in decision: one pure function, its checks in a fixed order, refusals as values.
+
+The order (the first check that fails decides):
+
+1. ``invalid_code``        the text is not a code, or a badge code whose signature fails
+2. ``not_found``           a well-formed code this desk does not know (yet)
+3. ``wrong_session``       the code belongs to another session and the person is not booked on this one
+4. ``cancelled``           the booking here is cancelled, refunded, void, transferred away or waitlisted
+5. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
+6. ``admitted``
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from checkin.domain.clock import as_utc
+from checkin.domain.codes import CodeKind, ReadCode
+from checkin.domain.vocabulary import EventKind, RegistrationStatus
+
+
+class OutcomeCode(StrEnum):
+    ADMITTED = "admitted"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    WRONG_SESSION = "wrong_session"
+    CANCELLED = "cancelled"
+    NOT_FOUND = "not_found"
+    INVALID_CODE = "invalid_code"
+
+
+@dataclass(frozen=True)
+class DelegateCard:
+    """What the desk shows of a person."""
+
+    id: int
+    first_name: str
+    last_name: str
+    badge_name: str
+    organisation: str
+    job_title: str
+    email: str
+    access_needs: str
+    dietary_needs: str
+
+    @property
+    def display_name(self) -> str:
+        first = self.badge_name or self.first_name
+        return f"{first} {self.last_name}".strip() or self.email or f"Delegate {self.id}"
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    id: int
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RegistrationFacts:
+    id: int
+    session: SessionFacts
+    status: str
+    status_reason: str
+    delegate: DelegateCard
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    uuid: str
+    kind: str
+    at: datetime
+    desk: str
+    method: str
+    undoes: str | None = None
+
+
+@dataclass(frozen=True)
+class EarlierCheckin:
+    at: datetime
+    desk: str
+    method: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: OutcomeCode
+    reason: str
+    delegate: DelegateCard | None = None
+    earlier: EarlierCheckin | None = None
+    registration_id: int | None = None
+    #: For wrong_session: the session the code belongs to.
+    booked_session: SessionFacts | None = None
+    #: The keyboard layout whose damage to the scanned text was repaired, "" if none.
+    repaired_layout: str = ""
+
+    @property
+    def admitted(self) -> bool:
+        return self.code is OutcomeCode.ADMITTED
+
+
+def current_checkin(events: Sequence[EventFacts]) -> EarlierCheckin | None:
+    """The check-in that counts now: the earliest 'in' since the person was last out; undos erase.
+
+    Two desks that admitted one person while apart leave two 'in' events; the earlier counts.
+    """
+    undone = {event.undoes for event in events if event.kind == EventKind.UNDO}
+    current: EventFacts | None = None
+    for event in sorted(events, key=lambda e: (as_utc(e.at), e.uuid)):
+        if event.uuid in undone:
+            continue
+        if event.kind == EventKind.IN and current is None:
+            current = event
+        elif event.kind == EventKind.OUT:
+            current = None
+    if current is None:
+        return None
+    return EarlierCheckin(at=as_utc(current.at), desk=current.desk, method=current.method)
+
+
+def _ago(earlier: datetime, now: datetime) -> str:
+    minutes = int((as_utc(now) - as_utc(earlier)).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    return f"at {as_utc(earlier):%H:%M} UTC on {as_utc(earlier):%d %b}"
+
+
+_REFUSED_STATUSES = {
+    RegistrationStatus.CANCELLED: "This booking was cancelled",
+    RegistrationStatus.WAITLISTED: "This person is on the waiting list, without a confirmed place",
+    RegistrationStatus.TRANSFERRED: "This booking was transferred to another session",
+}
+
+
+def decide(
+    read: ReadCode,
+    session: SessionFacts,
+    registration: RegistrationFacts | None,
+    events: Sequence[EventFacts],
+    now: datetime,
+) -> Outcome:
+    """Decide a scan at `session`. `registration` is what the code resolved to: the person's booking on
+    this session when they have one, otherwise the booking the code was issued for; `events` are that
+    registration's session-level check-in events."""
+    repaired = read.layout
+    if read.kind is CodeKind.INVALID:
+        return Outcome(
+            OutcomeCode.INVALID_CODE,
+            "Not a valid badge code: it may be forged or misread. Scan again, or search by name.",
+            repaired_layout=repaired,
+        )
+    if registration is None:
+        return Outcome(
+            OutcomeCode.NOT_FOUND,
+            "This code is not known at this desk. Search by name, or sync and scan again.",
+            repaired_layout=repaired,
+        )
+    delegate = registration.delegate
+    if registration.session.id != session.id:
+        other = registration.session
+        return Outcome(
+            OutcomeCode.WRONG_SESSION,
+            f"Booked on another session: {other.title} ({other.code}).",
+            delegate,
+            registration_id=registration.id,
+            booked_session=other,
+            repaired_layout=repaired,
+        )
+    refused = _REFUSED_STATUSES.get(RegistrationStatus(registration.status))
+    if refused is not None:
+        detail = f": {registration.status_reason}" if registration.status_reason else ""
+        return Outcome(
+            OutcomeCode.CANCELLED,
+            f"{refused}{detail}.",
+            delegate,
+            registration_id=registration.id,
+            repaired_layout=repaired,
+        )
+    earlier = current_checkin(events)
+    if earlier is not None:
+        return Outcome(
+            OutcomeCode.ALREADY_CHECKED_IN,
+            f"Already checked in {_ago(earlier.at, now)} at desk {earlier.desk}.",
+            delegate,
+            earlier,
+            registration_id=registration.id,
+            repaired_layout=repaired,
+        )
+    return Outcome(
+        OutcomeCode.ADMITTED,
+        f"Welcome, {delegate.display_name}.",
+        delegate,
+        registration_id=registration.id,
+        repaired_layout=repaired,
+    )

@@ -1,0 +1,1 @@
+"""Everything printed: fonts, QR codes, label stocks, badges, the pocket guide and its imposition, registers."""

@@ -1,0 +1,1 @@
+"""Records kept and handed over: backups, personal data (retention, erasure), register exports."""

@@ -1,0 +1,405 @@
+"""Sync with a PostgreSQL hub: publish a programme, push this desk's outbox, pull everyone else's changes.
+
+The hub is an append-only change log (`checkin.sync.hub_schema`). Pushing inserts changes by their uuid, so a
+resend after a lost connection changes nothing; pushes hold a transaction-level advisory lock, so the log's
+ids commit in order and a desk that pulls "everything after id N" never skips a change that commits late.
+A desk applies pulled changes and moves its cursor in one local transaction: a round cut anywhere is
+simply repeated. The desk never waits on the hub for anything else: scans go to the local database.
+"""
+
+import os
+import uuid as uuid_module
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, func, select, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as OrmSession
+
+from checkin.store.database import Database
+from checkin.store.models import FieldClock, Outbox, Programme
+from checkin.store.outbox import ORDER, SPECS, read_state, replica_id, write_state
+from checkin.sync.hub_schema import VERSION_TABLE, hub_change, hub_meta
+from checkin.sync.merge import apply_changes, rows_as_changes
+
+HUB_MIGRATIONS = Path(__file__).with_name("hub_migrations")
+BATCH = 2000
+_PUSH_LOCK = 74_251_903  # any fixed number: the advisory lock every pusher takes
+KEYRING_SERVICE = "Check-in Desk hub"
+
+
+class HubError(Exception):
+    """The hub cannot be used (unreachable, wrong password, another programme); the message is for users."""
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    applied: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "applied": self.applied,
+            "warnings": self.warnings,
+        }
+
+
+# ---- connecting -----------------------------------------------------------------------------------
+
+
+def _with_password(url: str) -> str:
+    """Fill in the password from the OS keyring when the URL has none (it is never stored in settings)."""
+    parsed = make_url(url)
+    if parsed.password or parsed.get_backend_name() != "postgresql":
+        return url
+    secret = os.environ.get("CHECKIN_HUB_PASSWORD")
+    if not secret:
+        try:
+            import keyring
+
+            secret = keyring.get_password(
+                KEYRING_SERVICE, f"{parsed.username}@{parsed.host}:{parsed.port or 5432}"
+            )
+        except Exception:  # no keyring back end on this machine: connect without a password
+            secret = None
+    return parsed.set(password=secret).render_as_string(hide_password=False) if secret else url
+
+
+def hub_engine(url: str, connect_timeout: int = 5) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise HubError(
+            f"The hub must be a PostgreSQL URL (postgresql://user@host/database), not {parsed.drivername}."
+        )
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    full = make_url(_with_password(parsed.render_as_string(hide_password=False)))
+    return create_engine(full, connect_args={"connect_timeout": connect_timeout}, pool_pre_ping=True)
+
+
+_UNREACHABLE = (
+    "connection refused",
+    "timeout",
+    "could not connect",
+    "closed the connection",
+    "connection socket closed",
+    "connection is lost",
+    "connection reset",
+    "broken pipe",
+    "eof detected",
+)
+
+
+def _dropped(error: BaseException) -> bool:
+    """Whether the connection was lost (Wi-Fi gone, a router restarted): passing trouble, like a refused
+    connection. The error that escapes may be a later one, such as the rollback on leaving a `with`
+    block failing with "another command is already in progress", so the errors it arose from count too."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "connection_invalidated", False):
+            return True
+        # The driver's own words only: SQLAlchemy's text adds the statement and its parameters.
+        words = str(getattr(current, "orig", None) or current).strip().splitlines()
+        if words and any(sign in words[0].lower() for sign in _UNREACHABLE):
+            return True
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return False
+
+
+def _explain(error: Exception, url: str) -> HubError:
+    where = make_url(url).render_as_string(hide_password=True)
+    message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    lowered = message.lower()
+    if "password" in lowered:
+        return HubError(f"The hub {where} refused the password. Check it (stored in the system keyring).")
+    if "could not translate host name" in lowered or "name or service not known" in lowered:
+        return HubError(f"The hub's host in {where} is unknown. Check the address.")
+    if _dropped(error):
+        return HubError(
+            f"The hub {where} cannot be reached now; this desk keeps working and will sync later."
+        )
+    if "does not exist" in lowered:
+        return HubError(f"The hub {where} does not exist: {message}")
+    return HubError(f"The hub {where} cannot be used: {message}")
+
+
+def _upgrade_hub(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(HUB_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _hub_programme(connection: Any) -> str | None:
+    return connection.execute(select(hub_meta.c.value).where(hub_meta.c.key == "programme")).scalar()
+
+
+def _local_programmes(db: OrmSession) -> list[str]:
+    return list(db.scalars(select(Programme.uuid)))
+
+
+def _set_up_hub_programme(connection: Any, url: str) -> str | None:
+    """The programme the hub carries; HubError when the database was never set up as a hub."""
+    if not connection.dialect.has_table(connection, "hub_meta"):
+        raise HubError(
+            f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: "
+            "run `checkin hub init URL` from the desk that holds the programme."
+        )
+    return _hub_programme(connection)
+
+
+def _check_programme(db: OrmSession, hub_programme: str | None, url: str) -> None:
+    local = _local_programmes(db)
+    if hub_programme is None:
+        raise HubError(
+            f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: run `checkin hub init URL`."
+        )
+    if local and hub_programme not in local:
+        raise HubError("This hub carries another programme than this desk's; nothing was changed.")
+
+
+# ---- what a desk holds, as changes (publishing, bundles) ------------------------------------------
+
+
+def snapshot_changes(db: OrmSession) -> list[dict[str, Any]]:
+    """Everything this desk holds, as changes with ids made from their content: applying a snapshot
+    twice, or alongside the changes it summarises, changes nothing."""
+    origin = replica_id(db)
+    fake_rows: list[Outbox] = []
+    for entity in ORDER:
+        spec = SPECS[entity]
+        op = "event" if spec.immutable else "create"
+        for row_id, key in db.execute(
+            select(spec.table.c.id, spec.table.c[spec.key]).order_by(spec.table.c.id)
+        ):
+            fake_rows.append(
+                Outbox(
+                    change_uuid=str(uuid_module.uuid5(uuid_module.NAMESPACE_URL, f"{entity}/{key}/{op}")),
+                    entity=entity,
+                    row_id=row_id,
+                    op=op,
+                    fields=[],
+                    hlc="0000000000000.00000.00000000",
+                    relayed=None,
+                )
+            )
+    for clock in db.scalars(select(FieldClock).order_by(FieldClock.id)):
+        spec = SPECS.get(clock.entity)
+        if spec is None:
+            continue
+        row_id = db.execute(select(spec.table.c.id).where(spec.table.c.uuid == clock.entity_uuid)).scalar()
+        if row_id is None:
+            continue
+        change_id = uuid_module.uuid5(
+            uuid_module.NAMESPACE_URL, f"{clock.entity}/{clock.entity_uuid}/{clock.field}/{clock.hlc}"
+        )
+        fake_rows.append(
+            Outbox(
+                change_uuid=str(change_id),
+                entity=clock.entity,
+                row_id=row_id,
+                op="update",
+                fields=[clock.field],
+                hlc=clock.hlc,
+                relayed=None,
+            )
+        )
+    return rows_as_changes(db, fake_rows, origin)
+
+
+# ---- push and pull --------------------------------------------------------------------------------
+
+
+def _insert_changes(connection: Any, changes: list[dict[str, Any]]) -> None:
+    if not changes:
+        return
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PUSH_LOCK})
+    rows = [
+        {
+            "change_uuid": c["uuid"],
+            "origin": c["origin"],
+            "entity": c["entity"],
+            "entity_uuid": c["entity_uuid"],
+            "op": c["op"],
+            "fields": c["fields"],
+            "hlc": c["hlc"],
+        }
+        for c in changes
+    ]
+    for start in range(0, len(rows), BATCH):
+        statement = pg_insert(hub_change).on_conflict_do_nothing(index_elements=["change_uuid"])
+        connection.execute(statement, rows[start : start + BATCH])
+
+
+def push(db: OrmSession, hub: Engine) -> int:
+    """Send the outbox; each batch is removed locally only after the hub has committed it."""
+    origin = replica_id(db)
+    db.commit()
+    pushed = 0
+    while True:
+        # Plain rows, not ORM objects: thousands at a time, read once.
+        batch = db.execute(select(Outbox.__table__).order_by(Outbox.id).limit(BATCH)).all()
+        if not batch:
+            return pushed
+        changes = rows_as_changes(db, batch, origin)
+        with hub.begin() as connection:
+            _insert_changes(connection, changes)
+        db.execute(delete(Outbox).where(Outbox.id <= batch[-1].id))
+        db.commit()
+        pushed += len(changes)
+
+
+# The columns a pull reads (not received_at, which only the hub's own audit needs).
+_PULLED = ("id", "change_uuid", "origin", "entity", "entity_uuid", "op", "fields", "hlc")
+
+
+def pull(db: OrmSession, hub: Engine, report: SyncReport) -> None:
+    """Apply everything after this desk's cursor; cursor and changes move together in one transaction."""
+    origin = replica_id(db)
+    while True:
+        cursor = int(read_state(db, "hub_cursor") or 0)
+        with hub.connect() as connection:
+            rows = (
+                connection.execute(
+                    select(*(hub_change.c[name] for name in _PULLED))
+                    .where(hub_change.c.id > cursor)
+                    .order_by(hub_change.c.id)
+                    .limit(BATCH)
+                )
+                .mappings()
+                .all()
+            )
+        if not rows:
+            return
+        changes = [
+            {
+                "uuid": r["change_uuid"],
+                "entity": r["entity"],
+                "entity_uuid": r["entity_uuid"],
+                "op": r["op"],
+                "fields": r["fields"],
+                "hlc": r["hlc"],
+                "origin": r["origin"],
+            }
+            for r in rows
+            if r["origin"] != origin
+        ]
+        merged = apply_changes(db, changes)
+        write_state(db, "hub_cursor", str(rows[-1]["id"]))
+        db.commit()
+        report.pulled += len(changes)
+        report.applied += merged.applied
+        report.warnings += merged.warnings or []
+
+
+def init_hub(database: Database, url: str) -> SyncReport:
+    """Create or upgrade the hub's schema and publish this desk's programme to it."""
+    hub = hub_engine(url)
+    report = SyncReport()
+    try:
+        _upgrade_hub(hub)
+        with database.session() as db:
+            local = _local_programmes(db)
+            if len(local) != 1:
+                raise HubError(
+                    "This desk holds no programme to publish: add a session first, or sync from a hub."
+                )
+            with hub.begin() as connection:
+                existing = _hub_programme(connection)
+                if existing is not None and existing != local[0]:
+                    raise HubError("This hub already carries another programme; nothing was changed.")
+                if existing is None:
+                    connection.execute(pg_insert(hub_meta).values(key="programme", value=local[0]))
+            last_outbox = db.scalar(select(func.max(Outbox.id))) or 0
+            snapshot = snapshot_changes(db)
+            with hub.begin() as connection:
+                _insert_changes(connection, snapshot)
+            # The snapshot carries everything the outbox held up to now.
+            db.execute(delete(Outbox).where(Outbox.id <= last_outbox))
+            db.commit()
+            report.pushed = len(snapshot) + push(db, hub)
+            pull(db, hub, report)
+    except sa_exc.DBAPIError as error:
+        raise _explain(error, url) from None
+    finally:
+        hub.dispose()
+    return report
+
+
+def sync_round(
+    database: Database,
+    url: str,
+    *,
+    engine: Engine | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SyncReport:
+    """One round: push the outbox, then pull and merge. Safe to cut at any point and run again."""
+    hub = engine or hub_engine(url)
+    report = SyncReport()
+    try:
+        with database.session() as db:
+            with hub.connect() as connection:
+                hub_programme = _set_up_hub_programme(connection, url)
+            _check_programme(db, hub_programme, url)
+            if progress:
+                progress("push")
+            report.pushed = push(db, hub)
+            if progress:
+                progress("pull")
+            pull(db, hub, report)
+    except sa_exc.DBAPIError as error:
+        raise _explain(error, url) from None
+    finally:
+        if engine is None:
+            hub.dispose()
+    return report
+
+
+def check_hub(database: Database, url: str, *, engine: Engine | None = None) -> str:
+    """Connect and check the hub serves this desk's programme, without changing anything: one line for
+    users ("Test connection"); raises HubError as `sync_round` would."""
+    hub = engine or hub_engine(url)
+    try:
+        with hub.connect() as connection:
+            hub_programme = _set_up_hub_programme(connection, url)
+            changes = connection.execute(select(func.count()).select_from(hub_change)).scalar() or 0
+        with database.session() as db:
+            _check_programme(db, hub_programme, url)
+    except sa_exc.DBAPIError as error:
+        raise _explain(error, url) from None
+    finally:
+        if engine is None:
+            hub.dispose()
+    return f"Connected: the hub carries this desk's programme ({changes:,} changes)."
+
+
+def pending_changes(db: OrmSession) -> int:
+    return db.scalar(select(func.count()).select_from(Outbox)) or 0
+
+
+__all__ = [
+    "VERSION_TABLE",
+    "HubError",
+    "SyncReport",
+    "check_hub",
+    "init_hub",
+    "pending_changes",
+    "snapshot_changes",
+    "sync_round",
+]

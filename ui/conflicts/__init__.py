@@ -1,0 +1,1 @@
+"""The Duplicates view: duplicate admissions made by desks while they were apart."""

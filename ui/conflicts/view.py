@@ -1,0 +1,180 @@
+"""Duplicates (F11): people admitted at two desks that could not see each other, for a supervisor.
+
+Both admissions are kept and the earlier one counts (DESIGN.md §6); this list says who, where and when,
+so a supervisor can look into it (a shared badge, a second person let in). It is worked out in the
+background whenever attendance changes — here or arriving from other desks by sync.
+"""
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.desk.bookings import session_by_code
+from checkin.desk.conflicts import DuplicateAdmission, duplicate_admissions
+from ui.shell.context import DeskContext
+from ui.shell.operations import Operation, run_op
+
+log = logging.getLogger(__name__)
+
+REFRESH_DELAY_MS = 250
+AMBER_BACKGROUND = "#fff3e0"
+AMBER_INK = "#8a4b00"
+
+
+def duplicates_label(count: int) -> str:
+    return "1 duplicate" if count == 1 else f"{count} duplicates"
+
+
+def _local_time(moment) -> str:  # noqa: ANN001 - a datetime
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+class DuplicatesView(QWidget):
+    """The duplicate admissions of the session in front, with a badge count."""
+
+    #: How many people were admitted more than once (for badges elsewhere in the window).
+    count_changed = Signal(int)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("duplicatesView")
+        self.duplicates: list[DuplicateAdmission] = []
+        self._operation: Operation | None = None
+        self._dirty = False
+
+        title = QLabel(self.tr("Duplicate admissions"))
+        title.setObjectName("viewTitle")
+        self.badge = QLabel()
+        self.badge.setObjectName("duplicatesBadge")
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addSpacing(10)
+        heading.addWidget(self.badge)
+        heading.addStretch(1)
+        intro = QLabel(
+            self.tr(
+                "People admitted at two desks that could not see each other at the time (no network, or "
+                "before the desks synced). Both scans are kept and the earlier one counts; nothing needs "
+                "undoing. Worth a look: a shared or copied badge, or a second person let in."
+            )
+        )
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("duplicatesList")
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels(
+            [self.tr("Delegate"), self.tr("Organisation"), self.tr("Desk"), self.tr("Admitted at"), ""]
+        )
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = QLabel(self.tr("✔ No duplicate admissions in this session."))
+        self.empty.setObjectName("duplicatesEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty, 1)
+        self.setStyleSheet(
+            "#duplicatesView QLabel#viewTitle { font-size: 18pt; font-weight: bold; }"
+            "#duplicatesView QLabel#duplicatesBadge { background: #e65100; color: white; font-weight: bold;"
+            " border-radius: 11px; padding: 2px 12px; }"
+            "#duplicatesView QLabel#duplicatesEmpty { color: #1b6e3a; font-size: 14pt; font-weight: bold; }"
+            "#duplicatesView QTreeWidget { background: white; border: 1px solid #d5dde1; border-radius: 8px;"
+            " font-size: 12pt; }"
+            "#duplicatesView QTreeWidget::item { padding: 4px 2px; }"
+        )
+
+        self._delay = QTimer(self)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(REFRESH_DELAY_MS)
+        self._delay.timeout.connect(self.refresh)
+        context.attendance_changed.connect(self._delay.start)
+        context.roster_changed.connect(self._delay.start)
+        context.session_changed.connect(lambda _code: self._delay.start())
+        self._show([])
+        self._delay.start()
+
+    # -- refreshing (in the background: a big session has many events to pair) ----------------------
+
+    def refresh(self) -> None:
+        if self._operation is not None:
+            self._dirty = True
+            return
+        database, code = self.context.database, self.context.session_code
+
+        def work(_progress) -> list[DuplicateAdmission]:  # noqa: ANN001 - run_op's progress callable
+            if not code:
+                return []
+            with database.session() as db:
+                return duplicate_admissions(db, session_by_code(db, code))
+
+        self._operation = run_op(self, work, on_success=self._found, on_failure=self._failed)
+
+    def _found(self, duplicates: list[DuplicateAdmission]) -> None:
+        self._operation = None
+        if duplicates != self.duplicates:
+            self._show(duplicates)
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+
+    def _failed(self, error: Exception) -> None:
+        self._operation = None
+        log.error("listing duplicate admissions failed", exc_info=error)  # a bug of ours, not the user's
+
+    def _show(self, duplicates: list[DuplicateAdmission]) -> None:
+        self.duplicates = duplicates
+        count = len(duplicates)
+        self.badge.setText(self.tr(duplicates_label(count)))
+        self.badge.setVisible(count > 0)
+        self.badge.setAccessibleName(self.tr(duplicates_label(count)))
+        self.tree.setVisible(count > 0)
+        self.empty.setVisible(count == 0)
+        self.tree.clear()
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for duplicate in duplicates:
+            person = duplicate.delegate
+            admissions = self.tr("admitted {0} times").format(len(duplicate.events))
+            top = QTreeWidgetItem([person.display_name, person.organisation, "", "", admissions])
+            top.setFont(0, bold)
+            top.setForeground(4, QBrush(QColor(AMBER_INK)))
+            for column in range(5):
+                top.setBackground(column, QBrush(QColor(AMBER_BACKGROUND)))
+            self.tree.addTopLevelItem(top)
+            for index, event in enumerate(duplicate.events):
+                note = self.tr("✔ counts (earlier)") if index == 0 else self.tr("⚠ duplicate")
+                child = QTreeWidgetItem(["", "", event.desk, _local_time(event.at), note])
+                child.setForeground(4, QBrush(QColor("#1b6e3a" if index == 0 else AMBER_INK)))
+                if index == 0:
+                    child.setFont(4, bold)
+                top.addChild(child)
+            top.setExpanded(True)
+        self.count_changed.emit(count)

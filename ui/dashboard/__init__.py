@@ -1,0 +1,1 @@
+"""The Dashboard view: arrivals, no-shows and organisations, live."""

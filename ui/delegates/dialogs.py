@@ -1,0 +1,248 @@
+"""The Delegates view's dialogs: correct a delegate's details, move a booking to another session, and a
+booking's history of scans, check-ins and badge prints."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.desk.bookings import UsageError, session_by_code, transfer
+from checkin.desk.delegate_edits import EDITABLE_FIELDS, delegate_details, update_delegate
+from checkin.desk.roster import session_summaries
+from checkin.desk.roster_index import RosterRow
+from checkin.desk.scan_history import HistoryLine, registration_history
+from ui.shell.context import DeskContext
+
+FIELD_TITLES = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "badge_name": "Name on badge",
+    "organisation": "Organisation",
+    "job_title": "Job title",
+    "email": "Email",
+    "phone": "Phone",
+    "access_needs": "Access needs",
+    "dietary_needs": "Dietary needs",
+}
+
+ERROR_STYLE = "color: #a32019; font-weight: bold;"
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("dialogError")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class DelegateEditDialog(QDialog):
+    """The person's details as a form; Save writes them (audited without the values) and closes."""
+
+    def __init__(self, context: DeskContext, delegate_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.delegate_id = delegate_id
+        #: The fields that changed once saved.
+        self.changed: tuple[str, ...] = ()
+        self.setWindowTitle(self.tr("Edit delegate"))
+        self.setMinimumWidth(520)
+        with context.database.session() as db:
+            details = delegate_details(db, delegate_id)
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for name in EDITABLE_FIELDS:
+            field = QLineEdit(getattr(details, name))
+            field.setObjectName(name)
+            field.setMinimumHeight(32)
+            self.fields[name] = field
+            form.addRow(self.tr(FIELD_TITLES[name]), field)
+        self.fields["badge_name"].setPlaceholderText(self.tr("Leave empty to print the first name"))
+        note = QLabel(
+            self.tr("The change shows at every desk and on badges printed from now on. The log records that the "
+                    "details were edited, not what they were.")
+        )  # fmt: skip
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        self.error = _error_label()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.fields["first_name"].setFocus()
+
+    def values(self) -> dict[str, str]:
+        return {name: field.text() for name, field in self.fields.items()}
+
+    def save(self) -> bool:
+        try:
+            with self.context.database.session() as db:
+                self.changed = update_delegate(db, self.delegate_id, self.values(), desk=self.context.desk)
+                db.commit()
+        except UsageError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return False
+        self.accept()
+        return True
+
+
+class TransferDialog(QDialog):
+    """Pick the session to move a booking to; the person is booked there and this booking marked transferred."""
+
+    def __init__(self, context: DeskContext, row: RosterRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.row = row
+        #: The session code the booking went to, once done.
+        self.moved_to: str | None = None
+        self.setWindowTitle(self.tr("Transfer a booking"))
+        self.setMinimumSize(620, 380)
+        intro = QLabel(self.tr("Move the booking of <b>{0}</b> to:").format(row.display_name))
+        self.sessions = QListWidget()
+        self.sessions.setObjectName("sessionList")
+        with context.database.session() as db:
+            summaries = session_summaries(db)
+        for summary in summaries:
+            if summary.code == context.session_code:
+                continue
+            when = summary.starts_at.astimezone().strftime("%a %d %b %Y")
+            places = (
+                self.tr("{0} of {1} places taken").format(summary.booked, summary.capacity)
+                if summary.capacity
+                else self.tr("{0} booked").format(summary.booked)
+            )
+            item = QListWidgetItem(f"{summary.code} — {summary.venue} · {when} · {places}")
+            item.setData(Qt.ItemDataRole.UserRole, summary.code)
+            self.sessions.addItem(item)
+        self.sessions.setCurrentRow(0)
+        self.sessions.itemActivated.connect(lambda _item: self.submit())
+        self.error = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.transfer_button = buttons.addButton(self.tr("Transfer"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.transfer_button.setDefault(True)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.sessions, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.sessions.setFocus()
+
+    def choose(self, code: str) -> None:
+        for i in range(self.sessions.count()):
+            if self.sessions.item(i).data(Qt.ItemDataRole.UserRole) == code:
+                self.sessions.setCurrentRow(i)
+                return
+        raise LookupError(code)
+
+    def submit(self) -> bool:
+        item = self.sessions.currentItem()
+        if item is None:
+            return False
+        code = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            with self.context.database.session() as db:
+                moved = transfer(
+                    db, self.row.registration_id, session_by_code(db, code), desk=self.context.desk
+                )
+                db.commit()
+        except UsageError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return False
+        self.moved_to = moved.to_session_code
+        self.accept()
+        return True
+
+
+HISTORY_WORDS = {
+    ("scan", "admitted"): "Scan: admitted",
+    ("scan", "already_checked_in"): "Scan: already checked in",
+    ("scan", "wrong_session"): "Scan: booked on another session",
+    ("scan", "cancelled"): "Scan: booking cancelled",
+    ("scan", "not_found"): "Scan: code not known",
+    ("scan", "invalid_code"): "Scan: not a valid badge",
+    ("event", "in"): "Checked in",
+    ("event", "out"): "Left",
+    ("event", "undo"): "Check-in undone",
+    ("print", "printed"): "Badge printed",
+    ("print", "reprinted"): "Badge reprinted",
+}
+
+
+def history_words(line: HistoryLine) -> str:
+    return HISTORY_WORDS.get((line.source, line.result), f"{line.source}: {line.result}")
+
+
+class HistoryDialog(QDialog):
+    """Every scan of a booking (refused ones too), its check-in events and badge prints, oldest first."""
+
+    HEADINGS = ("When", "What happened", "Desk", "How", "Session")
+
+    def __init__(self, context: DeskContext, row: RosterRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("History — {0}").format(row.display_name))
+        self.setMinimumSize(760, 420)
+        with context.database.session() as db:
+            self.lines = registration_history(db, row.registration_id)
+        title = QLabel(
+            f"<b>{row.display_name}</b> · {row.organisation}"
+            if row.organisation
+            else f"<b>{row.display_name}</b>"
+        )
+        self.table = QTableWidget(len(self.lines), len(self.HEADINGS))
+        self.table.setObjectName("historyTable")
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADINGS])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        for r, line in enumerate(self.lines):
+            cells = (
+                line.at.astimezone().strftime("%a %d %b %H:%M:%S"),
+                self.tr(history_words(line)),
+                line.desk,
+                line.method,
+                line.where,
+            )
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        empty = QLabel(self.tr("No scans, check-ins or badge prints for this booking yet."))
+        empty.setVisible(not self.lines)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(empty)
+        layout.addWidget(buttons)
+
+    def texts(self) -> list[list[str]]:
+        return [
+            [self.table.item(r, c).text() for c in range(self.table.columnCount())]
+            for r in range(self.table.rowCount())
+        ]

@@ -1,0 +1,477 @@
+"""Import a delegate list from the app: pick a file, see what a dry run would do and how its columns were
+read (and change what a column means), then apply. Both runs go through the background op helper."""
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.desk.bookings import UsageError, session_by_code
+from checkin.importing.applying import ImportReport, import_delegate_list
+from checkin.importing.reading import MAPPING_FIELDS, ImportFileError
+from checkin.store.database import refresh_statistics
+from ui.delegates.dialogs import FIELD_TITLES
+from ui.shell.context import DeskContext
+from ui.shell.operations import Cancelled, Operation, run_op
+
+log = logging.getLogger(__name__)
+
+FILE_TYPES = "Delegate lists (*.csv *.xlsx *.txt *.tsv);;All files (*)"
+
+#: What each choice in a column's combo box means, in the order listed.
+MAPPING_TITLES = {
+    **{name: FIELD_TITLES[name] for name in ("first_name", "last_name")},
+    "full_name": "Full name (split into first and last)",
+    **{
+        name: FIELD_TITLES.get(name, name.replace("_", " ").capitalize())
+        for name in (
+            "badge_name",
+            "email",
+            "organisation",
+            "job_title",
+            "phone",
+            "sector",
+            "access_needs",
+            "dietary_needs",
+        )
+    },
+    "external_code": "Ticket or booking code (scannable)",
+    "status": "Booking status",
+    "answer": "Kept with the booking (not a field)",
+    "ignored": "Not imported",
+}
+assert set(MAPPING_TITLES) == set(MAPPING_FIELDS)
+
+#: The counts of the summary: (report attribute, title).
+SUMMARY = (
+    ("rows", "Rows read"),
+    ("added", "New delegates"),
+    ("updated", "Updated"),
+    ("unchanged", "Unchanged"),
+    ("cancelled", "Cancelled"),
+)
+NOT_RECOGNISED = QColor("#fff3e0")
+CHANGED_BY_HAND = QColor("#e0f2f1")
+RECHECK_DELAY_MS = 250
+
+
+class ImportDialog(QDialog):
+    #: A dry run finished and its summary is shown (the ImportReport).
+    checked = Signal(object)
+    #: The import was applied and committed (the ImportReport).
+    applied = Signal(object)
+    #: A run failed or was cancelled; the message shown.
+    failed = Signal(str)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.session_code = context.session_code
+        self.path: Path | None = None
+        #: The mapping the program recognised in the file (before any choice of the user's).
+        self.detected: dict[str, str] = {}
+        self.report: ImportReport | None = None
+        self.operation: Operation | None = None
+        self._running: str | None = None  # "check" or "apply" while an op runs
+        self._again = False  # the mapping changed while a dry run ran: check again when it ends
+        self._close_when_done = False
+
+        self.setWindowTitle(self.tr("Import a delegate list"))
+        self.setMinimumSize(860, 600)
+        with context.database.session() as db:
+            session = context.session(db)
+            where = f"{session.code} — {session.title}" if session is not None else self.tr("no session")
+        intro = QLabel(
+            self.tr(
+                "Delegates from the list are added to <b>{0}</b>; people already booked are updated."
+            ).format(where)
+        )
+        intro.setWordWrap(True)
+
+        self.file_field = QLineEdit()
+        self.file_field.setReadOnly(True)
+        self.file_field.setPlaceholderText(self.tr("A CSV or Excel file exported from the booking platform"))
+        self.file_field.setMinimumHeight(34)
+        self.choose_button = QPushButton(self.tr("Choose file… (Ctrl+O)"))
+        self.choose_button.setMinimumHeight(34)
+        self.choose_button.clicked.connect(self.choose_file)
+        QShortcut(QKeySequence("Ctrl+O"), self, activated=self.choose_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_field, 1)
+        file_row.addWidget(self.choose_button)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(14)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress_label)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        self.busy = QWidget()
+        self.busy.setLayout(busy)
+        self.busy.hide()
+
+        self.message = QLabel()
+        self.message.setObjectName("importMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+
+        # The summary: one large number per count.
+        self.summary = QFrame()
+        self.summary.setObjectName("importSummary")
+        self.summary.setStyleSheet(
+            "QFrame#importSummary { background: white; border: 1px solid #cfd8dc; border-radius: 8px; }"
+            "QLabel { border: none; background: transparent; }"
+        )
+        grid = QGridLayout(self.summary)
+        self.format_label = QLabel()
+        self.format_label.setObjectName("importFormat")
+        grid.addWidget(self.format_label, 0, 0, 1, len(SUMMARY))
+        self.numbers: dict[str, QLabel] = {}
+        for column, (name, title) in enumerate(SUMMARY):
+            number = QLabel("–")
+            number.setObjectName(f"count_{name}")
+            font = number.font()
+            font.setPointSize(20)
+            font.setBold(True)
+            number.setFont(font)
+            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption = QLabel(self.tr(title))
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setObjectName("hint")
+            grid.addWidget(number, 1, column)
+            grid.addWidget(caption, 2, column)
+            self.numbers[name] = number
+        self.summary.hide()
+
+        self.notes = QListWidget()
+        self.notes.setObjectName("importNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setMaximumHeight(110)
+        self.notes.hide()
+
+        mapping_title = QLabel(
+            self.tr(
+                "<b>Columns</b> — change what a column holds if it was not recognised. "
+                "<span style='color:#8a4b00'>?</span> not recognised (kept with the booking) · ✎ your choice"
+            )
+        )
+        mapping_title.setWordWrap(True)
+        self.mapping = QTableWidget(0, 2)
+        self.mapping.setObjectName("mappingTable")
+        self.mapping.setHorizontalHeaderLabels([self.tr("Column in the file"), self.tr("Imported as")])
+        self.mapping.verticalHeader().hide()
+        self.mapping.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.mapping.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mapping.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.mapping.horizontalHeader().resizeSection(1, 330)
+        self.mapping.verticalHeader().setDefaultSectionSize(36)
+        self.mapping_box = QWidget()
+        mapping_layout = QVBoxLayout(self.mapping_box)
+        mapping_layout.setContentsMargins(0, 0, 0, 0)
+        mapping_layout.addWidget(mapping_title)
+        mapping_layout.addWidget(self.mapping, 1)
+        self.mapping_box.hide()
+        self.combos: dict[str, QComboBox] = {}
+
+        self.buttons = QDialogButtonBox()
+        self.apply_button = self.buttons.addButton(
+            self.tr("Apply import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.apply_button.setObjectName("applyImport")
+        self.apply_button.setEnabled(False)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.apply_button.clicked.connect(self.apply)
+        self.close_button.clicked.connect(self.reject)
+
+        if not context.settings.get("high_contrast"):
+            from ui.delegates.view import BUTTON_STYLE
+
+            self.setStyleSheet(BUTTON_STYLE)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(file_row)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.message)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.mapping_box, 1)
+        layout.addStretch(0)
+        layout.addWidget(self.buttons)
+
+        self._recheck = QTimer(self)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(RECHECK_DELAY_MS)
+        self._recheck.timeout.connect(self.check)
+
+    # -- choosing the file and the mapping --------------------------------------------------------
+
+    def choose_file(self) -> None:
+        if self._running:
+            return
+        folder = (
+            str(self.path.parent)
+            if self.path
+            else QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+        )
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a delegate list"), folder, self.tr(FILE_TYPES)
+        )
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> None:
+        """Read a new file: what it would do with the columns as recognised."""
+        self.path = Path(path)
+        self.file_field.setText(str(self.path))
+        self.detected = {}
+        self.combos = {}
+        self.mapping.setRowCount(0)
+        self.mapping_box.hide()
+        self.summary.hide()
+        self.notes.hide()
+        self.check()
+
+    def mapping_overrides(self) -> dict[str, str]:
+        """The columns whose meaning the user changed: {heading: field}."""
+        return {
+            heading: combo.currentData()
+            for heading, combo in self.combos.items()
+            if combo.currentData() != self.detected.get(heading)
+        }
+
+    def set_column(self, heading: str, field: str) -> None:
+        """Choose what a column holds (as the combo box does)."""
+        combo = self.combos[heading]
+        combo.setCurrentIndex(combo.findData(field))
+
+    def _show_mapping(self, mapping: dict[str, str]) -> None:
+        self.mapping.setRowCount(len(mapping))
+        for row, (heading, field) in enumerate(mapping.items()):
+            item = QTableWidgetItem(heading)
+            self.mapping.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.setAccessibleName(self.tr("Imported as, for {0}").format(heading))
+            for name, title in MAPPING_TITLES.items():
+                combo.addItem(self.tr(title), name)
+            combo.setCurrentIndex(combo.findData(field))
+            combo.currentIndexChanged.connect(lambda _i, h=heading: self._column_changed(h))
+            self.mapping.setCellWidget(row, 1, combo)
+            self.combos[heading] = combo
+            self._mark(row, heading)
+        self.mapping_box.show()
+
+    def _mark(self, row: int, heading: str) -> None:
+        item = self.mapping.item(row, 0)
+        field = self.combos[heading].currentData()
+        if field != self.detected.get(heading):
+            item.setBackground(CHANGED_BY_HAND)
+            item.setText(f"{heading}   ✎")
+            item.setToolTip(self.tr("You chose what this column holds."))
+        elif field == "answer":
+            item.setBackground(NOT_RECOGNISED)
+            item.setText(f"{heading}   ?")
+            item.setToolTip(
+                self.tr(
+                    "Not recognised: kept with each booking as an answer. Choose a field if it holds one."
+                )
+            )
+        else:
+            item.setBackground(QColor("white"))
+            item.setText(heading)
+            item.setToolTip("")
+
+    def _column_changed(self, heading: str) -> None:
+        self._mark(list(self.combos).index(heading), heading)
+        self.apply_button.setEnabled(False)
+        if self._running == "check":
+            self._again = True
+        else:
+            self._recheck.start()
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """A dry run with the current mapping: nothing is written."""
+        self._start(dry_run=True)
+
+    def apply(self) -> None:
+        """The real import, with the mapping the summary was shown for; committed when it succeeds."""
+        if self.report is None or self._running:
+            return
+        self._start(dry_run=False)
+
+    def _start(self, *, dry_run: bool) -> None:
+        self._recheck.stop()
+        if self.path is None or self.session_code is None or self._running:
+            return
+        path, code, desk = self.path, self.session_code, self.context.desk
+        overrides = self.mapping_overrides() or None
+        database = self.context.database
+
+        def work(progress):  # noqa: ANN001, ANN202 - runs on the thread pool; touches no widget
+            progress(0, 2)
+            with database.session() as db:
+                report = import_delegate_list(
+                    db,
+                    path,
+                    session_by_code(db, code),
+                    dry_run=dry_run,
+                    desk=desk,
+                    mapping_overrides=overrides,
+                )
+                progress(1, 2)  # a cancel that came meanwhile stops here: the session closes uncommitted
+                if not dry_run:
+                    db.commit()
+            if not dry_run:
+                refresh_statistics(database.engine)  # a big list changes which index finds names fastest
+            return report
+
+        self._running = "check" if dry_run else "apply"
+        self._again = False
+        self.message.hide()
+        self.apply_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress_label.setText(
+            self.tr("Reading the list…") if dry_run else self.tr("Importing into the session…")
+        )
+        self.busy.show()
+        self.operation = run_op(self, work, on_success=self._succeeded, on_failure=self._failed)
+
+    def cancel(self) -> None:
+        if self.operation is not None and self._running:
+            self.operation.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText(self.tr("Cancelling…"))
+
+    def _finished(self) -> str | None:
+        running, self._running, self.operation = self._running, None, None
+        self.busy.hide()
+        self.choose_button.setEnabled(True)
+        if self._close_when_done:
+            super().reject()
+        return running
+
+    def _succeeded(self, report: ImportReport) -> None:
+        running = self._finished()
+        if self._close_when_done:
+            return
+        if running == "check" and self._again:
+            self.check()
+            return
+        self.report = report
+        self._show_report(report)
+        if running == "check":
+            if not self.detected:
+                self.detected = dict(report.column_mapping)
+                self._show_mapping(report.column_mapping)
+            self.apply_button.setEnabled(True)
+            self.apply_button.setDefault(True)
+            self._say(
+                self.tr("Dry run: nothing has been written yet. Check the numbers and columns, then Apply."),
+                "info",
+            )
+            self.checked.emit(report)
+        else:
+            self.apply_button.setEnabled(False)
+            self.mapping_box.setEnabled(False)
+            self.close_button.setDefault(True)
+            self._say(self.tr("Imported. The delegate list of the session is up to date."), "done")
+            self.context.roster_changed.emit()
+            self.applied.emit(report)
+
+    def _failed(self, error: Exception) -> None:
+        running = self._finished()
+        if self._close_when_done:
+            return
+        if isinstance(error, Cancelled):
+            text = self.tr("Cancelled. Nothing was imported.")
+            self.apply_button.setEnabled(running == "apply" and self.report is not None)
+        elif isinstance(error, ImportFileError | UsageError):
+            text = self.tr(
+                "{0}\nNothing was imported. Choose another file, or correct this one and choose it again."
+            ).format(error)
+            self.report = None
+            self.summary.hide()
+            self.notes.hide()
+        else:
+            log.error("import from the app failed", exc_info=error)
+            text = self.tr(
+                "The import stopped because of a fault in the program; nothing was imported. ({0})"
+            ).format(error)
+            self.report = None
+        self._say(text, "error")
+        self.failed.emit(text)
+
+    # -- showing ----------------------------------------------------------------------------------
+
+    def _say(self, text: str, kind: str) -> None:
+        colours = {
+            "info": ("#e3f2fd", "#0d47a1"),
+            "done": ("#e8f5e9", "#1b5e20"),
+            "error": ("#ffebee", "#a32019"),
+        }
+        background, ink = colours[kind]
+        self.message.setStyleSheet(
+            f"QLabel#importMessage {{ background: {background}; color: {ink}; border: 1px solid {ink};"
+            " border-radius: 6px; padding: 8px; font-weight: bold; }"
+        )
+        self.message.setText(text)
+        self.message.show()
+
+    def _show_report(self, report: ImportReport) -> None:
+        platform = {
+            "eventbrite": "Eventbrite attendee report",
+            "tito": "Tito export",
+            "pretix": "pretix export",
+            "microsoft-forms": "Microsoft Forms responses",
+            "google-forms": "Google Forms responses",
+            "spreadsheet": "Spreadsheet",
+        }.get(report.format, report.format)
+        self.format_label.setText(self.tr("Recognised as: <b>{0}</b>").format(self.tr(platform)))
+        for name, _title in SUMMARY:
+            self.numbers[name].setText(f"{getattr(report, name):,}")
+        self.summary.show()
+        self.notes.clear()
+        for text in report.errors:
+            self.notes.addItem(QListWidgetItem("✖ " + text))
+        for text in report.warnings:
+            self.notes.addItem(QListWidgetItem("⚠ " + text))
+        self.notes.setVisible(bool(report.errors or report.warnings))
+
+    def reject(self) -> None:
+        if self._running:
+            # Wait for the work to stop: its results come back to this dialog.
+            self._close_when_done = True
+            self.cancel()
+            return
+        super().reject()

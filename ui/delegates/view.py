@@ -1,0 +1,588 @@
+"""Delegates (F6): the session's whole roster — find, sort and filter; edit, cancel or restore, transfer,
+print a badge, see a person's scans; import a delegate list."""
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QStandardPaths, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence, QPainter, QPen, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.desk.bookings import UsageError, set_status
+from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations, roster_size
+from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
+from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
+from ui.delegates.roster_model import (
+    BADGE,
+    CHECKED_IN,
+    COLUMNS,
+    FIRST_NAME,
+    JOB_TITLE,
+    KIND_ROLE,
+    ORGANISATION,
+    ROW_ROLE,
+    STATUS,
+    SURNAME,
+    RosterModel,
+)
+from ui.shell.context import DeskContext
+from ui.shell.operations import run_op
+
+log = logging.getLogger(__name__)
+
+FILTER_DELAY_MS = 200
+DEFAULT_CANCEL_REASON = "cancelled by the organiser"
+
+#: (title, statuses kept) for the status filter.
+STATUS_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("All bookings", ()),
+    ("Expected (booked and walk-ins)", tuple(ACTIVE_STATUSES)),
+    ("Booked", (RegistrationStatus.BOOKED,)),
+    ("Walk-ins", (RegistrationStatus.WALK_IN,)),
+    ("Cancelled", (RegistrationStatus.CANCELLED,)),
+    ("Waiting list", (RegistrationStatus.WAITLISTED,)),
+    ("Transferred", (RegistrationStatus.TRANSFERRED,)),
+)
+ARRIVAL_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("Arrived or not", None),
+    ("Checked in", True),
+    ("Not yet arrived", False),
+)
+
+# (fill, text) per kind of cell; a kind with no fill is plain muted text. Words always say it too.
+PILLS = {
+    RegistrationStatus.BOOKED: ("#e3f2fd", "#0d47a1"),
+    RegistrationStatus.WALK_IN: ("#ede7f6", "#4527a0"),
+    RegistrationStatus.CANCELLED: ("#ffebee", "#b71c1c"),
+    RegistrationStatus.WAITLISTED: ("#fff3e0", "#8a4b00"),
+    RegistrationStatus.TRANSFERRED: ("#eceff1", "#37474f"),
+    "in": ("#e8f5e9", "#1b5e20"),
+    "printed": ("#e0f2f1", "#00695c"),
+    "not_in": ("", "#78909c"),
+    "not_printed": ("", "#78909c"),
+}
+#: Buttons that look like buttons (the base theme's are flat), the import one in the accent colour.
+BUTTON_STYLE = """
+QPushButton { background: white; border: 1px solid #b0bec5; }
+QPushButton:hover { border-color: #00796b; }
+QPushButton:focus { border: 2px solid #00796b; }
+QPushButton:disabled { color: #b0bec5; border-color: #e3e8eb; background: #f5f7f8; }
+QPushButton#importButton, QPushButton#applyImport { background: #00796b; color: white; border-color: #005b50;
+    font-weight: bold; }
+QPushButton#applyImport:disabled { background: #b2dfdb; color: white; border-color: #b2dfdb; }
+"""
+#: Widths at 1366×768 that leave Organisation the rest of the table.
+COLUMN_WIDTHS = {SURNAME: 160, FIRST_NAME: 140, JOB_TITLE: 200, STATUS: 138, CHECKED_IN: 118, BADGE: 124}
+
+
+def require_organiser(parent: QWidget, context: DeskContext, reason: str) -> bool:
+    """The organiser PIN for edits, cancelling, transfers and imports (ui.shell.pin)."""
+    from ui.shell.pin import require_organiser as ask
+
+    return ask(parent, context, reason)
+
+
+class PillDelegate(QStyledItemDelegate):
+    """Draws a status, arrival or badge cell as a rounded label: its word on a soft colour."""
+
+    def __init__(self, parent: QWidget | None = None, *, high_contrast: bool = False) -> None:
+        super().__init__(parent)
+        self.high_contrast = high_contrast
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        look = PILLS.get(index.data(KIND_ROLE))
+        if look is None:
+            super().paint(painter, option, index)
+            return
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        text, item.text = item.text, ""
+        style = item.widget.style() if item.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        fill, ink = look
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = item.font
+        font.setBold(bool(fill))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        height = metrics.height() + 6
+        width = min(metrics.horizontalAdvance(text) + 22, item.rect.width() - 10)
+        pill = QRect(item.rect.left() + 6, item.rect.center().y() - height // 2 + 1, width, height)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if self.high_contrast:
+            painter.setPen(QPen(QColor("black"), 2))
+            painter.setBrush(QColor("white"))
+            painter.drawRoundedRect(pill, height / 2, height / 2)
+            painter.setPen(QColor("black"))
+        elif fill:
+            painter.setPen(QPen(QColor(ink).lighter(170), 1))
+            painter.setBrush(QColor(fill))
+            painter.drawRoundedRect(pill, height / 2, height / 2)
+            painter.setPen(QColor(ink))
+        else:
+            painter.setPen(item.palette.highlightedText().color() if selected else QColor(ink))
+        align = Qt.AlignmentFlag.AlignCenter if fill or self.high_contrast else Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(pill.adjusted(0 if fill else 4, 0, 0, 0), int(align), text)
+        painter.restore()
+
+
+class DelegatesView(QWidget):
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = RosterModel(context.database, self)
+        self._stale: str | None = "ids"  # what to reread when next shown: "ids", "rows" or None
+        self._total = 0
+        #: Where a badge PDF is saved first: the user's documents, then wherever they saved the last one.
+        self.badge_folder = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
+        )
+
+        # -- finding ---------------------------------------------------------------------------
+        self.find = QLineEdit()
+        self.find.setObjectName("rosterFind")
+        self.find.setPlaceholderText(self.tr("Find by name, organisation or email"))
+        self.find.setClearButtonEnabled(True)
+        self.find.setMinimumHeight(36)
+        self.find.setAccessibleName(self.tr("Find"))
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName(self.tr("Status"))
+        for title, statuses in STATUS_CHOICES:
+            self.status_filter.addItem(self.tr(title), statuses)
+        self.arrival_filter = QComboBox()
+        self.arrival_filter.setAccessibleName(self.tr("Arrival"))
+        for title, checked_in in ARRIVAL_CHOICES:
+            self.arrival_filter.addItem(self.tr(title), checked_in)
+        self.organisation_filter = QLineEdit()
+        self.organisation_filter.setPlaceholderText(self.tr("Organisation contains…"))
+        self.organisation_filter.setClearButtonEnabled(True)
+        self.organisation_filter.setMinimumHeight(36)
+        self.organisation_filter.setAccessibleName(self.tr("Organisation"))
+        self.organisation_filter.setMaximumWidth(260)
+        self._completer = QCompleter([], self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.organisation_filter.setCompleter(self._completer)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("rosterCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.find, 3)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.arrival_filter)
+        filters.addWidget(self.organisation_filter, 2)
+        filters.addSpacing(8)
+        filters.addWidget(self.count_label)
+
+        # -- the table ---------------------------------------------------------------------------
+        self.table = QTableView()
+        self.table.setObjectName("rosterTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.activated.connect(lambda _index: self.edit_delegate())
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(34)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ORGANISATION, QHeaderView.ResizeMode.Stretch)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        self.pills = PillDelegate(self.table, high_contrast=context.settings.get("high_contrast"))
+        for column in (STATUS, CHECKED_IN, BADGE):
+            self.table.setItemDelegateForColumn(column, self.pills)
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(SURNAME, Qt.SortOrder.AscendingOrder)
+
+        # -- actions -----------------------------------------------------------------------------
+        self.edit_action = self._action(self.tr("Edit…"), "Ctrl+E", self.edit_delegate)
+        self.cancel_action = self._action(self.tr("Cancel booking…"), "Delete", self.cancel_booking)
+        self.restore_action = self._action(self.tr("Restore booking"), "Ctrl+R", self.restore_booking)
+        self.transfer_action = self._action(self.tr("Transfer…"), "Ctrl+T", self.transfer_booking)
+        self.print_action = self._action(self.tr("Print badge"), "Ctrl+P", self.print_badge)
+        self.history_action = self._action(self.tr("Scan history…"), "Ctrl+H", self.show_history)
+        self.import_action = self._action(self.tr("Import list…"), "Ctrl+I", self.open_import, per_row=False)
+        self.find_action = self._action(self.tr("Find"), "Ctrl+F", self._focus_find, per_row=False)
+        self.row_actions = [
+            self.edit_action,
+            self.cancel_action,
+            self.restore_action,
+            self.transfer_action,
+            self.print_action,
+            self.history_action,
+        ]
+        buttons = QHBoxLayout()
+        for action in self.row_actions:
+            buttons.addWidget(self._button(action))
+        buttons.addStretch(1)
+        self.import_button = self._button(self.import_action)
+        self.import_button.setObjectName("importButton")
+        buttons.addWidget(self.import_button)
+        self.hint = QLabel(
+            self.tr(
+                "Enter or Ctrl+E edits · Del cancels · Ctrl+R restores · Ctrl+T transfers · Ctrl+P prints the "
+                "badge · Ctrl+H history · Ctrl+I imports · Ctrl+F finds"
+            )
+        )
+        self.hint.setObjectName("hint")
+
+        if not context.settings.get("high_contrast"):
+            self.setStyleSheet(BUTTON_STYLE)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.hint)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filters)
+        self.find.textEdited.connect(lambda _text: self._filter_timer.start())
+        self.organisation_filter.textEdited.connect(lambda _text: self._filter_timer.start())
+        self.organisation_filter.returnPressed.connect(self.apply_filters)
+        self._completer.activated.connect(lambda _text: self.apply_filters())
+        self.find.returnPressed.connect(self._find_entered)
+        self.status_filter.currentIndexChanged.connect(lambda _index: self.apply_filters())
+        self.arrival_filter.currentIndexChanged.connect(lambda _index: self.apply_filters())
+        self.model.reloaded.connect(self._show_count)
+        self.model.modelReset.connect(self._update_actions)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self._refresh_now)
+        context.session_changed.connect(lambda _code: self._changed("session"))
+        context.roster_changed.connect(lambda: self._changed("ids"))
+        context.attendance_changed.connect(lambda: self._changed("rows"))
+        self._update_actions()
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str, slot, *, per_row: bool = True) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        # Only while this view has focus: other views use the same keys for their own things.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        action.setToolTip(
+            f"{text.rstrip('…')} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
+        self.addAction(action)
+        return action
+
+    def _button(self, action: QAction) -> QPushButton:
+        button = QPushButton(action.text())
+        button.setToolTip(action.toolTip())
+        button.setMinimumHeight(38)
+        button.clicked.connect(action.trigger)
+        action.changed.connect(lambda: button.setEnabled(action.isEnabled()))
+        button.setEnabled(action.isEnabled())
+        return button
+
+    # -- keeping up with the desk -----------------------------------------------------------------
+
+    def _changed(self, what: str) -> None:
+        if what == "session":
+            self._stale = "session"
+        elif what == "ids" or self.model.depends_on_attendance():
+            self._stale = "session" if self._stale == "session" else "ids"
+        elif self._stale is None:
+            self._stale = "rows"
+        if self.isVisible():
+            self._refresh_timer.start(0)  # several signals in a row make one refresh
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
+        stale, self._stale = self._stale, None
+        if stale == "rows":
+            self.model.forget_rows()
+            self._update_actions()
+            return
+        if stale == "session" or self.model.session_id is None:
+            with self.context.database.session() as db:
+                session = self.context.session(db)
+                session_id = session.id if session is not None else None
+                organisations = roster_organisations(db, session_id) if session_id is not None else []
+            self._completer.model().setStringList(organisations)  # type: ignore[attr-defined]
+            self.model.session_id = session_id
+        self.reload()
+
+    def reload(self) -> None:
+        """Reread the ids, keeping the same person selected when they are still listed."""
+        keep = self.current_row()
+        self.model.reload()
+        if keep is not None:
+            self.select_registration(keep.registration_id)
+
+    def apply_filters(self) -> None:
+        self._filter_timer.stop()
+        keep = self.current_row()
+        self.model.set_filters(
+            RosterFilter(
+                statuses=self.status_filter.currentData() or (),
+                checked_in=self.arrival_filter.currentData(),
+                organisation=self.organisation_filter.text(),
+                text=self.find.text(),
+            )
+        )
+        if keep is not None:
+            self.select_registration(keep.registration_id)
+
+    def _show_count(self) -> None:
+        if self.model.session_id is None:
+            self.count_label.setText(self.tr("No session"))
+            return
+        with self.context.database.session() as db:
+            self._total = roster_size(db, self.model.session_id)
+        shown = self.model.rowCount()
+        if shown == self._total:
+            self.count_label.setText(self.tr("{0:,} bookings").format(shown))
+        else:
+            self.count_label.setText(self.tr("{0:,} of {1:,} bookings").format(shown, self._total))
+
+    def _focus_find(self) -> None:
+        self.find.setFocus()
+        self.find.selectAll()
+
+    def _find_entered(self) -> None:
+        self.apply_filters()
+        if self.model.rowCount():
+            self.table.setFocus()
+            if self.current_row() is None:
+                self.table.selectRow(0)
+
+    # -- selection --------------------------------------------------------------------------------
+
+    def current_row(self) -> RosterRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.model.data(index, ROW_ROLE)
+
+    def select_registration(self, registration_id: int) -> bool:
+        row = self.model.row_of(registration_id)
+        if row < 0:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def _update_actions(self) -> None:
+        row = self.current_row()
+        status = row.status if row is not None else None
+        active = status in ACTIVE_STATUSES
+        self.edit_action.setEnabled(row is not None)
+        self.history_action.setEnabled(row is not None)
+        self.cancel_action.setEnabled(active or status == RegistrationStatus.WAITLISTED)
+        self.restore_action.setEnabled(
+            status in (RegistrationStatus.CANCELLED, RegistrationStatus.WAITLISTED)
+        )
+        self.transfer_action.setEnabled(active or status == RegistrationStatus.WAITLISTED)
+        self.print_action.setEnabled(active)
+        self.import_action.setEnabled(self.context.session_code is not None)
+
+    def _context_menu(self, position) -> None:  # noqa: ANN001 - a QPoint
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for action in self.row_actions:
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.import_action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def _done(self, message: str, registration_id: int | None = None) -> None:
+        window = self.window()
+        status_bar = getattr(window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(message, 8000)
+        self.context.roster_changed.emit()
+        self._refresh_now()
+        if registration_id is not None:
+            self.select_registration(registration_id)
+        self.table.setFocus()
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def edit_delegate(self) -> None:
+        row = self.current_row()
+        if row is None or not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to edit a delegate.")
+        ):
+            return
+        dialog = DelegateEditDialog(self.context, row.delegate_id, self)
+        if dialog.exec() and dialog.changed:
+            self._done(self.tr("Details of {0} saved.").format(row.display_name), row.registration_id)
+
+    def cancel_booking(self) -> None:
+        row = self.current_row()
+        if row is None or not self.cancel_action.isEnabled():
+            return
+        if not require_organiser(self, self.context, self.tr("Enter the organiser PIN to cancel a booking.")):
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Cancel booking"),
+            self.tr("Cancel the booking of {0}? Their badge will be refused at the desk.\n\nReason:").format(
+                row.display_name
+            ),
+            QLineEdit.EchoMode.Normal,
+            self.tr(DEFAULT_CANCEL_REASON),
+        )
+        if not ok:
+            return
+        self._set_status(row, RegistrationStatus.CANCELLED, reason.strip() or self.tr(DEFAULT_CANCEL_REASON))
+        self._done(self.tr("Booking of {0} cancelled.").format(row.display_name), row.registration_id)
+
+    def restore_booking(self) -> None:
+        row = self.current_row()
+        if row is None or not self.restore_action.isEnabled():
+            return
+        if not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to restore a booking.")
+        ):
+            return
+        self._set_status(row, RegistrationStatus.BOOKED, "")
+        self._done(self.tr("Booking of {0} restored.").format(row.display_name), row.registration_id)
+
+    def _set_status(self, row: RosterRow, status: RegistrationStatus, reason: str) -> None:
+        with self.context.database.session() as db:
+            set_status(db, row.registration_id, status, reason, desk=self.context.desk)
+            db.commit()
+
+    def transfer_booking(self) -> None:
+        row = self.current_row()
+        if row is None or not self.transfer_action.isEnabled():
+            return
+        if not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to transfer a booking.")
+        ):
+            return
+        dialog = TransferDialog(self.context, row, self)
+        if dialog.exec() and dialog.moved_to:
+            self._done(
+                self.tr("{0} moved to {1}.").format(row.display_name, dialog.moved_to), row.registration_id
+            )
+
+    def show_history(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            HistoryDialog(self.context, row, self).exec()
+
+    def print_badge(self) -> None:
+        """Write this person's badge as a PDF on the desk's label stock and open it (no PIN: a desk job)."""
+        row = self.current_row()
+        if row is None or not self.print_action.isEnabled():
+            return
+        name = f"badge-{row.last_name or row.first_name}-{self.context.session_code}.pdf".replace(" ", "-")
+        suggested = self.badge_folder / name
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save the badge as PDF"), str(suggested), self.tr("PDF files (*.pdf)")
+        )
+        if not path:
+            return
+        self.badge_folder = Path(path).parent
+        database, desk, code = self.context.database, self.context.desk, self.context.session_code
+        stock_name = self.context.settings.get("default_stock")
+        registration_id = row.registration_id
+
+        def work(progress):  # noqa: ANN001, ANN202 - runs on the thread pool
+            from checkin.desk.bookings import session_by_code
+            from checkin.printing.badges import render_badges
+            from checkin.printing.stocks import stock_named
+
+            progress(0, 1)
+            with database.session() as db:
+                return render_badges(
+                    db,
+                    session_by_code(db, code),
+                    stock_named(stock_name),
+                    path,
+                    registration_ids=[registration_id],
+                    desk=desk,
+                )
+
+        self.print_action.setEnabled(False)
+        self.badge_printing = run_op(
+            self, work, on_success=lambda run: self._badge_written(row, run), on_failure=self._badge_failed
+        )
+
+    def _badge_written(self, row: RosterRow, run) -> None:  # noqa: ANN001 - a BadgeRun
+        self._update_actions()
+        what = self.tr("reprinted") if run.reprints else self.tr("printed")
+        self._done(
+            self.tr("Badge of {0} {1}: {2}").format(row.display_name, what, run.path), row.registration_id
+        )
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(run.path)))
+        self.badge_written = run
+
+    def _badge_failed(self, error: Exception) -> None:
+        self._update_actions()
+        from checkin.printing.stocks import StockError
+
+        if isinstance(error, UsageError | OSError | StockError):
+            QMessageBox.warning(self, self.tr("Badge not printed"), str(error))
+            return
+        log.error("making a badge failed", exc_info=error)
+        QMessageBox.critical(
+            self,
+            self.tr("Badge not printed"),
+            self.tr("Something went wrong while making the badge (a fault in the program): {0}").format(
+                error
+            ),
+        )
+
+    def open_import(self) -> None:
+        if self.context.session_code is None:
+            return
+        if not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to import a delegate list.")
+        ):
+            return
+        from ui.delegates.import_dialog import ImportDialog
+
+        ImportDialog(self.context, self).exec()
+
+
+__all__ = ["COLUMNS", "DelegatesView", "PillDelegate"]

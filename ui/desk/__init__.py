@@ -1,0 +1,1 @@
+"""The Desk view: the scan field, the outcome panel, walk-ins."""

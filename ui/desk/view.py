@@ -1,0 +1,358 @@
+"""The desk: scan a badge or type a few letters of a name; see the outcome large; undo; register walk-ins."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.desk.bookings import transfer
+from checkin.desk.scanning import (
+    UNDO_WINDOW,
+    ScanResult,
+    admit_registration,
+    record_scan,
+    undo_last_admission,
+)
+from checkin.desk.search import SearchHit, search
+from checkin.domain.clock import utc_now
+from checkin.domain.decide import Outcome, OutcomeCode
+from checkin.domain.vocabulary import Method
+from ui.desk.result_panel import ResultPanel
+from ui.input.camera import CameraPanel
+from ui.shell.context import DeskContext
+
+SEARCH_DELAY_MS = 120
+
+
+class DeskView(QWidget):
+    """One always-ready input for scans and searches, the outcome panel, and the desk's actions."""
+
+    #: Every outcome shown, for sounds and tests.
+    outcome_shown = Signal(object)
+    #: A walk-in was admitted (registration id): the window offers to print their badge.
+    walk_in_admitted = Signal(int)
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.last_result: ScanResult | None = None
+        self._last_admission_at: datetime | None = None
+
+        self.input = QLineEdit()
+        self.input.setObjectName("deskInput")
+        self.input.setPlaceholderText(
+            self.tr("Scan a badge — or type a name, organisation or email to search")
+        )
+        self.input.setClearButtonEnabled(True)
+        font = self.input.font()
+        font.setPointSize(17)
+        self.input.setFont(font)
+        self.input.setMinimumHeight(48)
+        self.input.textEdited.connect(self._text_edited)
+        self.input.returnPressed.connect(self._enter_pressed)
+        self.input.installEventFilter(self)
+
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.setMaximumHeight(230)
+        self.results.setFont(font)
+        self.results.itemActivated.connect(
+            lambda item: self.check_in_hit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.results.hide()
+
+        self.panel = ResultPanel()
+        self.panel.high_contrast = context.settings.get("high_contrast")
+        self.camera = CameraPanel(context.settings)
+        self.camera.decoded.connect(lambda text: self.scan(text, Method.CAMERA))
+
+        self.action_button = QPushButton()
+        self.action_button.setObjectName("amberAction")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._amber_action)
+        self.undo_button = QPushButton(self.tr("Undo last check-in (Ctrl+Z)"))
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo)
+        self.walk_in_button = QPushButton(self.tr("Walk-in… (Ctrl+N)"))
+        self.walk_in_button.clicked.connect(self.open_walk_in)
+        #: Prints one badge by registration id; the window sets it when it has a Print view.
+        self.badge_printer: Callable[[int], object] | None = None
+        self._badge_to_print: int | None = None
+        self.print_badge_button = QPushButton(self.tr("Print badge (F4)"))
+        self.print_badge_button.setObjectName("amberAction")
+        self.print_badge_button.hide()
+        self.print_badge_button.clicked.connect(self.print_walk_in_badge)
+        for button in (self.action_button, self.print_badge_button, self.undo_button, self.walk_in_button):
+            button.setMinimumHeight(40)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.action_button)
+        actions.addWidget(self.print_badge_button)
+        actions.addStretch(1)
+        actions.addWidget(self.undo_button)
+        actions.addWidget(self.camera.toggle_button)
+        actions.addWidget(self.walk_in_button)
+
+        self.hint = QLabel(
+            self.tr(
+                "Enter checks in the highlighted person · ↑↓ choose · Esc clears · F2 runs the offered action"
+            )
+        )
+        self.hint.setObjectName("hint")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.input)
+        layout.addWidget(self.results)
+        outcome_row = QHBoxLayout()
+        outcome_row.addWidget(self.panel, 1)
+        outcome_row.addWidget(self.camera)
+        layout.addLayout(outcome_row, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.hint)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.timeout.connect(self._run_search)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setInterval(1000)
+        self._undo_timer.timeout.connect(self._refresh_undo)
+
+        QShortcut(
+            QKeySequence.StandardKey.Undo,
+            self,
+            activated=self.undo,
+            context=Qt.ShortcutContext.WindowShortcut,
+        )
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
+        QShortcut(QKeySequence("F2"), self, activated=self._amber_action)
+        QShortcut(QKeySequence("F4"), self, activated=self.print_walk_in_badge)
+        self.walk_in_admitted.connect(self._offer_badge)
+        QShortcut(QKeySequence("Escape"), self, activated=self.clear)
+        context.session_changed.connect(lambda _code: self.clear())
+
+    # -- scanning -----------------------------------------------------------------------------------
+
+    def scan(self, text: str, method: Method = Method.SCANNER) -> ScanResult | None:
+        """A scan from the scanner filter, the camera, or a code typed in and Enter."""
+        self._reset_input()
+        with self.context.database.session() as db:
+            session = self.context.session(db)
+            if session is None:
+                self.panel.show_message("!", self.tr("Choose a session first"))
+                return None
+            result = record_scan(db, text, session, desk=self.context.desk, method=method)
+        self._show(result)
+        return result
+
+    def check_in_hit(self, hit: SearchHit | None) -> ScanResult | None:
+        if hit is None:
+            return None
+        self._reset_input()
+        with self.context.database.session() as db:
+            session = self.context.session(db)
+            if session is None:
+                return None
+            result = admit_registration(db, hit.registration_id, session, desk=self.context.desk)
+        self._show(result)
+        return result
+
+    def _show(self, result: ScanResult) -> None:
+        self.last_result = result
+        self._offer_badge(None)
+        outcome = result.outcome
+        self.panel.show_outcome(outcome)
+        self._offer_action(outcome)
+        if outcome.admitted:
+            self._last_admission_at = utc_now()
+            self._undo_timer.start()
+            self._refresh_undo()
+            self.context.attendance_changed.emit()
+        self.outcome_shown.emit(outcome)
+        self.input.setFocus()
+
+    def _offer_action(self, outcome: Outcome) -> None:
+        if outcome.code is OutcomeCode.WRONG_SESSION and outcome.booked_session is not None:
+            self.action_button.setText(self.tr("Transfer to this session (F2)"))
+            self.action_button.show()
+        elif outcome.code is OutcomeCode.ALREADY_CHECKED_IN:
+            self.action_button.setText(self.tr("Show the earlier check-in (F2)"))
+            self.action_button.show()
+        elif outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE):
+            self.action_button.setText(self.tr("Search by name (F2)"))
+            self.action_button.show()
+        else:
+            self.action_button.hide()
+
+    def _amber_action(self) -> None:
+        if self.last_result is None or not self.action_button.isVisible():
+            return
+        outcome = self.last_result.outcome
+        if outcome.code is OutcomeCode.WRONG_SESSION:
+            self.transfer_here(outcome)
+        elif outcome.code is OutcomeCode.ALREADY_CHECKED_IN and outcome.earlier is not None:
+            earlier = outcome.earlier
+            QMessageBox.information(
+                self,
+                self.tr("Earlier check-in"),
+                self.tr("{0} was checked in at {1} by desk {2} ({3}).").format(
+                    outcome.delegate.display_name if outcome.delegate else "",
+                    earlier.at.astimezone().strftime("%H:%M:%S on %d %b"),
+                    earlier.desk,
+                    earlier.method,
+                ),
+            )
+        else:
+            self.input.setFocus()
+            self.panel.show_message("⌕", self.tr("Type a few letters of their name"))
+
+    def transfer_here(self, outcome: Outcome) -> ScanResult | None:
+        """Move the person's booking to this session and admit them (one key at the desk)."""
+        if outcome.registration_id is None:
+            return None
+        with self.context.database.session() as db:
+            session = self.context.session(db)
+            if session is None:
+                return None
+            moved = transfer(db, outcome.registration_id, session, desk=self.context.desk)
+            db.commit()
+            result = admit_registration(db, moved.to_registration_id, session, desk=self.context.desk)
+        self.context.roster_changed.emit()
+        self._show(result)
+        return result
+
+    # -- undo ---------------------------------------------------------------------------------------
+
+    def _refresh_undo(self) -> None:
+        fresh = self._last_admission_at is not None and utc_now() - self._last_admission_at <= UNDO_WINDOW
+        self.undo_button.setEnabled(fresh)
+        if not fresh:
+            self._undo_timer.stop()
+
+    def undo(self) -> None:
+        if not self.undo_button.isEnabled():
+            return
+        with self.context.database.session() as db:
+            session = self.context.session(db)
+            undone = undo_last_admission(db, session, desk=self.context.desk) if session else None
+        self._last_admission_at = None
+        self._refresh_undo()
+        self.action_button.hide()
+        if undone is None:
+            self.panel.show_message("↶", self.tr("Nothing to undo"), self.tr("Undo works for two minutes."))
+            return
+        self.panel.show_message("↶", self.tr("Check-in undone"), undone.display_name)
+        self.context.attendance_changed.emit()
+
+    # -- search -------------------------------------------------------------------------------------
+
+    def _text_edited(self, text: str) -> None:
+        self._search_timer.start(SEARCH_DELAY_MS if text.strip() else 0)
+
+    def _run_search(self) -> None:
+        text = self.input.text()
+        hits: list[SearchHit] = []
+        if len(text.strip()) >= 2:
+            with self.context.database.session() as db:
+                session = self.context.session(db)
+                if session is not None:
+                    hits = search(db, text, session.id, limit=12)
+        self.results.clear()
+        for hit in hits:
+            state = self._hit_state(hit)
+            item = QListWidgetItem(f"{hit.display_name}  —  {hit.organisation or hit.email}{state}")
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.results.addItem(item)
+        if hits:
+            self.results.setCurrentRow(0)
+        elif text.strip():
+            self.results.addItem(self.tr("No one found. Check the spelling, or register a walk-in (Ctrl+N)."))
+        self.results.setVisible(bool(text.strip()))
+
+    def _hit_state(self, hit: SearchHit) -> str:
+        if hit.checked_in_at is not None:
+            return self.tr("   ✔ in since {0}").format(hit.checked_in_at.astimezone().strftime("%H:%M"))
+        if hit.status not in ("booked", "walk_in"):
+            return f"   ✖ {hit.status}"
+        return ""
+
+    def _enter_pressed(self) -> None:
+        text = self.input.text().strip()
+        if not text:
+            return
+        self._search_timer.stop()
+        if self.results.isHidden() or self.results.count() == 0:
+            self._run_search()
+        item = self.results.currentItem()
+        hit = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if hit is not None:
+            self.check_in_hit(hit)
+        else:
+            self.scan(text, Method.SCANNER)  # a code typed by hand
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802, ANN001 - Qt's signature
+        if watched is not self.input or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        # An empty field has nothing of its own to undo: Ctrl+Z undoes the last check-in.
+        if not self.input.text() and event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+            return True
+        rows = self.results.count() if self.results.isVisible() else 0
+        if event.key() == Qt.Key.Key_Down and rows:
+            self.results.setCurrentRow(min(self.results.currentRow() + 1, rows - 1))
+            return True
+        if event.key() == Qt.Key.Key_Up and rows:
+            self.results.setCurrentRow(max(self.results.currentRow() - 1, 0))
+            return True
+        return super().eventFilter(watched, event)
+
+    def clear(self) -> None:
+        self._reset_input()
+        self.action_button.hide()
+        self.panel.show_ready()
+
+    def _reset_input(self) -> None:
+        self._search_timer.stop()
+        self.input.clear()
+        self.results.clear()
+        self.results.hide()
+        self.input.setFocus()
+
+    # -- walk-ins -----------------------------------------------------------------------------------
+
+    def open_walk_in(self) -> None:
+        from ui.desk.walk_in import WalkInDialog
+
+        with self.context.database.session() as db:
+            session = self.context.session(db)
+            if session is None:
+                return
+        dialog = WalkInDialog(self.context, self)
+        if dialog.exec() and dialog.result_of_walk_in is not None:
+            self.context.roster_changed.emit()
+            self._show(dialog.result_of_walk_in)
+            if dialog.result_of_walk_in.outcome.registration_id is not None:
+                self.walk_in_admitted.emit(dialog.result_of_walk_in.outcome.registration_id)
+
+    def _offer_badge(self, registration_id: int | None) -> None:
+        """After a walk-in is admitted, one click prints their badge (until the next outcome shows)."""
+        self._badge_to_print = registration_id if self.badge_printer is not None else None
+        self.print_badge_button.setVisible(self._badge_to_print is not None)
+
+    def print_walk_in_badge(self) -> None:
+        if self._badge_to_print is None or self.badge_printer is None:
+            return
+        self.badge_printer(self._badge_to_print)
+        self.print_badge_button.hide()
+        self._badge_to_print = None

@@ -1,0 +1,1 @@
+"""The kiosk window: delegates check themselves in."""

@@ -1,0 +1,1 @@
+"""The Print view: badges, the pocket guide and registers, printed at exact scale; calibration."""

@@ -1,0 +1,1 @@
+"""The Roll-call view: marking attendance for each part of the day."""

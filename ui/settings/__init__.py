@@ -1,0 +1,1 @@
+"""The Settings view: desk settings behind the PIN, the hub, backups, personal data."""

@@ -1,0 +1,105 @@
+"""The desktop app's entry point: open the database, build the window, catch scanners, run."""
+
+import os
+import sys
+
+from sqlalchemy import select
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from checkin.resources import resource_path
+from checkin.settings import Settings
+from checkin.store.database import Database
+from checkin.store.models import Session
+from ui.input.scanner import ScannerFilter
+from ui.input.sounds import OutcomeSounds
+from ui.shell.context import DeskContext
+from ui.shell.main_window import MainWindow
+from ui.shell.theme import apply_theme
+
+
+def build_window(
+    database: Database, settings: Settings, desk: str, session_code: str | None = None
+) -> tuple[MainWindow, ScannerFilter]:
+    """The window on a session, with a scanner filter installed on the application."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    context = DeskContext(database, settings, settings.get("desk_name") or desk)
+    apply_theme(app, high_contrast=settings.get("high_contrast"))
+    window = MainWindow(context)
+    window.load_sessions(session_code)
+    scanner = ScannerFilter(
+        settings.get("scanner_max_gap_ms"),
+        settings.get("scanner_min_length"),
+        settings.get("scanner_suffix"),
+        window,
+    )
+    app.installEventFilter(scanner)
+    scanner.scanned.connect(window.route_scan)
+    window.scanner = scanner  # type: ignore[attr-defined]
+    from ui.shell.idle_lock import install_idle_lock
+    from ui.shell.live_settings import apply_live_settings
+
+    context.settings_changed.connect(lambda: apply_live_settings(settings, scanner, window))
+    window.idle_lock = install_idle_lock(window, context)  # type: ignore[attr-defined]
+    window.sounds = OutcomeSounds(settings, parent=window)  # type: ignore[attr-defined]
+    window.desk_view.outcome_shown.connect(window.sounds.play_outcome)  # type: ignore[attr-defined]
+    from ui.sync.status import install_sync
+
+    window.sync = install_sync(window, context)  # type: ignore[attr-defined]
+    from ui.settings.backups import install_snapshots
+
+    window.snapshots = install_snapshots(window, database)  # type: ignore[attr-defined]
+    return window, scanner
+
+
+def run_app(db_target: str | None, desk: str, session_code: str | None = None, kiosk: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Check-in Desk")
+    app.setOrganizationName("CheckinDesk")
+    app.setWindowIcon(QIcon(str(resource_path("images", "icon.png"))))
+    from checkin.logging_setup import configure_logging
+    from ui.settings.backups import install_snapshots, open_or_offer_restore
+
+    configure_logging()
+    database = open_or_offer_restore(db_target)
+    if database is None:
+        return 2
+    fill_with_demo_when_empty(database)
+    settings = Settings()
+    if not settings.get("wizard_done") and session_code is None:
+        from ui.shell.wizard import run_wizard
+
+        apply_theme(app, high_contrast=settings.get("high_contrast"))
+        run_wizard(settings)
+    if kiosk:
+        from ui.kiosk.window import build_kiosk
+
+        kiosk_window, _kiosk_scanner = build_kiosk(database, settings, desk, session_code)
+        kiosk_window.snapshots = install_snapshots(kiosk_window, database)  # type: ignore[attr-defined]
+        kiosk_window.showFullScreen()
+        return app.exec()
+    window, _scanner = build_window(database, settings, desk, session_code)
+    window.show()
+    window.desk_view.input.setFocus()
+    if os.environ.get("CHECKIN_EXIT_WHEN_READY"):
+        # For the start-up benchmark: leave as soon as the desk is ready to take a scan.
+        QTimer.singleShot(0, app.quit)
+    elif os.environ.get("CHECKIN_SMOKE_QUIT_AFTER_MS"):
+        # For packaging/smoke-test: let the window live a while (timers, sync, sounds), then close.
+        QTimer.singleShot(int(os.environ["CHECKIN_SMOKE_QUIT_AFTER_MS"]), window.close)
+        QTimer.singleShot(int(os.environ["CHECKIN_SMOKE_QUIT_AFTER_MS"]) + 500, app.quit)
+    return app.exec()
+
+
+def fill_with_demo_when_empty(database: Database) -> None:
+    from checkin.desk.demo import create_demo
+
+    with database.session() as db:
+        if db.scalar(select(Session.id).limit(1)) is not None:
+            return
+        create_demo(db)
+        db.commit()

@@ -1,0 +1,126 @@
+"""The organiser's PIN at the desk: `require_organiser(parent, context)` guards import, edit, delete, export,
+settings and leaving kiosk mode. Scanning, search, walk-ins and printing one badge never ask for it."""
+
+from math import ceil
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkin.desk.pin import FAILURES_BEFORE_LOCK, check_pin, has_pin, locked_until
+from checkin.domain.clock import Clock, utc_now
+from ui.shell.context import DeskContext
+
+NO_PIN_MESSAGE = "No organiser PIN protects this desk — set one in Settings (F10)."
+
+
+class PinDialog(QDialog):
+    """A small modal: one masked field, OK and Cancel, and a plain message after a wrong PIN."""
+
+    def __init__(
+        self,
+        context: DeskContext,
+        parent: QWidget | None = None,
+        *,
+        reason: str = "",
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.clock = clock
+        #: True once the right PIN was entered (what require_organiser returns).
+        self.unlocked = False
+        self.setWindowTitle(self.tr("Organiser PIN"))
+        self.setModal(True)
+        self.setMinimumWidth(380)
+
+        prompt = QLabel(reason or self.tr("Enter the organiser PIN to continue."))
+        prompt.setWordWrap(True)
+        self.field = QLineEdit()
+        self.field.setObjectName("pinField")
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName(self.tr("Organiser PIN"))
+        self.field.setMinimumHeight(40)
+        font = self.field.font()
+        font.setPointSize(16)
+        self.field.setFont(font)
+        self.message = QLabel()
+        self.message.setObjectName("pinMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a32019; font-weight: bold;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(lambda: self.submit(self.field.text()))
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(prompt)
+        layout.addWidget(self.field)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._show_lock()
+
+    def submit(self, pin: str) -> bool:
+        """Try a PIN: accept the dialog when it is right, otherwise say what happened and what to do."""
+        result = check_pin(self.context.settings, pin, self.clock())
+        self.field.clear()
+        if result.ok:
+            self.unlocked = True
+            self.accept()
+            return True
+        if result.locked_until is not None:
+            self._show_lock()
+        else:
+            tries = (
+                self.tr("1 try")
+                if result.attempts_left == 1
+                else self.tr("{0} tries").format(result.attempts_left)
+            )
+            self.message.setText(
+                self.tr("That PIN is not right. {0} left before the PIN locks for a while.").format(tries)
+            )
+        self.field.setFocus()
+        return False
+
+    def _show_lock(self) -> None:
+        until = locked_until(self.context.settings, self.clock())
+        locked = until is not None
+        self.field.setEnabled(not locked)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not locked)
+        if until is not None:
+            minutes = max(1, ceil((until - self.clock()).total_seconds() / 60))
+            self.message.setText(
+                self.tr("Locked for {0} minutes after {1} wrong PINs. Try again at {2}.").format(
+                    minutes,
+                    self.tr("five") if FAILURES_BEFORE_LOCK == 5 else FAILURES_BEFORE_LOCK,
+                    until.astimezone().strftime("%H:%M"),
+                )
+            )
+
+
+def tell_status(parent: QWidget | None, text: str) -> None:
+    """A line in the window's status bar, when the window has one."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 8000)
+
+
+def require_organiser(parent: QWidget | None, context: DeskContext, reason: str = "") -> bool:
+    """True when the organiser may go on: no PIN is set (and the status line says so), or the right PIN
+    was entered in the dialog. False when the dialog was cancelled or the PIN is locked."""
+    if not has_pin(context.settings):
+        tell_status(parent, parent.tr(NO_PIN_MESSAGE) if parent is not None else NO_PIN_MESSAGE)
+        return True
+    dialog = PinDialog(context, parent, reason=reason)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.exec()
+    return dialog.unlocked

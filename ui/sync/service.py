@@ -1,0 +1,424 @@
+"""Background sync for one window: push soon after a local change, pull every 2 s, back off while the hub
+cannot be reached; one round at a time, always off the GUI thread (through `run_op`).
+
+The desk never waits for the hub: scans are written locally and land in the outbox; this service only
+moves the outbox to the hub and other desks' changes back. After a round that brought changes it emits
+`attendance_changed` and `roster_changed`, so counts, lists and the dashboard show other desks' scans.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+
+from checkin.domain.clock import utc_now
+from checkin.store.database import Database
+from checkin.sync.hub import KEYRING_SERVICE, HubError, SyncReport, hub_engine, pending_changes, sync_round
+from ui.shell.context import DeskContext
+from ui.shell.operations import Operation, run_op
+
+log = logging.getLogger(__name__)
+
+PULL_INTERVAL_MS = 2000
+DEBOUNCE_MS = 300
+BACKOFF_BASE_MS = 2000
+BACKOFF_MAX_MS = 60_000
+STOP_TIMEOUT_S = 6.0
+CONNECT_TIMEOUT_S = 5
+
+#: Hub passwords typed on a machine without a keyring back end: kept for this run only, never written.
+_passwords_this_run: dict[str, str] = {}
+#: Rounds still running after their window closed (timed out): kept referenced until they end.
+_abandoned: list[Operation] = []
+
+
+def backoff_delay_ms(failures: int, base_ms: int = BACKOFF_BASE_MS, max_ms: int = BACKOFF_MAX_MS) -> int:
+    """Wait before the next try after `failures` failed rounds in a row: 2 s, 4, 8, 16, 32, then 60 s."""
+    return min(base_ms * 2 ** max(failures - 1, 0), max_ms)
+
+
+# ---- the hub's password --------------------------------------------------------------------------
+
+
+def keyring_account(url: str) -> str:
+    """The keyring entry a hub's password is under: "user@host:port" (as `checkin.sync.hub` reads it)."""
+    parsed = make_url(url)
+    return f"{parsed.username}@{parsed.host}:{parsed.port or 5432}"
+
+
+def shown_url(url: str) -> str:
+    """The hub's address for people to read: never the password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url
+
+
+def store_hub_password(url: str, password: str) -> bool:
+    """Keep the password in the OS keyring; True when it is there. Without a keyring back end it is kept
+    in memory for this run only (False), never in settings files or logs."""
+    account = keyring_account(url)
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, account, password)
+    except Exception as error:  # no back end (keyring.errors.NoKeyringError) or a locked/broken one
+        log.info("no usable keyring (%s); the hub password is kept for this run only", type(error).__name__)
+        _passwords_this_run[account] = password
+        return False
+    _passwords_this_run.pop(account, None)
+    return True
+
+
+def has_hub_password(url: str) -> str:
+    """Where this hub's password is: "keyring", "memory" or "" (none known)."""
+    account = keyring_account(url)
+    if account in _passwords_this_run:
+        return "memory"
+    try:
+        import keyring
+
+        if keyring.get_password(KEYRING_SERVICE, account):
+            return "keyring"
+    except Exception:  # no keyring back end: nothing stored there
+        pass
+    return ""
+
+
+def connect_url(url: str) -> str:
+    """The URL to connect with: a password kept for this run goes in; else `hub_engine` asks the keyring."""
+    parsed = make_url(url)
+    remembered = _passwords_this_run.get(keyring_account(url))
+    if parsed.password or not remembered:
+        return url
+    return parsed.set(password=remembered).render_as_string(hide_password=False)
+
+
+def open_hub(url: str) -> Engine:
+    """An engine for the hub (reading the password from the keyring touches D-Bus: call off the GUI thread)."""
+    return hub_engine(connect_url(url), connect_timeout=CONNECT_TIMEOUT_S)
+
+
+# ---- the service ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """What the status indicator shows; plain values read on the GUI thread."""
+
+    #: The hub's address with the password hidden; "" when this desk has no hub.
+    hub: str = ""
+    #: None until the first round ends; then whether the last round reached the hub.
+    online: bool | None = None
+    last_synced: datetime | None = None
+    last_report: SyncReport | None = None
+    #: Changes made here that the hub does not have yet.
+    pending: int = 0
+    #: The last round's problem in the user's words ("" after a good round).
+    error: str = ""
+    #: When the next try is due while offline (time.monotonic()).
+    retry_at: float | None = None
+    running: bool = False
+    stopped: bool = True
+
+
+@dataclass(frozen=True)
+class _RoundResult:
+    report: SyncReport | None
+    error: str
+    pending: int
+    #: Which start() the round belongs to: a late result from before a stop is dropped.
+    generation: int = 0
+
+
+class SyncService(QObject):
+    """Owns background sync for a window while `hub_url` is set; stops when the window closes."""
+
+    state_changed = Signal()
+    #: A round ended (its _RoundResult); tests and the benchmark wait on it.
+    round_finished = Signal(object)
+
+    def __init__(
+        self,
+        context: DeskContext,
+        window: QObject,
+        *,
+        pull_interval_ms: int = PULL_INTERVAL_MS,
+        debounce_ms: int = DEBOUNCE_MS,
+        backoff_base_ms: int = BACKOFF_BASE_MS,
+        backoff_max_ms: int = BACKOFF_MAX_MS,
+        stop_timeout_s: float = STOP_TIMEOUT_S,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__(window)
+        self.context = context
+        self.database: Database = context.database
+        self.pull_interval_ms = pull_interval_ms
+        self.backoff_base_ms = backoff_base_ms
+        self.backoff_max_ms = backoff_max_ms
+        self.stop_timeout_s = stop_timeout_s
+        self.clock = clock
+        self.state = SyncState()
+        #: Every back-off wait chosen, in ms (the indicator shows the last; tests read them all).
+        self.backoff_history: list[int] = []
+        self.failures = 0
+        self.rounds = 0
+        self._url = ""
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+        self._drop_engine = False
+        self._operation: Operation | None = None
+        self._round_done = threading.Event()
+        self._round_done.set()
+        self._again = False
+        self._announcing = False
+        self._generation = 0
+
+        self._next_round = QTimer(self)
+        self._next_round.setSingleShot(True)
+        self._next_round.timeout.connect(self.sync_now)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(debounce_ms)
+        self._debounce.timeout.connect(self._local_change_settled)
+
+        context.attendance_changed.connect(self._local_change)
+        context.roster_changed.connect(self._local_change)
+        context.settings_changed.connect(self.reconfigure)
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    # -- starting and stopping ----------------------------------------------------------------------
+
+    @property
+    def hub_url(self) -> str:
+        return self._url
+
+    @property
+    def in_flight(self) -> bool:
+        return self._operation is not None
+
+    def start(self) -> None:
+        """Begin syncing with the hub in the settings (a first round at once); nothing without a hub."""
+        self._url = self.context.settings.get("hub_url").strip()
+        self.failures = 0
+        self._generation += 1
+        self._set(SyncState(hub=shown_url(self._url), stopped=not self._url, pending=self._count_pending()))
+        if self._url:
+            self.sync_now()
+
+    def stop(self) -> None:
+        """Stop the timers and wait (up to `stop_timeout_s`) for a round in flight; safe to call twice."""
+        self._next_round.stop()
+        self._debounce.stop()
+        operation = self._operation
+        if operation is not None:
+            if not self._round_done.wait(self.stop_timeout_s):
+                log.warning(
+                    "a sync round was still running %.0f s after the window closed", self.stop_timeout_s
+                )
+                _abandoned.append(operation)
+            self._operation = None
+        self._again = False
+        self._dispose_engine()
+        if not self.state.stopped:
+            self._set(replace(self.state, stopped=True, running=False, retry_at=None))
+
+    def reconfigure(self) -> None:
+        """Settings were saved: a new hub address or password takes effect with the next round."""
+        url = self.context.settings.get("hub_url").strip()
+        if self.state.stopped and not url:
+            self._set(SyncState())
+            return
+        self._drop_engine = True
+        if url != self._url or self.state.stopped:
+            self.stop()
+            self.start()
+        else:
+            self.sync_now()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+    # -- when rounds run ----------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        """Run a round now (also "Sync now"); after the one in flight if there is one."""
+        if self.state.stopped or not self._url:
+            return
+        if self._operation is not None:
+            self._again = True
+            return
+        self._next_round.stop()
+        self._debounce.stop()
+        self._again = False
+        self._round_done.clear()
+        url, database, generation = self._url, self.database, self._generation
+        self._operation = run_op(
+            self,
+            lambda _progress: self._round(database, url, generation),
+            on_success=self._round_ended,
+            on_failure=self._round_crashed,
+        )
+        self.rounds += 1
+        self._set(replace(self.state, running=True))
+
+    def retry_now(self) -> None:
+        """The user asked: try at once, and start the back-off again from 2 s if it fails."""
+        self.failures = 0
+        self.sync_now()
+
+    def _local_change(self) -> None:
+        if self._announcing or self.state.stopped:
+            return
+        self._set(replace(self.state, pending=self._count_pending()))
+        if self.state.online is False:
+            return  # the back-off timer decides when to try again; scans never wait on the hub
+        self._debounce.start()
+
+    def _local_change_settled(self) -> None:
+        self.sync_now()
+
+    # -- one round (on a worker thread) -------------------------------------------------------------
+
+    def _hub(self, url: str) -> Engine:
+        with self._engine_lock:
+            if self._engine is not None and self._drop_engine:
+                self._engine.dispose()
+                self._engine = None
+            self._drop_engine = False
+            if self._engine is None:
+                self._engine = open_hub(url)
+            return self._engine
+
+    def _round(self, database: Database, url: str, generation: int) -> _RoundResult:
+        """Never touches a widget: push, pull, then count what is still waiting."""
+        try:
+            report: SyncReport | None = None
+            error = ""
+            try:
+                report = sync_round(database, url, engine=self._hub(url))
+            except HubError as problem:
+                error = str(problem)
+            except sa_exc.ArgumentError:
+                error = (
+                    f"The hub address {shown_url(url)!r} is not a database URL (postgresql://user@host/db)."
+                )
+            except Exception as bug:  # ours, not the hub's: logged with its traceback, retried later
+                log.exception("sync round failed")
+                error = f"Sync stopped on an unexpected error ({type(bug).__name__}); it is in the log."
+            with database.session() as db:
+                pending = pending_changes(db)
+            return _RoundResult(report, error, pending, generation)
+        finally:
+            self._round_done.set()
+
+    # -- after a round (GUI thread) -----------------------------------------------------------------
+
+    def _round_ended(self, result: _RoundResult) -> None:
+        if self._operation is None or result.generation != self._generation:
+            return  # stopped meanwhile (the window is going, or the hub changed)
+        self._operation = None
+        if result.report is not None:
+            self.failures = 0
+            self._set(
+                replace(
+                    self.state,
+                    online=True,
+                    last_synced=self.clock(),
+                    last_report=result.report,
+                    pending=result.pending,
+                    error="",
+                    retry_at=None,
+                    running=False,
+                )
+            )
+            if result.report.pulled:
+                self._announce()
+            delay = 0 if self._again else self.pull_interval_ms
+        else:
+            self.failures += 1
+            backoff = backoff_delay_ms(self.failures, self.backoff_base_ms, self.backoff_max_ms)
+            self.backoff_history.append(backoff)
+            delay = 0 if self._again else backoff  # "Sync now" pressed during the round: try once more
+            self._set(
+                replace(
+                    self.state,
+                    online=False,
+                    pending=result.pending,
+                    error=result.error,
+                    retry_at=time.monotonic() + delay / 1000,
+                    running=False,
+                )
+            )
+        self.round_finished.emit(result)
+        if not self.state.stopped:
+            self._next_round.start(delay)
+
+    def _round_crashed(self, error: Exception) -> None:
+        """A bug, not the hub being away: logged with its traceback; the desk carries on and retries."""
+        log.error("sync round failed", exc_info=error)
+        self._round_ended(
+            _RoundResult(
+                None,
+                f"Sync stopped on an unexpected error ({type(error).__name__}); it is in the log.",
+                self._count_pending(),
+                self._generation,
+            )
+        )
+
+    def _announce(self) -> None:
+        """Other desks' changes arrived: every view refreshes (without that counting as a local change)."""
+        self._announcing = True
+        try:
+            self.context.attendance_changed.emit()
+            self.context.roster_changed.emit()
+        finally:
+            self._announcing = False
+
+    # -- small things -------------------------------------------------------------------------------
+
+    def _count_pending(self) -> int:
+        # A COUNT on the local outbox: far under a millisecond, so it may run on the GUI thread.
+        with self.database.session() as db:
+            return pending_changes(db)
+
+    def _dispose_engine(self) -> None:
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def _set(self, state: SyncState) -> None:
+        self.state = state
+        self.state_changed.emit()
+
+
+def describe_round(report: SyncReport | None) -> str:
+    if report is None:
+        return ""
+    return f"sent {report.pushed}, received {report.pulled}"
+
+
+__all__ = [
+    "SyncService",
+    "SyncState",
+    "backoff_delay_ms",
+    "connect_url",
+    "has_hub_password",
+    "keyring_account",
+    "shown_url",
+    "store_hub_password",
+]

@@ -1,1 +1,0 @@
-"""The window's views: desk, delegates, roll-call, print, dashboard, settings."""
