@@ -24,9 +24,9 @@ from checkin.domain.decide import OutcomeCode
 from checkin.settings import Settings
 from checkin.store.database import open_database
 from checkin.sync.hub import KEYRING_SERVICE, init_hub, pending_changes, sync_round
+from ui.base.pin import PinDialog
 from ui.settings.hub_settings import split_password
 from ui.shell.app import build_window
-from ui.shell.pin import PinDialog
 from ui.sync import service as sync_service
 from ui.sync.service import backoff_delay_ms, has_hub_password, store_hub_password
 from ui.sync.status import status_words

@@ -264,7 +264,7 @@ def test_back_up_now_from_the_settings_view(tmp_path, qtbot):
 
 def test_restore_from_the_settings_view_needs_the_pin_and_a_yes(tmp_path, qtbot, monkeypatch):
     from checkin.desk.pin import set_pin
-    from ui.shell.pin import PinDialog
+    from ui.base.pin import PinDialog
 
     database = open_database(tmp_path / "desk.sqlite3")
     with database.session() as db:

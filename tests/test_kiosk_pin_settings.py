@@ -23,12 +23,12 @@ from checkin.domain.vocabulary import Method
 from checkin.settings import Settings
 from checkin.store.database import open_database
 from checkin.store.models import CheckinEvent, Delegate, Registration
+from ui.base.pin import PinDialog, require_organiser
+from ui.base.theme import HIGH_CONTRAST
 from ui.input.scanner import ScannerFilter
 from ui.kiosk.window import build_kiosk
 from ui.settings.view import computer_name
 from ui.shell.app import build_window
-from ui.shell.pin import PinDialog, require_organiser
-from ui.shell.theme import HIGH_CONTRAST
 from ui.shell.wizard import WizardDialog
 
 PIN = "246810"
@@ -274,7 +274,7 @@ def test_the_pin_dialog_says_what_happened(qtbot, tmp_path):
     database, _code = _demo(tmp_path)
     settings = Settings(tmp_path / "settings.json")
     set_pin(settings, PIN)
-    from ui.shell.context import DeskContext
+    from ui.base.context import DeskContext
 
     context = DeskContext(database, settings, "door-1")
     dialog = PinDialog(context, clock=lambda: T0)
@@ -305,7 +305,7 @@ def desk(qtbot, tmp_path):
     yield window, scanner, database, code, settings
     QApplication.instance().removeEventFilter(scanner)
     QApplication.instance().removeEventFilter(window.idle_lock)
-    from ui.shell.theme import apply_theme
+    from ui.base.theme import apply_theme
 
     apply_theme(QApplication.instance(), high_contrast=False)
     database.dispose()

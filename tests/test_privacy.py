@@ -27,8 +27,8 @@ from checkin.settings import Settings
 from checkin.store.database import open_database
 from checkin.store.models import AuditLog, CheckinEvent, Delegate, ExternalCode, Outbox, Registration, ScanLog
 from checkin.sync.bundle import export_bundle, import_bundle
+from ui.base.pin import PinDialog
 from ui.shell.app import build_window
-from ui.shell.pin import PinDialog
 
 OLD = datetime(2026, 1, 10, 9, 30, tzinfo=UTC)
 RECENT = datetime(2026, 4, 20, 9, 30, tzinfo=UTC)

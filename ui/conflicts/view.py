@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.bookings import session_by_code
 from checkin.desk.conflicts import DuplicateAdmission, duplicate_admissions
-from ui.shell.context import DeskContext
-from ui.shell.operations import Operation, run_op
+from ui.base.context import DeskContext
+from ui.base.operations import Operation, run_op
 
 log = logging.getLogger(__name__)
 

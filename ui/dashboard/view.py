@@ -30,7 +30,7 @@ from checkin.desk.dashboard import (
     session_figures,
 )
 from checkin.domain.clock import Clock, utc_now
-from ui.shell.context import DeskContext
+from ui.base.context import DeskContext
 
 REFRESH_MS = 5000
 ROW_HEIGHT = 23

@@ -23,7 +23,7 @@ from checkin.desk.delegate_edits import EDITABLE_FIELDS, delegate_details, updat
 from checkin.desk.roster import session_summaries
 from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
-from ui.shell.context import DeskContext
+from ui.base.context import DeskContext
 
 FIELD_TITLES = {
     "first_name": "First name",

@@ -32,9 +32,10 @@ from checkin.desk.bookings import UsageError, session_by_code
 from checkin.importing.applying import ImportReport, import_delegate_list
 from checkin.importing.reading import MAPPING_FIELDS, ImportFileError
 from checkin.store.database import refresh_statistics
+from ui.base.context import DeskContext
+from ui.base.operations import Cancelled, Operation, run_op
+from ui.base.theme import BUTTON_STYLE
 from ui.delegates.dialogs import FIELD_TITLES
-from ui.shell.context import DeskContext
-from ui.shell.operations import Cancelled, Operation, run_op
 
 log = logging.getLogger(__name__)
 
@@ -213,8 +214,6 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
 
         if not context.settings.get("high_contrast"):
-            from ui.delegates.view import BUTTON_STYLE
-
             self.setStyleSheet(BUTTON_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 from checkin.desk.bookings import UsageError, set_status
 from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations, roster_size
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
+from ui.base.context import DeskContext
+from ui.base.operations import run_op
+from ui.base.theme import BUTTON_STYLE
 from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
 from ui.delegates.roster_model import (
     BADGE,
@@ -45,8 +48,6 @@ from ui.delegates.roster_model import (
     SURNAME,
     RosterModel,
 )
-from ui.shell.context import DeskContext
-from ui.shell.operations import run_op
 
 log = logging.getLogger(__name__)
 
@@ -81,23 +82,13 @@ PILLS = {
     "not_in": ("", "#78909c"),
     "not_printed": ("", "#78909c"),
 }
-#: Buttons that look like buttons (the base theme's are flat), the import one in the accent colour.
-BUTTON_STYLE = """
-QPushButton { background: white; border: 1px solid #b0bec5; }
-QPushButton:hover { border-color: #00796b; }
-QPushButton:focus { border: 2px solid #00796b; }
-QPushButton:disabled { color: #b0bec5; border-color: #e3e8eb; background: #f5f7f8; }
-QPushButton#importButton, QPushButton#applyImport { background: #00796b; color: white; border-color: #005b50;
-    font-weight: bold; }
-QPushButton#applyImport:disabled { background: #b2dfdb; color: white; border-color: #b2dfdb; }
-"""
 #: Widths at 1366×768 that leave Organisation the rest of the table.
 COLUMN_WIDTHS = {SURNAME: 160, FIRST_NAME: 140, JOB_TITLE: 200, STATUS: 138, CHECKED_IN: 118, BADGE: 124}
 
 
 def require_organiser(parent: QWidget, context: DeskContext, reason: str) -> bool:
-    """The organiser PIN for edits, cancelling, transfers and imports (ui.shell.pin)."""
-    from ui.shell.pin import require_organiser as ask
+    """The organiser PIN for edits, cancelling, transfers and imports (ui.base.pin)."""
+    from ui.base.pin import require_organiser as ask
 
     return ask(parent, context, reason)
 

@@ -29,9 +29,9 @@ from checkin.desk.search import SearchHit, search
 from checkin.domain.clock import utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
+from ui.base.context import DeskContext
 from ui.desk.result_panel import ResultPanel
 from ui.input.camera import CameraPanel
-from ui.shell.context import DeskContext
 
 SEARCH_DELAY_MS = 120
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from checkin.desk.bookings import UsageError
 from checkin.desk.scanning import ScanResult
 from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_walk_in
-from ui.shell.context import DeskContext
+from ui.base.context import DeskContext
 
 
 class WalkInDialog(QDialog):

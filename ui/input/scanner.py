@@ -15,6 +15,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from checkin.settings import Settings
+
 SUFFIXES = {
     "enter": {Qt.Key.Key_Return, Qt.Key.Key_Enter},
     "tab": {Qt.Key.Key_Tab},
@@ -112,3 +114,11 @@ class ScannerFilter(QObject):
                 QApplication.sendEvent(key.target, replay)
         finally:
             self._replaying = False
+
+
+def configure_scanner(scanner: ScannerFilter, settings: Settings) -> None:
+    scanner.configure(
+        settings.get("scanner_max_gap_ms"),
+        settings.get("scanner_min_length"),
+        settings.get("scanner_suffix"),
+    )

@@ -30,12 +30,11 @@ from checkin.desk.scanning import ScanResult, admit_registration, record_scan
 from checkin.domain.vocabulary import Method
 from checkin.settings import Settings
 from checkin.store.database import Database
+from ui.base.context import DeskContext
+from ui.base.pin import require_organiser
+from ui.base.theme import apply_theme
 from ui.desk.result_panel import ResultPanel
-from ui.input.scanner import ScannerFilter
-from ui.shell.context import DeskContext
-from ui.shell.live_settings import configure_scanner
-from ui.shell.pin import require_organiser
-from ui.shell.theme import apply_theme
+from ui.input.scanner import ScannerFilter, configure_scanner
 
 RETURN_AFTER_MS = 6000
 ABANDONED_AFTER_MS = 60_000

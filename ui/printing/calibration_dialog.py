@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from checkin.printing.calibration import CalibrationPage, write_calibration_page
 from checkin.printing.stocks import load_stocks
+from ui.base.context import DeskContext
+from ui.base.operations import Cancelled, Operation, run_op
+from ui.base.pin import require_organiser
 from ui.printing.printer import offset_for, prepare_printer, print_document, save_offset
-from ui.shell.context import DeskContext
-from ui.shell.operations import Cancelled, Operation, run_op
-from ui.shell.pin import require_organiser
 
 OFFSET_LIMIT_MM = 10.0
 

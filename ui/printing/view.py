@@ -55,9 +55,9 @@ from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.printing.imposition import IMPOSITIONS
 from checkin.printing.stocks import Stock, StockError, load_stocks
 from checkin.store.database import Database
+from ui.base.context import DeskContext
+from ui.base.operations import Cancelled, Operation, run_op
 from ui.printing.printer import PrintingError, offset_for, pages_chosen, prepare_printer, print_document
-from ui.shell.context import DeskContext
-from ui.shell.operations import Cancelled, Operation, run_op
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from checkin.desk.rollcall import roll_call as load_roll_call
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
-from ui.shell.context import DeskContext
+from ui.base.context import DeskContext
 
 #: Item data: the registration id of a person's row (groups have none).
 REGISTRATION = Qt.ItemDataRole.UserRole

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from checkin.desk.bookings import UsageError
 from checkin.records.backup import SNAPSHOT_EVERY, newest_good_backup, restore_file, snapshot
 from checkin.store.database import Database, DatabaseError, open_database
-from ui.shell.operations import run_op
+from ui.base.operations import run_op
 
 log = logging.getLogger(__name__)
 TITLE = "Check-in Desk"

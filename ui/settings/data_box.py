@@ -21,9 +21,9 @@ from checkin.desk.bookings import UsageError
 from checkin.domain.clock import utc_now
 from checkin.records.backup import backup_to, backups_folder, restore_from
 from checkin.records.privacy import PurgeReport, purge
-from ui.shell.context import DeskContext
-from ui.shell.operations import run_op
-from ui.shell.pin import require_organiser
+from ui.base.context import DeskContext
+from ui.base.operations import run_op
+from ui.base.pin import require_organiser
 
 log = logging.getLogger(__name__)
 

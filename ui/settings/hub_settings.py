@@ -9,8 +9,8 @@ from sqlalchemy.engine import make_url
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from checkin.sync.hub import HubError, check_hub, hub_engine
-from ui.shell.context import DeskContext
-from ui.shell.operations import Operation, run_op
+from ui.base.context import DeskContext
+from ui.base.operations import Operation, run_op
 from ui.sync.service import CONNECT_TIMEOUT_S, connect_url, has_hub_password, store_hub_password
 
 log = logging.getLogger(__name__)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.pin import check_pin, clear_pin, has_pin, pin_problem, set_pin
 from checkin.domain.clock import utc_now
+from ui.base.context import DeskContext
+from ui.base.pin import require_organiser
 from ui.settings.data_box import DataBox
 from ui.settings.hub_settings import HubSettingsBox
-from ui.shell.context import DeskContext
-from ui.shell.pin import require_organiser
 
 SUFFIX_CHOICES = [("Enter", "enter"), ("Tab", "tab"), ("Enter or Tab", "enter-or-tab")]
 

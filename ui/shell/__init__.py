@@ -1,1 +1,1 @@
-"""The app's frame: start-up, the main window, the desk context, background operations, theme, PIN, lock."""
+"""The app's frame: start-up, the main window and its views, the first-run wizard, the idle lock, live settings."""

@@ -13,11 +13,11 @@ from checkin.resources import resource_path
 from checkin.settings import Settings
 from checkin.store.database import Database
 from checkin.store.models import Session
+from ui.base.context import DeskContext
+from ui.base.theme import apply_theme
 from ui.input.scanner import ScannerFilter
 from ui.input.sounds import OutcomeSounds
-from ui.shell.context import DeskContext
 from ui.shell.main_window import MainWindow
-from ui.shell.theme import apply_theme
 
 
 def build_window(

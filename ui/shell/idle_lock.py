@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.shell.context import DeskContext
-from ui.shell.pin import require_organiser
+from ui.base.context import DeskContext
+from ui.base.pin import require_organiser
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,

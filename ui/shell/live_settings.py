@@ -3,17 +3,9 @@
 from PySide6.QtWidgets import QApplication, QWidget
 
 from checkin.settings import Settings
+from ui.base.theme import apply_theme
 from ui.desk.result_panel import ResultPanel
-from ui.input.scanner import ScannerFilter
-from ui.shell.theme import apply_theme
-
-
-def configure_scanner(scanner: ScannerFilter, settings: Settings) -> None:
-    scanner.configure(
-        settings.get("scanner_max_gap_ms"),
-        settings.get("scanner_min_length"),
-        settings.get("scanner_suffix"),
-    )
+from ui.input.scanner import ScannerFilter, configure_scanner
 
 
 def apply_live_settings(settings: Settings, scanner: ScannerFilter | None, window: QWidget | None) -> None:

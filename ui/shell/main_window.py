@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.roster import session_summaries
 from checkin.domain.vocabulary import Method
+from ui.base.context import DeskContext
 from ui.desk.view import DeskView
-from ui.shell.context import DeskContext
 
 #: (title, shortcut, factory). Each view takes the context; one with a `scan(text, method)` takes scans.
 ViewFactory = Callable[[DeskContext], QWidget]

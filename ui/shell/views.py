@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from ui.shell.context import DeskContext
+from ui.base.context import DeskContext
 
 
 def more_views() -> list[tuple[str, str, Callable[[DeskContext], QWidget]]]:

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.pin import pin_problem, set_pin
 from checkin.settings import Settings
-from ui.input.scanner import ScannerFilter
+from ui.input.scanner import ScannerFilter, configure_scanner
 from ui.settings.view import computer_name, fill_camera_choice
-from ui.shell.live_settings import configure_scanner
 
 STYLE = """
 #wizard { background: #f5f7f8; }

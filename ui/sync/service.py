@@ -22,8 +22,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from checkin.domain.clock import utc_now
 from checkin.store.database import Database
 from checkin.sync.hub import KEYRING_SERVICE, HubError, SyncReport, hub_engine, pending_changes, sync_round
-from ui.shell.context import DeskContext
-from ui.shell.operations import Operation, run_op
+from ui.base.context import DeskContext
+from ui.base.operations import Operation, run_op
 
 log = logging.getLogger(__name__)
 

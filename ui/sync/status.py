@@ -7,8 +7,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
+from ui.base.context import DeskContext
 from ui.conflicts.view import DuplicatesView, duplicates_label
-from ui.shell.context import DeskContext
 from ui.sync.service import SyncService, SyncState, describe_round
 
 #: (symbol, ink, background) for each state: never colour alone.

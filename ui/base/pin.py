@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.pin import FAILURES_BEFORE_LOCK, check_pin, has_pin, locked_until
 from checkin.domain.clock import Clock, utc_now
-from ui.shell.context import DeskContext
+from ui.base.context import DeskContext
 
 NO_PIN_MESSAGE = "No organiser PIN protects this desk — set one in Settings (F10)."
 

@@ -46,3 +46,15 @@ def apply_theme(app: QApplication, *, high_contrast: bool = False) -> None:
     font.setPointSize(13 if high_contrast else 11)
     app.setFont(font)
     app.setStyleSheet(sheet)
+
+
+#: Buttons that look like buttons (the base theme's are flat), the import one in the accent colour.
+BUTTON_STYLE = """
+QPushButton { background: white; border: 1px solid #b0bec5; }
+QPushButton:hover { border-color: #00796b; }
+QPushButton:focus { border: 2px solid #00796b; }
+QPushButton:disabled { color: #b0bec5; border-color: #e3e8eb; background: #f5f7f8; }
+QPushButton#importButton, QPushButton#applyImport { background: #00796b; color: white; border-color: #005b50;
+    font-weight: bold; }
+QPushButton#applyImport:disabled { background: #b2dfdb; color: white; border-color: #b2dfdb; }
+"""
