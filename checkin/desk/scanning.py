@@ -8,7 +8,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
-from checkin.desk.bookings import UsageError
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import CodeKind, ReadCode, read_code
 from checkin.domain.decide import (
@@ -21,6 +20,7 @@ from checkin.domain.decide import (
     decide,
 )
 from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, RegistrationStatus
+from checkin.errors import UsageError
 from checkin.store.models import (
     CheckinEvent,
     Delegate,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session as OrmSession
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UserError
 from checkin.importing.applying import ImportReport, apply_delegate_list
 from checkin.importing.reading import (
     PERSON_FIELDS,
@@ -57,7 +58,7 @@ OVERLAP = timedelta(minutes=10)
 _CHANGED_SINCE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-class EventbriteError(Exception):
+class EventbriteError(UserError):
     """Eventbrite could not be used (no token, refused, unreachable, an unreadable answer): one line for
     users. Nothing has been written when it is raised."""
 

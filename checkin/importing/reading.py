@@ -21,6 +21,7 @@ from pathlib import Path
 
 from checkin.domain.text import clean, fold, normalise_email
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UserError
 
 MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10  # hand-made sheets may have a title line or two above the headings
@@ -31,7 +32,7 @@ FORMATS = ("eventbrite", "tito", "pretix", "microsoft-forms", "google-forms", "s
 csv.field_size_limit(1024 * 1024)
 
 
-class ImportFileError(Exception):
+class ImportFileError(UserError):
     """A delegate list that cannot be read; the message is one line, for the user, naming the file."""
 
 

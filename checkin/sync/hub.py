@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 
+from checkin.errors import UserError
 from checkin.store.database import Database
 from checkin.store.models import FieldClock, Outbox, Programme
 from checkin.store.outbox import ORDER, SPECS, read_state, replica_id, write_state
@@ -32,7 +33,7 @@ _PUSH_LOCK = 74_251_903  # any fixed number: the advisory lock every pusher take
 KEYRING_SERVICE = "Check-in Desk hub"
 
 
-class HubError(Exception):
+class HubError(UserError):
     """The hub cannot be used (unreachable, wrong password, another programme); the message is for users."""
 
 
