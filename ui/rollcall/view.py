@@ -20,16 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.attendance import mark_segment, unmark_segment
-from checkin.desk.rollcall import (
-    MarkCode,
-    MarkOutcome,
-    RollCall,
-    RollCallEntry,
-    current_segment,
-    mark_by_scan,
-)
+from checkin.desk.rollcall import RollCall, RollCallEntry, current_segment, mark_by_scan
 from checkin.desk.rollcall import roll_call as load_roll_call
 from checkin.domain.clock import Clock, utc_now
+from checkin.domain.marks import MarkCode, MarkOutcome
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
