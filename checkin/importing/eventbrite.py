@@ -35,9 +35,9 @@ from checkin.importing.reading import (
     PERSON_FIELDS,
     DelegateList,
     DelegateRow,
-    _meaningful_need,
     classify_heading,
     heading_key,
+    meaningful_need,
     parse_status,
     split_full_name,
 )
@@ -289,7 +289,7 @@ def attendee_row(number: int, attendee: dict[str, Any]) -> DelegateRow | None:
         # unless the profile already did; anything else is kept with the booking.
         field, _rank = classify_heading(heading_key(question))
         if field in PERSON_FIELDS and field != "email":
-            if field in ("access_needs", "dietary_needs") and not _meaningful_need(value):
+            if field in ("access_needs", "dietary_needs") and not meaningful_need(value):
                 continue
             if not getattr(row, field):
                 setattr(row, field, value)

@@ -518,7 +518,8 @@ _NO_NEEDS = {"", "no", "none", "n a", "na", "nil", "nothing", "no thanks", "not 
 
 
 @lru_cache(maxsize=4096)
-def _meaningful_need(value: str) -> bool:
+def meaningful_need(value: str) -> bool:
+    """Whether an answer about access or dietary needs says something: not "no", "none", "n/a" and the like."""
     return heading_key(value) not in _NO_NEEDS
 
 
@@ -1055,7 +1056,7 @@ class _DelegateReader:
                 raw = cells[index]
                 if raw:
                     value = self._clean(raw)
-                    if value and (not need or _meaningful_need(value)):
+                    if value and (not need or meaningful_need(value)):
                         values[name] = value
                         break
         email = ""
