@@ -12,11 +12,12 @@ from typing import Any
 
 from checkin import __version__
 from checkin.domain.clock import iso
+from checkin.errors import UserError
 
 EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """Bad input or usage: one line on stderr, exit 2, nothing written."""
 
 
@@ -158,7 +159,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from checkin.desk.bookings import session_by_code
-    from checkin.importing.applying import ImportFileError, import_delegate_list
+    from checkin.importing.applying import import_delegate_list
 
     path = Path(args.file)
     if not path.is_file():
@@ -166,11 +167,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     database = _open(args)
     with database.session() as db:
         session = session_by_code(db, args.session)
-        try:
-            report = import_delegate_list(db, path, session, dry_run=args.dry_run, desk=args.desk)
-        except ImportFileError as error:
-            db.rollback()
-            raise CommandError(str(error)) from None
+        report = import_delegate_list(db, path, session, dry_run=args.dry_run, desk=args.desk)
         if args.dry_run:
             db.rollback()
         else:
@@ -304,14 +301,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_badges(args: argparse.Namespace) -> int:
     from checkin.desk.bookings import session_by_code
-    from checkin.printing.badges import TemplateError, registrations_of_delegates, render_badges
-    from checkin.printing.qr import QRSizeError
-    from checkin.printing.stocks import StockError, load_stocks
+    from checkin.printing.badges import registrations_of_delegates, render_badges
+    from checkin.printing.stocks import load_stocks
 
-    try:
-        stock = load_stocks().named(args.stock)
-    except StockError as error:
-        raise CommandError(str(error)) from None
+    stock = load_stocks().named(args.stock)
     output = Path(args.output)
     if output.is_dir():
         raise CommandError(f"{output} is a folder; give a file name like badges.pdf.")
@@ -319,20 +312,17 @@ def cmd_badges(args: argparse.Namespace) -> int:
     with database.session() as db:
         session = session_by_code(db, args.session)
         wanted = registrations_of_delegates(db, session, args.delegate) if args.delegate else None
-        try:
-            run = render_badges(
-                db,
-                session,
-                stock,
-                output,
-                registration_ids=wanted,
-                start_at=args.start_at,
-                only_unprinted=args.unprinted,
-                desk=args.desk,
-                outlines=args.outlines,
-            )
-        except (TemplateError, QRSizeError) as error:
-            raise CommandError(str(error)) from None
+        run = render_badges(
+            db,
+            session,
+            stock,
+            output,
+            registration_ids=wanted,
+            start_at=args.start_at,
+            only_unprinted=args.unprinted,
+            desk=args.desk,
+            outlines=args.outlines,
+        )
     if run.count == 0:
         _say(f"No badges to print for {session.code}: every badge has been printed already.")
         return EXIT_NO
@@ -364,7 +354,7 @@ def cmd_stocks(args: argparse.Namespace) -> int:
 
 
 def cmd_guide(args: argparse.Namespace) -> int:
-    from checkin.printing.guide import GuideError, render_guide, venue_contacts
+    from checkin.printing.guide import render_guide, venue_contacts
     from checkin.store.database import resolve_url
 
     venue = None
@@ -375,14 +365,9 @@ def cmd_guide(args: argparse.Namespace) -> int:
         try:
             with database.session() as db:
                 venue = venue_contacts(db, args.venue)
-        except GuideError as error:
-            raise CommandError(str(error)) from None
         finally:
             database.dispose()
-    try:
-        run = render_guide(args.output, args.layout, args.content, venue)
-    except GuideError as error:
-        raise CommandError(str(error)) from None
+    run = render_guide(args.output, args.layout, args.content, venue)
     where = f" for {venue.name}" if venue is not None else ""
     how = " Print both sides, flipping on the short edge," if run.duplex else " Print"
     _say(
@@ -564,26 +549,20 @@ def _hub_url(args: argparse.Namespace) -> str:
 
 
 def cmd_hub_init(args: argparse.Namespace) -> int:
-    from checkin.sync.hub import HubError, init_hub
+    from checkin.sync.hub import init_hub
 
     database = _open(args)
-    try:
-        report = init_hub(database, args.url)
-    except HubError as error:
-        raise CommandError(str(error)) from None
+    report = init_hub(database, args.url)
     _say(f"Hub ready; this desk's programme is published ({report.pushed} changes).")
     return EXIT_OK
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from checkin.sync.hub import HubError, sync_round
+    from checkin.sync.hub import sync_round
 
     url = _hub_url(args)
     database = _open(args)
-    try:
-        report = sync_round(database, url)
-    except HubError as error:
-        raise CommandError(str(error)) from None
+    report = sync_round(database, url)
     if args.json:
         _print_json(report.as_json())
     else:
@@ -595,16 +574,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_pull_eventbrite(args: argparse.Namespace) -> int:
     from checkin.desk.bookings import session_by_code
-    from checkin.importing.eventbrite import EventbriteError, eventbrite_token, pull_eventbrite
+    from checkin.importing.eventbrite import eventbrite_token, pull_eventbrite
 
     database = _open(args)
     with database.session() as db:
         session = session_by_code(db, args.session)
-        try:
-            result = pull_eventbrite(db, args.event, session, token=eventbrite_token(), desk=args.desk)
-        except EventbriteError as error:
-            db.rollback()
-            raise CommandError(str(error)) from None
+        result = pull_eventbrite(db, args.event, session, token=eventbrite_token(), desk=args.desk)
         db.commit()
     if args.json:
         _print_json(result.as_json())
@@ -823,7 +798,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from checkin.desk.bookings import UsageError
     from checkin.logging_setup import configure_logging
 
     parser = build_parser()
@@ -835,7 +809,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.handler = cmd_app
     try:
         return args.handler(args)
-    except (CommandError, UsageError) as error:
+    except UserError as error:  # the user's to put right: the message alone, no traceback
         print(f"checkin: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

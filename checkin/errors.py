@@ -8,3 +8,8 @@ turns a `UserError` into its message and exit status 2, the app into one message
 
 class UserError(Exception):
     """Something the user can put right. `str(error)` is the whole message to show."""
+
+
+class UsageError(UserError):
+    """Something the user asked for that cannot be done (an unknown session code, a booking that is not
+    there any more, a file of another programme); the message is for them."""

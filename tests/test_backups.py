@@ -14,9 +14,9 @@ from factories import book, make_session, new_database
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from checkin.desk.bookings import UsageError
 from checkin.desk.demo import create_demo
 from checkin.desk.roster import session_summaries
+from checkin.errors import UsageError
 from checkin.records.backup import (
     backup_to,
     check_backup,

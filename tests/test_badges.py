@@ -25,11 +25,12 @@ from pdf_checks import (
 from sqlalchemy import func, select
 
 from checkin.cli import main
-from checkin.desk.bookings import UsageError, session_by_code
+from checkin.desk.bookings import session_by_code
 from checkin.desk.demo import create_demo
 from checkin.desk.scanning import record_scan
 from checkin.domain.codes import new_badge_code, new_signing_key
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
+from checkin.errors import UsageError
 from checkin.printing import qr
 from checkin.printing.badges import (
     QRElement,

@@ -15,8 +15,9 @@ from checkin.desk.dashboard import (
     overall,
     session_figures,
 )
-from checkin.desk.rollcall import MarkCode, SegmentInfo, current_segment, mark_by_scan, roll_call
+from checkin.desk.rollcall import SegmentInfo, current_segment, mark_by_scan, roll_call
 from checkin.desk.scanning import record_scan, undo_last_admission
+from checkin.domain.marks import MarkCode
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.models import CheckinEvent, ScanLog, Session
 

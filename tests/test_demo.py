@@ -15,11 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin import resources
-from checkin.desk.bookings import UsageError, add_session
+from checkin.desk.bookings import add_session
 from checkin.desk.demo import CANCELLED_REASON, DemoSummary, create_demo
 from checkin.domain.codes import looks_like_platform_code, lookup_key, verifies
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UsageError
 from checkin.store.database import Database, open_database
 from checkin.store.models import CheckinEvent, Delegate, ExternalCode, Programme, Registration, Session
 

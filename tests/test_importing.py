@@ -717,11 +717,11 @@ def test_an_imported_delegate_is_searched_for_like_one_added_at_the_desk(parts: 
     """The importer folds each field on its own (names repeat, so each is folded once); that must give
     the same keys as folding the whole text, or imported delegates would be missed by search."""
     from checkin.desk.bookings import search_key_of
-    from checkin.importing.applying import _search_key, _surname_key
+    from checkin.importing.applying import import_search_key, import_surname_key
 
     values = dict(zip(("first_name", "last_name", "badge_name", "organisation", "email"), parts, strict=True))
-    assert _search_key(values) == search_key_of(SimpleNamespace(**values))
-    assert _surname_key(parts[1], parts[0]) == surname_key_of(parts[1], parts[0])
+    assert import_search_key(values) == search_key_of(SimpleNamespace(**values))
+    assert import_surname_key(parts[1], parts[0]) == surname_key_of(parts[1], parts[0])
 
 
 def test_import_into_postgresql(pg_database_url: str, tmp_path: Path) -> None:

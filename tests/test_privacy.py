@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from checkin.desk.bookings import UsageError, register
+from checkin.desk.bookings import register
 from checkin.desk.demo import create_demo
 from checkin.desk.pin import set_pin
 from checkin.desk.scanning import record_scan
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UsageError
 from checkin.records.privacy import ERASED, erase_person, export_person, purge
 from checkin.settings import Settings
 from checkin.store.database import open_database

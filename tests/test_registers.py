@@ -18,11 +18,11 @@ from checkin.desk.attendance import (
     segment_attendance,
     unmark_segment,
 )
-from checkin.desk.bookings import UsageError
 from checkin.desk.demo import create_demo
 from checkin.desk.roster import session_roster
 from checkin.desk.scanning import admit_registration
 from checkin.domain.vocabulary import EventKind, RegistrationStatus
+from checkin.errors import UsageError
 from checkin.printing.registers import (
     TICK_TEXT,
     certificate_number,

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication
 from checkin.desk.attendance import segment_attendance
 from checkin.desk.bookings import session_by_code
 from checkin.desk.demo import create_demo
-from checkin.desk.rollcall import MarkCode
 from checkin.desk.roster import session_roster, session_summaries
 from checkin.desk.scanning import record_scan
+from checkin.domain.marks import MarkCode
 from checkin.domain.vocabulary import EventKind
 from checkin.settings import Settings
 from checkin.store.database import open_database

@@ -8,7 +8,7 @@ import pytest
 from factories import MORNING, book, make_session, new_database
 from sqlalchemy import select
 
-from checkin.desk.bookings import UsageError, session_by_code, set_status
+from checkin.desk.bookings import session_by_code, set_status
 from checkin.desk.delegate_edits import delegate_details, update_delegate
 from checkin.desk.roster_index import (
     RosterColumn,
@@ -23,6 +23,7 @@ from checkin.desk.scan_history import registration_history
 from checkin.desk.scanning import record_scan, undo_last_admission
 from checkin.desk.search import search
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UsageError
 from checkin.importing.applying import import_delegate_list
 from checkin.importing.reading import read_delegate_list
 from checkin.store.database import Database

@@ -9,12 +9,13 @@ import pytest
 from factories import MORNING, book, make_session
 from sqlalchemy import func, select
 
-from checkin.desk.bookings import UsageError, session_by_code
+from checkin.desk.bookings import session_by_code
 from checkin.desk.conflicts import duplicate_admissions
 from checkin.desk.roster import session_roster
 from checkin.desk.scanning import record_scan
 from checkin.domain.clock import utc_now
 from checkin.domain.decide import OutcomeCode
+from checkin.errors import UsageError
 from checkin.store.database import open_database
 from checkin.store.models import CheckinEvent, Delegate, Outbox
 from checkin.sync.bundle import export_bundle, import_bundle

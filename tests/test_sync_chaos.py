@@ -226,7 +226,7 @@ def test_a_rollback_failing_after_the_connection_dropped_still_says_the_hub_cann
     import psycopg
     from sqlalchemy import exc
 
-    from checkin.sync.hub import _explain
+    from checkin.sync.hub import hub_error_for
 
     try:
         try:
@@ -235,7 +235,9 @@ def test_a_rollback_failing_after_the_connection_dropped_still_says_the_hub_cann
             busy = psycopg.OperationalError("sending query failed: another command is already in progress")
             raise exc.OperationalError("ROLLBACK", {}, busy) from busy
     except exc.OperationalError as error:
-        assert "cannot be reached now" in str(_explain(error, "postgresql://desk@hub.example.org/checkin"))
+        assert "cannot be reached now" in str(
+            hub_error_for(error, "postgresql://desk@hub.example.org/checkin")
+        )
 
 
 def _outbox_changes(database: Database) -> set[str]:

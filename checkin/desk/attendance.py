@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.bookings import UsageError
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.decide import EventFacts, current_checkin
 from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method
+from checkin.errors import UsageError
 from checkin.store.models import CheckinEvent, Registration, Segment, Session
 
 

@@ -11,14 +11,11 @@ from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import new_badge_code, new_signing_key
 from checkin.domain.text import clean, fold
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UsageError
 from checkin.store.models import AuditLog, Delegate, Programme, Registration, Segment, Session, Venue
 
 DEFAULT_PROGRAMME_TITLE = "Training programme"
 DEFAULT_SEGMENTS = ("Morning", "Afternoon", "Case study")
-
-
-class UsageError(Exception):
-    """Something the user asked for that cannot be done; the message is for them."""
 
 
 def default_programme(db: OrmSession) -> Programme:

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.bookings import UsageError, refresh_search_key
+from checkin.desk.bookings import refresh_search_key
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import clean, normalise_email
+from checkin.errors import UsageError
 from checkin.store.models import AuditLog, Delegate
 
 #: The delegate fields the desk may change, in the order the edit form shows them.

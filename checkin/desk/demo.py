@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.bookings import UsageError, add_session, refresh_search_key
+from checkin.desk.bookings import add_session, refresh_search_key
 from checkin.domain.clock import Clock, as_utc, utc_now
 from checkin.domain.codes import KEY_BYTES, lookup_key, new_badge_code
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UsageError
 from checkin.resources import resource_path
 from checkin.store.models import AuditLog, Delegate, ExternalCode, Programme, Registration, Session
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from checkin.domain.clock import as_utc
+from checkin.errors import UserError
 from checkin.settings import Settings
 
 MIN_LENGTH = 6
@@ -29,7 +30,7 @@ _KEY_LENGTH = 32
 _MAXMEM = 64 * 1024 * 1024
 
 
-class PinError(ValueError):
+class PinError(UserError, ValueError):
     """A new PIN that cannot be used; the message says why, in the organiser's words."""
 
 

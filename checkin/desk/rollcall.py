@@ -7,7 +7,6 @@ shows them apart. Marking never checks anyone in at the desk. Marks are recorded
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -15,14 +14,18 @@ from sqlalchemy.orm import selectinload
 
 from checkin.desk.attendance import is_marked, mark_segment, segment_attendance
 from checkin.desk.roster import attendance
-from checkin.desk.scanning import delegate_card, read_scan, resolve
+from checkin.desk.scanning import (
+    delegate_card,
+    log_scan,
+    read_scan,
+    registration_facts,
+    resolve,
+    session_facts,
+)
 from checkin.domain.clock import Clock, as_utc, utc_now
-from checkin.domain.codes import CodeKind
-from checkin.domain.decide import DelegateCard
+from checkin.domain.marks import MarkCode, MarkOutcome, decide_mark
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method
-from checkin.store.models import Registration, ScanLog, Segment, Session
-
-_SCANNED_MAX = 300
+from checkin.store.models import Registration, Segment, Session
 
 
 @dataclass(frozen=True)
@@ -129,34 +132,6 @@ def current_segment(segments: tuple[SegmentInfo, ...], now: datetime) -> Segment
     return segments[0]
 
 
-class MarkCode(StrEnum):
-    MARKED = "segment_marked"
-    ALREADY_MARKED = "segment_already_marked"
-    NOT_BOOKED_HERE = "segment_not_booked_here"
-    NOT_ACTIVE = "segment_booking_inactive"
-    NOT_FOUND = "segment_not_found"
-    INVALID_CODE = "segment_invalid_code"
-
-
-@dataclass(frozen=True)
-class MarkOutcome:
-    """What a scan in the roll-call did: a machine-readable code, a sentence, and the person."""
-
-    code: MarkCode
-    reason: str
-    segment_name: str
-    delegate: DelegateCard | None = None
-    registration_id: int | None = None
-    #: When they were checked in at the desk (None: not checked in there).
-    checked_in_at: datetime | None = None
-    #: For NOT_BOOKED_HERE: the code of the session they are booked on.
-    booked_session_code: str | None = None
-
-    @property
-    def marked(self) -> bool:
-        return self.code in (MarkCode.MARKED, MarkCode.ALREADY_MARKED)
-
-
 def mark_by_scan(
     db: OrmSession,
     text: str,
@@ -169,66 +144,42 @@ def mark_by_scan(
     clock: Clock = utc_now,
 ) -> MarkOutcome:
     """Mark the person a scanned code stands for present in the segment; commits. The code is read and
-    resolved exactly as at the desk. It never checks anyone in at the desk; it logs the scan."""
+    resolved exactly as at the desk, and `checkin.domain.marks.decide_mark` decides. It never checks
+    anyone in at the desk; it logs the scan."""
     segment = db.get(Segment, segment_id)
     if segment is None or segment.session_id != session.id:
         raise ValueError(f"segment {segment_id} is not part of session {session.code}")
     read = read_scan(db, text, session)
     registration = resolve(db, read, session)
-    card = delegate_card(registration.delegate) if registration is not None else None
-    name = card.display_name if card else ""
-    if read.kind is CodeKind.INVALID:
-        outcome = MarkOutcome(
-            MarkCode.INVALID_CODE,
-            "Not a valid badge code: it may be misread. Scan again, or tick the name in the list.",
-            segment.name,
-        )
-    elif registration is None or card is None:
-        outcome = MarkOutcome(
-            MarkCode.NOT_FOUND,
-            "This code is not known here. Tick the name in the list, or sync and scan again.",
-            segment.name,
-        )
-    elif registration.session_id != session.id:
-        other = registration.session
-        outcome = MarkOutcome(
-            MarkCode.NOT_BOOKED_HERE,
-            f"{name} is not booked on this session; they are booked on {other.title} ({other.code}).",
-            segment.name,
-            card,
-            registration.id,
-            booked_session_code=other.code,
-        )
-    elif registration.status not in ACTIVE_STATUSES:
-        status = registration.status.replace("_", " ")
-        outcome = MarkOutcome(
-            MarkCode.NOT_ACTIVE,
-            f"{name}'s booking on this session is {status}: not marked. The desk can sort it out.",
-            segment.name,
-            card,
-            registration.id,
-        )
-    else:
+    already_marked = False
+    checked_in_at: datetime | None = None
+    if registration is not None and registration.session_id == session.id:
+        # Only a booking here can be marked: for one elsewhere these facts are not needed.
+        already_marked = is_marked(db, registration.id, segment.id)
         at_desk = attendance(db, session.id).get(registration.id)
-        when = at_desk[0] if at_desk else None
-        if is_marked(db, registration.id, segment.id):
-            code, reason = MarkCode.ALREADY_MARKED, f"{name} was already marked present for {segment.name}."
-        else:
-            mark_segment(
-                db, registration.id, segment.id, desk=desk, operator=operator, method=method, clock=clock
-            )
-            code, reason = MarkCode.MARKED, f"{name} is marked present for {segment.name}."
-        outcome = MarkOutcome(code, reason, segment.name, card, registration.id, when)
-    db.add(
-        ScanLog(
-            at=clock(),
-            desk=desk,
-            session_id=session.id,
-            scanned=(read.code if read.kind is not CodeKind.INVALID else text.strip())[:_SCANNED_MAX],
-            outcome=outcome.code,
-            registration_id=outcome.registration_id,
-            method=method,
+        checked_in_at = at_desk[0] if at_desk else None
+    outcome = decide_mark(
+        read,
+        session_facts(session),
+        registration_facts(registration) if registration is not None else None,
+        segment.name,
+        already_marked=already_marked,
+        checked_in_at=checked_in_at,
+    )
+    if outcome.code is MarkCode.MARKED and registration is not None:
+        mark_segment(
+            db, registration.id, segment.id, desk=desk, operator=operator, method=method, clock=clock
         )
+    log_scan(
+        db,
+        text,
+        read,
+        session,
+        outcome=outcome.code,
+        registration_id=outcome.registration_id,
+        at=clock(),
+        desk=desk,
+        method=method,
     )
     db.commit()
     return outcome

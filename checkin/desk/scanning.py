@@ -8,7 +8,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
-from checkin.desk.bookings import UsageError
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import CodeKind, ReadCode, read_code
 from checkin.domain.decide import (
@@ -17,10 +16,10 @@ from checkin.domain.decide import (
     Outcome,
     RegistrationFacts,
     SessionFacts,
-    current_checkin,
     decide,
 )
 from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, RegistrationStatus
+from checkin.errors import UsageError
 from checkin.store.models import (
     CheckinEvent,
     Delegate,
@@ -133,6 +132,34 @@ def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | 
     return elsewhere or here or issued
 
 
+def log_scan(
+    db: OrmSession,
+    text: str,
+    read: ReadCode,
+    session: Session,
+    *,
+    outcome: str,
+    registration_id: int | None,
+    at: datetime,
+    desk: str,
+    method: Method,
+) -> None:
+    """Add a scan to the scan log, in the caller's transaction: the code as read (an invalid one as it was
+    typed), what the scan led to (a check-in outcome or a roll-call mark's code), and where it was made."""
+    scanned = read.code if read.kind is not CodeKind.INVALID else text.strip()
+    db.add(
+        ScanLog(
+            at=at,
+            desk=desk,
+            session_id=session.id,
+            scanned=scanned[:_SCANNED_MAX],
+            outcome=outcome,
+            registration_id=registration_id,
+            method=method,
+        )
+    )
+
+
 @dataclass(frozen=True)
 class ScanResult:
     """An outcome with what was recorded: the check-in that counts now, and the desk that scanned."""
@@ -178,18 +205,16 @@ def record_scan(
             )
         )
         checked_in_at = now
-    db.add(
-        ScanLog(
-            at=now,
-            desk=desk,
-            session_id=session.id,
-            scanned=read.code[:_SCANNED_MAX]
-            if read.kind is not CodeKind.INVALID
-            else text.strip()[:_SCANNED_MAX],
-            outcome=outcome.code,
-            registration_id=registration.id if registration is not None else None,
-            method=method,
-        )
+    log_scan(
+        db,
+        text,
+        read,
+        session,
+        outcome=outcome.code,
+        registration_id=registration.id if registration is not None else None,
+        at=now,
+        desk=desk,
+        method=method,
     )
     db.commit()
     return ScanResult(outcome, desk, checked_in_at, event_uuid)
@@ -251,8 +276,3 @@ def undo_last_admission(
     db.commit()
     registration = db.get(Registration, last.registration_id)
     return delegate_card(registration.delegate) if registration is not None else None
-
-
-def checked_in_at(db: OrmSession, registration_id: int) -> datetime | None:
-    earlier = current_checkin(session_events(db, registration_id))
-    return earlier.at if earlier else None

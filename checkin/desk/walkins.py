@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.bookings import UsageError, refresh_search_key, register
+from checkin.desk.bookings import refresh_search_key, register
 from checkin.desk.scanning import ScanResult, admit_registration
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method, RegistrationStatus
+from checkin.errors import UsageError, UserError
 from checkin.store.models import Delegate, Registration, Session
 
 
@@ -24,7 +25,7 @@ class WalkIn:
     dietary_needs: str = ""
 
 
-class OverCapacity(Exception):
+class OverCapacity(UserError):
     """The session is full; the desk asks before admitting one more."""
 
     def __init__(self, booked: int, capacity: int) -> None:

@@ -88,16 +88,13 @@ def verifies(code: str, key: bytes) -> bool:
     return hmac.compare_digest(_signature(key, random_part), signature)
 
 
-def looks_like_badge_code(text: str) -> bool:
-    return bool(_CODE_SHAPE.fullmatch(text))
-
-
 def looks_like_platform_code(text: str) -> bool:
     return any(shape.fullmatch(text) for shape in _PLATFORM_SHAPES)
 
 
 def lookup_key(code: str) -> str:
-    """How an external code is stored and looked up: case and surrounding space do not matter."""
+    """A code as it is stored and looked up, a badge code or a booking platform's: capitals, without the
+    spaces a person (or a scanner) may put between groups, so case and spacing do not matter."""
     return "".join(code.split()).upper()
 
 
@@ -161,11 +158,6 @@ def candidates(text: str) -> Iterator[tuple[str, str]]:
             yield layout, repaired
 
 
-def as_badge_code(text: str) -> str:
-    """A reading as a badge code: capitals, without the spaces a person may type between groups."""
-    return "".join(text.split()).upper()
-
-
 class CodeKind(StrEnum):
     BADGE = "badge"  # one of ours, signature verified
     EXTERNAL = "external"  # a booking platform's code known here
@@ -191,7 +183,7 @@ def read_code(text: str, keys: Sequence[bytes], known_external: Callable[[str], 
         if key and known_external(key):
             return ReadCode(CodeKind.EXTERNAL, key, layout)
     for layout, reading in readings:
-        code = as_badge_code(reading)
+        code = lookup_key(reading)
         if any(verifies(code, key) for key in keys):
             return ReadCode(CodeKind.BADGE, code, layout)
     typed = readings[0][1]

@@ -556,8 +556,8 @@ class _Import:
         values.update(
             uuid=next(self.uuids),
             consent=False,
-            search_key=_search_key(values),
-            surname_key=_surname_key(values["last_name"], values["first_name"]),
+            search_key=import_search_key(values),
+            surname_key=import_surname_key(values["last_name"], values["first_name"]),
             created_at=self.now,
             updated_at=self.now,
         )
@@ -582,9 +582,9 @@ class _Import:
         if not changes:
             return None
         if any(name in changes for name in _SEARCH_FIELDS):
-            changes["search_key"] = _search_key(values)
+            changes["search_key"] = import_search_key(values)
         if "last_name" in changes or "first_name" in changes:
-            changes["surname_key"] = _surname_key(values["last_name"], values["first_name"])
+            changes["surname_key"] = import_surname_key(values["last_name"], values["first_name"])
         return {"_id": delegate_id, **changes, "updated_at": self.now}
 
     def _update_registration(
@@ -725,8 +725,8 @@ class _KnownRegistration:
 _SEARCH_FIELDS = ("first_name", "last_name", "badge_name", "organisation", "email")
 
 
-def _search_key(values: dict[str, Any]) -> str:
-    """Delegate.search_key for a delegate with these values, as search_key_of makes it (folding is
+def import_search_key(values: dict[str, Any]) -> str:
+    """Delegate.search_key for a delegate with these values, as `search_key_of` makes it (folding is
     character by character, so folding the parts and joining them gives the same)."""
     parts = [values[name] or "" for name in _SEARCH_FIELDS]
     joined = " ".join(parts)
@@ -735,8 +735,8 @@ def _search_key(values: dict[str, Any]) -> str:
     return _joined(_fold(part) for part in parts)
 
 
-def _surname_key(last_name: str, first_name: str) -> str:
-    """Delegate.surname_key, as surname_key_of makes it."""
+def import_surname_key(last_name: str, first_name: str) -> str:
+    """Delegate.surname_key, as `surname_key_of` makes it."""
     return _joined((_fold(last_name), _fold(first_name)))
 
 

@@ -29,14 +29,15 @@ from sqlalchemy.orm import Session as OrmSession
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UserError
 from checkin.importing.applying import ImportReport, apply_delegate_list
 from checkin.importing.reading import (
     PERSON_FIELDS,
     DelegateList,
     DelegateRow,
-    _meaningful_need,
     classify_heading,
     heading_key,
+    meaningful_need,
     parse_status,
     split_full_name,
 )
@@ -57,7 +58,7 @@ OVERLAP = timedelta(minutes=10)
 _CHANGED_SINCE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-class EventbriteError(Exception):
+class EventbriteError(UserError):
     """Eventbrite could not be used (no token, refused, unreachable, an unreadable answer): one line for
     users. Nothing has been written when it is raised."""
 
@@ -288,7 +289,7 @@ def attendee_row(number: int, attendee: dict[str, Any]) -> DelegateRow | None:
         # unless the profile already did; anything else is kept with the booking.
         field, _rank = classify_heading(heading_key(question))
         if field in PERSON_FIELDS and field != "email":
-            if field in ("access_needs", "dietary_needs") and not _meaningful_need(value):
+            if field in ("access_needs", "dietary_needs") and not meaningful_need(value):
                 continue
             if not getattr(row, field):
                 setattr(row, field, value)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from checkin.domain.text import clean, fold, normalise_email
 from checkin.domain.vocabulary import RegistrationStatus
+from checkin.errors import UserError
 
 MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10  # hand-made sheets may have a title line or two above the headings
@@ -31,7 +32,7 @@ FORMATS = ("eventbrite", "tito", "pretix", "microsoft-forms", "google-forms", "s
 csv.field_size_limit(1024 * 1024)
 
 
-class ImportFileError(Exception):
+class ImportFileError(UserError):
     """A delegate list that cannot be read; the message is one line, for the user, naming the file."""
 
 
@@ -517,7 +518,8 @@ _NO_NEEDS = {"", "no", "none", "n a", "na", "nil", "nothing", "no thanks", "not 
 
 
 @lru_cache(maxsize=4096)
-def _meaningful_need(value: str) -> bool:
+def meaningful_need(value: str) -> bool:
+    """Whether an answer about access or dietary needs says something: not "no", "none", "n/a" and the like."""
     return heading_key(value) not in _NO_NEEDS
 
 
@@ -1054,7 +1056,7 @@ class _DelegateReader:
                 raw = cells[index]
                 if raw:
                     value = self._clean(raw)
-                    if value and (not need or _meaningful_need(value)):
+                    if value and (not need or meaningful_need(value)):
                         values[name] = value
                         break
         email = ""

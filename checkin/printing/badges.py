@@ -33,9 +33,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
-from checkin.desk.bookings import UsageError
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.vocabulary import ACTIVE_STATUSES
+from checkin.errors import UsageError, UserError
 from checkin.files import written_beside
 from checkin.printing.fonts import PreparedText, prepare, register_fonts
 from checkin.printing.qr import draw_qr
@@ -49,7 +49,7 @@ ELLIPSIS = "…"
 _SIZE_STEP = 0.25  # points: how finely text shrinks
 
 
-class TemplateError(Exception):
+class TemplateError(UserError):
     """A badge template that cannot be used; the message names the template and the problem."""
 
 

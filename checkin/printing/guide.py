@@ -28,6 +28,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Protocol
 
+from checkin.errors import UserError
 from checkin.files import written_beside
 from checkin.printing.fonts import (
     ARABIC,
@@ -49,7 +50,7 @@ WRITE_IN_CAPTION = "Write your local safeguarding contacts here"
 # ---- errors ---------------------------------------------------------------------------------------
 
 
-class GuideError(Exception):
+class GuideError(UserError):
     """A guide that cannot be printed as asked; the message says what to change."""
 
 

@@ -16,13 +16,15 @@ from qrcode import util
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M
 from reportlab.pdfgen.canvas import Canvas
 
+from checkin.errors import UserError
+
 _DARK = re.compile("1+")
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 QUIET_ZONE = 4  # modules of white on every side
 MIN_MODULE_MM = 0.5  # four dots of a 203 dpi label printer
 
 
-class QRSizeError(ValueError):
+class QRSizeError(UserError, ValueError):
     """The space given to a QR code is too small for modules of at least MIN_MODULE_MM."""
 
 

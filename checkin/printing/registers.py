@@ -32,10 +32,10 @@ from reportlab.platypus import (
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.desk.attendance import eligible_for_certificate, segment_attendance
-from checkin.desk.bookings import UsageError
 from checkin.desk.roster import RosterEntry, session_roster
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.vocabulary import ACTIVE_STATUSES
+from checkin.errors import UsageError
 from checkin.files import written_beside
 from checkin.printing.fonts import SANS, SANS_BOLD, SANS_ITALIC, PreparedText, prepare, register_fonts
 from checkin.store.models import AuditLog, Session

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from checkin.errors import UserError
 from checkin.resources import resource_path
 
 APP_NAME = "CheckinDesk"
@@ -43,7 +44,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
 _SLACK = 0.01  # mm: rounding in published sheet measurements
 
 
-class StockError(Exception):
+class StockError(UserError):
     """A stock file that cannot be used, or a stock name that is unknown; the message says which."""
 
 

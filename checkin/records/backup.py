@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from checkin.desk.bookings import UsageError
+from checkin.errors import UsageError
 from checkin.store.database import Database
 
 BACKUP_FOLDER = "backups"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.bookings import UsageError
 from checkin.desk.roster import RosterEntry, session_roster
 from checkin.domain.clock import Clock, utc_now
+from checkin.errors import UsageError
 from checkin.files import written_beside
 from checkin.store.models import AuditLog, Session
 

@@ -51,9 +51,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
-from checkin.desk.bookings import UsageError
 from checkin.domain.clock import as_utc, iso
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
+from checkin.errors import UsageError
 from checkin.store.models import (
     AuditLog,
     CheckinEvent,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from checkin.errors import UserError
 from checkin.store.outbox import capture_local_writes
 
 APP_NAME = "CheckinDesk"
@@ -18,7 +19,7 @@ DEFAULT_FILE = "checkin.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserError):
     """A database the program cannot use; the message is for the user. `path` is the SQLite file when
     there is one, so the caller can offer the newest good backup of it."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from checkin.desk.bookings import UsageError
+from checkin.errors import UsageError
 from checkin.files import written_beside
 from checkin.store.models import Outbox, Programme
 from checkin.store.outbox import replica_id

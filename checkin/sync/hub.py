@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 
+from checkin.errors import UserError
 from checkin.store.database import Database
 from checkin.store.models import FieldClock, Outbox, Programme
 from checkin.store.outbox import ORDER, SPECS, read_state, replica_id, write_state
@@ -32,7 +33,7 @@ _PUSH_LOCK = 74_251_903  # any fixed number: the advisory lock every pusher take
 KEYRING_SERVICE = "Check-in Desk hub"
 
 
-class HubError(Exception):
+class HubError(UserError):
     """The hub cannot be used (unreachable, wrong password, another programme); the message is for users."""
 
 
@@ -118,7 +119,8 @@ def _dropped(error: BaseException) -> bool:
     return False
 
 
-def _explain(error: Exception, url: str) -> HubError:
+def hub_error_for(error: Exception, url: str) -> HubError:
+    """The HubError that says, in the user's words, why using the hub at `url` failed with `error`."""
     where = make_url(url).render_as_string(hide_password=True)
     message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     lowered = message.lower()
@@ -336,7 +338,7 @@ def init_hub(database: Database, url: str) -> SyncReport:
             report.pushed = len(snapshot) + push(db, hub)
             pull(db, hub, report)
     except sa_exc.DBAPIError as error:
-        raise _explain(error, url) from None
+        raise hub_error_for(error, url) from None
     finally:
         hub.dispose()
     return report
@@ -364,7 +366,7 @@ def sync_round(
                 progress("pull")
             pull(db, hub, report)
     except sa_exc.DBAPIError as error:
-        raise _explain(error, url) from None
+        raise hub_error_for(error, url) from None
     finally:
         if engine is None:
             hub.dispose()
@@ -382,7 +384,7 @@ def check_hub(database: Database, url: str, *, engine: Engine | None = None) -> 
         with database.session() as db:
             _check_programme(db, hub_programme, url)
     except sa_exc.DBAPIError as error:
-        raise _explain(error, url) from None
+        raise hub_error_for(error, url) from None
     finally:
         if engine is None:
             hub.dispose()

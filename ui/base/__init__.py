@@ -1,1 +1,2 @@
-"""What every view stands on: the desk context, background operations, the theme and the organiser PIN prompt."""
+"""What every view stands on: the desk context, background operations, how failures are shown, the theme and
+the organiser PIN prompt."""

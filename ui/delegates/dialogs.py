@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import UsageError, session_by_code, transfer
+from checkin.desk.bookings import session_by_code, transfer
 from checkin.desk.delegate_edits import EDITABLE_FIELDS, delegate_details, update_delegate
 from checkin.desk.roster import session_summaries
 from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
+from checkin.errors import UserError
 from ui.base.context import DeskContext
 
 FIELD_TITLES = {
@@ -98,7 +99,7 @@ class DelegateEditDialog(QDialog):
             with self.context.database.session() as db:
                 self.changed = update_delegate(db, self.delegate_id, self.values(), desk=self.context.desk)
                 db.commit()
-        except UsageError as error:
+        except UserError as error:
             self.error.setText(str(error))
             self.error.show()
             return False
@@ -167,7 +168,7 @@ class TransferDialog(QDialog):
                     db, self.row.registration_id, session_by_code(db, code), desk=self.context.desk
                 )
                 db.commit()
-        except UsageError as error:
+        except UserError as error:
             self.error.setText(str(error))
             self.error.show()
             return False

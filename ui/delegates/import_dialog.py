@@ -1,7 +1,6 @@
 """Import a delegate list from the app: pick a file, see what a dry run would do and how its columns were
 read (and change what a column means), then apply. Both runs go through the background op helper."""
 
-import logging
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
@@ -28,16 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import UsageError, session_by_code
+from checkin.desk.bookings import session_by_code
 from checkin.importing.applying import ImportReport, import_delegate_list
-from checkin.importing.reading import MAPPING_FIELDS, ImportFileError
+from checkin.importing.reading import MAPPING_FIELDS
 from checkin.store.database import refresh_statistics
 from ui.base.context import DeskContext
+from ui.base.failure import failure_text, is_users
 from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.theme import BUTTON_STYLE
 from ui.delegates.dialogs import FIELD_TITLES
-
-log = logging.getLogger(__name__)
 
 FILE_TYPES = "Delegate lists (*.csv *.xlsx *.txt *.tsv);;All files (*)"
 
@@ -415,18 +413,20 @@ class ImportDialog(QDialog):
         if isinstance(error, Cancelled):
             text = self.tr("Cancelled. Nothing was imported.")
             self.apply_button.setEnabled(running == "apply" and self.report is not None)
-        elif isinstance(error, ImportFileError | UsageError):
-            text = self.tr(
-                "{0}\nNothing was imported. Choose another file, or correct this one and choose it again."
-            ).format(error)
-            self.report = None
-            self.summary.hide()
-            self.notes.hide()
         else:
-            log.error("import from the app failed", exc_info=error)
-            text = self.tr(
-                "The import stopped because of a fault in the program; nothing was imported. ({0})"
-            ).format(error)
+            text = failure_text(
+                error,
+                doing="import from the app",
+                fault=self.tr(
+                    "The import stopped because of a fault in the program; nothing was imported. ({0})"
+                ).format(error),
+            )
+            if is_users(error):
+                text = self.tr(
+                    "{0}\nNothing was imported. Choose another file, or correct this one and choose it again."
+                ).format(text)
+                self.summary.hide()
+                self.notes.hide()
             self.report = None
         self._say(text, "error")
         self.failed.emit(text)

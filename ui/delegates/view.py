@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -28,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import UsageError, set_status
+from checkin.desk.bookings import set_status
 from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations, roster_size
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from ui.base.context import DeskContext
+from ui.base.failure import show_failure
 from ui.base.operations import run_op
 from ui.base.theme import BUTTON_STYLE
 from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
@@ -550,18 +550,15 @@ class DelegatesView(QWidget):
 
     def _badge_failed(self, error: Exception) -> None:
         self._update_actions()
-        from checkin.printing.stocks import StockError
-
-        if isinstance(error, UsageError | OSError | StockError):
-            QMessageBox.warning(self, self.tr("Badge not printed"), str(error))
-            return
-        log.error("making a badge failed", exc_info=error)
-        QMessageBox.critical(
+        show_failure(
             self,
             self.tr("Badge not printed"),
-            self.tr("Something went wrong while making the badge (a fault in the program): {0}").format(
+            error,
+            doing="making a badge",
+            fault=self.tr("Something went wrong while making the badge (a fault in the program): {0}").format(
                 error
             ),
+            writes_files=True,
         )
 
     def open_import(self) -> None:

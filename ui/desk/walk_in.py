@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import UsageError
 from checkin.desk.scanning import ScanResult
 from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_walk_in
+from checkin.errors import UserError
 from ui.base.context import DeskContext
 
 
@@ -104,7 +104,7 @@ class WalkInDialog(QDialog):
                 if answer == QMessageBox.StandardButton.Yes:
                     self.submit(over_capacity_ok=True)
                 return
-            except UsageError as problem:
+            except UserError as problem:
                 db.rollback()
                 self.error.setText(str(problem))
                 self.error.show()

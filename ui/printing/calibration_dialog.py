@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from checkin.printing.calibration import CalibrationPage, write_calibration_page
 from checkin.printing.stocks import load_stocks
 from ui.base.context import DeskContext
+from ui.base.failure import is_users, show_failure
 from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.pin import require_organiser
 from ui.printing.printer import offset_for, prepare_printer, print_document, save_offset
@@ -211,9 +211,17 @@ class CalibrationDialog(QDialog):
         def failed(error: Exception) -> None:
             self.operation = None
             self.print_button.setEnabled(True)
-            if not isinstance(error, Cancelled):
+            if isinstance(error, Cancelled):
+                return
+            if is_users(error):
                 self.message.setText(str(error))
-                QMessageBox.warning(self, self.tr("Test page not printed"), str(error))
+            show_failure(
+                self,
+                self.tr("Test page not printed"),
+                error,
+                doing="printing the test page",
+                fault=self.tr("Something went wrong (a fault in the program): {0}").format(error),
+            )
 
         self.operation = run_op(
             self,

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from checkin.errors import UserError
 from checkin.settings import Settings
 
 MM_PER_INCH = 25.4
@@ -27,7 +28,7 @@ BAND_ROWS = 1024
 _PAPER_SLACK_PT = 1.5
 
 
-class PrintingError(Exception):
+class PrintingError(UserError):
     """A document that cannot be printed, or a printer that refused it; the message says what to do."""
 
 

@@ -48,16 +48,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import UsageError
 from checkin.desk.roster import RosterEntry, session_roster
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.printing.imposition import IMPOSITIONS
-from checkin.printing.stocks import Stock, StockError, load_stocks
+from checkin.printing.stocks import Stock, load_stocks
 from checkin.store.database import Database
 from ui.base.context import DeskContext
+from ui.base.failure import is_users, show_failure
 from ui.base.operations import Cancelled, Operation, run_op
-from ui.printing.printer import PrintingError, offset_for, pages_chosen, prepare_printer, print_document
+from ui.printing.printer import offset_for, pages_chosen, prepare_printer, print_document
 
 log = logging.getLogger(__name__)
 
@@ -894,17 +894,15 @@ class PrintView(QWidget):
             return
         self.operation = None
         self._set_idle()
-        from checkin.printing.guide import GuideError
-
-        if isinstance(error, UsageError | StockError | GuideError | PrintingError | OSError):
+        if is_users(error, writes_files=True):
             self.message.setText(str(error))
-            QMessageBox.warning(self, self.tr("Not printed"), str(error))
-            return
-        log.error("making or printing a document failed", exc_info=error)
-        QMessageBox.critical(
+        show_failure(
             self,
             self.tr("Not printed"),
-            self.tr("Something went wrong (a fault in the program): {0}").format(error),
+            error,
+            doing="making or printing a document",
+            fault=self.tr("Something went wrong (a fault in the program): {0}").format(error),
+            writes_files=True,
         )
 
     def cancel(self) -> None:

@@ -20,19 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.attendance import mark_segment, unmark_segment
-from checkin.desk.bookings import UsageError
-from checkin.desk.rollcall import (
-    MarkCode,
-    MarkOutcome,
-    RollCall,
-    RollCallEntry,
-    current_segment,
-    mark_by_scan,
-)
+from checkin.desk.rollcall import RollCall, RollCallEntry, current_segment, mark_by_scan
 from checkin.desk.rollcall import roll_call as load_roll_call
 from checkin.domain.clock import Clock, utc_now
+from checkin.domain.marks import MarkCode, MarkOutcome
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
+from checkin.errors import UserError
 from ui.base.context import DeskContext
 
 #: Item data: the registration id of a person's row (groups have none).
@@ -476,7 +470,7 @@ class RollCallView(QWidget):
         try:
             with self.context.database.session() as db:
                 record(db, registration_id, self.segment_id, desk=self.context.desk, method=Method.ROLL_CALL)
-        except UsageError as error:
+        except UserError as error:
             self.banner.show_message(RED, "✖", self.tr("Not marked"), str(error))
             QTimer.singleShot(0, self.reload)  # not now: the tree is inside its own signal
             return

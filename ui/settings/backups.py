@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from checkin.desk.bookings import UsageError
+from checkin.errors import UserError
 from checkin.records.backup import SNAPSHOT_EVERY, newest_good_backup, restore_file, snapshot
 from checkin.store.database import Database, DatabaseError, open_database
 from ui.base.operations import run_op
@@ -62,7 +62,7 @@ class SnapshotTimer(QObject):
         """The snapshot on exit: taken on the spot, since the program is about to end."""
         try:
             path = snapshot(self.database)
-        except (OSError, UsageError, Exception) as error:  # noqa: BLE001 - closing must go on
+        except Exception as error:  # noqa: BLE001 - closing must go on, whatever stopped the snapshot
             log.error("snapshot on exit failed", exc_info=error)
             return None
         self.taken.append(path)
@@ -111,6 +111,6 @@ def open_or_offer_restore(db_target: str | None, parent: QWidget | None = None) 
     try:
         restore_file(damaged, found.path)
         return open_database(db_target)
-    except (UsageError, DatabaseError, OSError) as failure:
+    except (UserError, OSError) as failure:  # DatabaseError is a UserError
         QMessageBox.critical(parent, TITLE, f"The backup could not be restored: {failure}")
         return None

@@ -1,7 +1,6 @@
 """The Settings view's "Data" group: back up now, restore a backup, and erase personal data past the
 retention period (organiser PIN, then a confirmation that shows what a dry run counted)."""
 
-import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -17,15 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import UsageError
 from checkin.domain.clock import utc_now
+from checkin.errors import UserError
 from checkin.records.backup import backup_to, backups_folder, restore_from
 from checkin.records.privacy import PurgeReport, purge
 from ui.base.context import DeskContext
+from ui.base.failure import failure_text
 from ui.base.operations import run_op
 from ui.base.pin import require_organiser
-
-log = logging.getLogger(__name__)
 
 
 class DataBox(QGroupBox):
@@ -116,7 +114,7 @@ class DataBox(QGroupBox):
             return False
         try:
             kept = restore_from(database, path)
-        except (UsageError, OSError) as error:
+        except (UserError, OSError) as error:  # a file the user chose: theirs to put right
             self.message.setText(str(error))
             return False
         self.message.setText(self.tr("✔ Restored. What was here before is kept at {0}").format(kept))
@@ -182,8 +180,10 @@ class DataBox(QGroupBox):
         self.context.roster_changed.emit()
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, UsageError):
-            self.message.setText(str(error))
-            return
-        log.error("data operation failed", exc_info=error)
-        self.message.setText(self.tr("That did not work: {0}").format(type(error).__name__))
+        self.message.setText(
+            failure_text(
+                error,
+                doing="data operation",
+                fault=self.tr("That did not work: {0}").format(type(error).__name__),
+            )
+        )

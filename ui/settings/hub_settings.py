@@ -1,19 +1,16 @@
 """The "Hub" group of the Settings view: the hub's address, its password (kept in the OS keyring) and
 "Test connection" (run in the background). The Settings view asks for the organiser PIN before saving."""
 
-import logging
-
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from checkin.sync.hub import HubError, check_hub, hub_engine
+from checkin.sync.hub import check_hub, hub_engine
 from ui.base.context import DeskContext
+from ui.base.failure import failure_text
 from ui.base.operations import Operation, run_op
 from ui.sync.service import CONNECT_TIMEOUT_S, connect_url, has_hub_password, store_hub_password
-
-log = logging.getLogger(__name__)
 
 EXAMPLE_URL = "postgresql://desk@hub.example.org:5432/checkin?sslmode=require"
 OK_INK = "#1b6e3a"
@@ -167,14 +164,12 @@ class HubSettingsBox(QGroupBox):
 
     def _test_failed(self, error: Exception) -> None:
         self._test_done()
-        if isinstance(error, HubError):
-            self._said(f"✖ {error}", ok=False)
-        else:
-            log.error("testing the hub failed", exc_info=error)
-            self._said(
-                f"✖ The test stopped on an unexpected error ({type(error).__name__}); it is in the log.",
-                ok=False,
-            )
+        problem = failure_text(
+            error,
+            doing="testing the hub",
+            fault=f"The test stopped on an unexpected error ({type(error).__name__}); it is in the log.",
+        )
+        self._said(f"✖ {problem}", ok=False)
 
     def _test_done(self) -> None:
         self.testing = None

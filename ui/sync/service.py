@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from checkin.domain.clock import utc_now
+from checkin.errors import UserError
 from checkin.store.database import Database
-from checkin.sync.hub import KEYRING_SERVICE, HubError, SyncReport, hub_engine, pending_changes, sync_round
+from checkin.sync.hub import KEYRING_SERVICE, SyncReport, hub_engine, pending_changes, sync_round
 from ui.base.context import DeskContext
 from ui.base.operations import Operation, run_op
 
@@ -310,7 +311,7 @@ class SyncService(QObject):
             error = ""
             try:
                 report = sync_round(database, url, engine=self._hub(url))
-            except HubError as problem:
+            except UserError as problem:  # the hub away, a wrong password: said, and retried later
                 error = str(problem)
             except sa_exc.ArgumentError:
                 error = (
