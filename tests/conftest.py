@@ -1,12 +1,18 @@
-"""Fixtures shared by the whole test suite."""
+"""Fixtures shared by the whole test suite: PostgreSQL servers, the demo programme and windows on it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from factories import demo_database
 from pgserver import PostgresServer, ServerUnavailable, running_server
+
+from checkin.store.database import Database
+
+# -- PostgreSQL -----------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +42,79 @@ def pg_database_url(postgres_server: PostgresServer) -> Iterator[str]:
         yield postgres_server.database_url(name)
     finally:
         postgres_server.drop_database(name)
+
+
+# -- label stocks ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_user_stocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's stock folder, empty and in tmp_path: tests never read the real user's stock folder."""
+    folder = tmp_path / "user-stocks"
+    monkeypatch.setenv("CHECKIN_STOCKS_DIR", str(folder))
+    return folder
+
+
+# -- the demo programme and windows on it ---------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_programme(tmp_path: Path) -> Iterator[tuple[Database, str]]:
+    """The demo programme in tmp_path/desk.sqlite3: (database, code of its first session)."""
+    database, code = demo_database(tmp_path)
+    yield database, code
+    database.dispose()
+
+
+@pytest.fixture
+def open_demo_window(qtbot, tmp_path: Path, demo_programme: tuple[Database, str]) -> Iterator[Callable]:
+    """Opens the main window on the demo programme's first session as desk door-1, shown: call it, with a
+    size or not, for (window, scanner, database, session code, settings). Afterwards background work is
+    waited for, and the window's event filters and theme come off the application."""
+    # Qt is imported here, not at the top, so the core's tests still run where the UI cannot import.
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from checkin.settings import Settings
+    from ui.base.theme import apply_theme
+    from ui.shell.app import build_window
+
+    database, code = demo_programme
+    opened = []
+
+    def open_window(size: tuple[int, int] | None = None):
+        settings = Settings(tmp_path / "settings.json")
+        window, scanner = build_window(database, settings, "door-1", code)
+        qtbot.addWidget(window)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append((window, scanner))
+        return window, scanner, database, code, settings
+
+    yield open_window
+    QThreadPool.globalInstance().waitForDone(10_000)
+    application = QApplication.instance()
+    for window, scanner in opened:
+        application.removeEventFilter(scanner)
+        application.removeEventFilter(window.idle_lock)
+    apply_theme(application, high_contrast=False)
+
+
+@pytest.fixture
+def scan_desk_with_settings(open_demo_window: Callable) -> tuple:
+    """The main window on the demo programme, active, its scan field focused: (window, scanner, database,
+    session code, settings)."""
+    window, scanner, database, code, settings = open_demo_window()
+    window.activateWindow()
+    window.desk_view.input.setFocus()
+    return window, scanner, database, code, settings
+
+
+@pytest.fixture
+def scan_desk(scan_desk_with_settings: tuple) -> tuple:
+    """The main window on the demo programme, active, its scan field focused: (window, scanner, database,
+    session code)."""
+    window, scanner, database, code, _settings = scan_desk_with_settings
+    return window, scanner, database, code

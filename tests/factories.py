@@ -1,14 +1,20 @@
 """Builders for the tests: real sessions and bookings in a real database file."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from checkin.desk.bookings import add_session, refresh_search_key, register
+from checkin.desk.demo import create_demo
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database, open_database
 from checkin.store.models import Delegate, ExternalCode, Registration, Session
 
 MORNING = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+
+
+def at(minutes: float):
+    """A clock stopped `minutes` after MORNING."""
+    return lambda: MORNING + timedelta(minutes=minutes)
 
 
 def new_database(folder: Path, name: str = "desk.sqlite3") -> Database:
@@ -42,3 +48,12 @@ def book(
         )
     db.flush()
     return registration
+
+
+def demo_database(folder: Path) -> tuple[Database, str]:
+    """The demo programme in folder/desk.sqlite3: (database, code of its first session)."""
+    database = new_database(folder)
+    with database.session() as db:
+        summary = create_demo(db)
+        db.commit()
+    return database, summary.first_session_code

@@ -1,7 +1,7 @@
 """The desk app driven like a person would: scanner bursts, slow typing, outcomes, undo, walk-ins, transfer."""
 
 import pytest
-from tests_support import demo_window, roster
+from tests_support import booked_people, roster, scanner_types
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
@@ -14,18 +14,6 @@ from checkin.store.database import open_database
 from ui.shell.app import fill_with_demo_when_empty
 
 
-@pytest.fixture
-def desk(qtbot, tmp_path):
-    with demo_window(qtbot, tmp_path) as (window, scanner, database, code):
-        window.activateWindow()
-        window.desk_view.input.setFocus()
-        yield window, scanner, database, code
-
-
-def booked_people(database, code):
-    return [e for e in roster(database, code) if e.status == "booked"]
-
-
 def booked_only_elsewhere(database, code):
     """Someone booked on the next session and not on this one."""
     with database.session() as db:
@@ -34,16 +22,8 @@ def booked_only_elsewhere(database, code):
     return later, next(e for e in booked_people(database, later) if e.delegate_id not in here)
 
 
-def scanner_types(qtbot, widget, text, suffix=Qt.Key.Key_Return):
-    """A USB scanner: every key a few milliseconds apart, then Enter."""
-    widget.setFocus()
-    for ch in text:
-        qtbot.keyClick(widget, ch)
-    qtbot.keyClick(widget, suffix)
-
-
-def test_a_scanner_burst_in_another_field_checks_in_and_leaves_the_field_alone(desk, qtbot):
-    window, _scanner, database, code = desk
+def test_a_scanner_burst_in_another_field_checks_in_and_leaves_the_field_alone(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     person = booked_people(database, code)[0]
     other_field = QLineEdit(window)  # any other field that happens to have focus
     other_field.show()
@@ -56,15 +36,15 @@ def test_a_scanner_burst_in_another_field_checks_in_and_leaves_the_field_alone(d
     assert window.counts.text().startswith("Checked in 1 of")
 
 
-def test_a_scanner_ending_with_tab_works_too(desk, qtbot):
-    window, _scanner, database, code = desk
+def test_a_scanner_ending_with_tab_works_too(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     person = booked_people(database, code)[1]
     scanner_types(qtbot, window.desk_view.input, person.badge_code, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: window.desk_view.panel.code is OutcomeCode.ADMITTED)
 
 
-def test_slow_typing_searches_by_name_and_enter_checks_in(desk, qtbot):
-    window, _scanner, database, code = desk
+def test_slow_typing_searches_by_name_and_enter_checks_in(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     person = booked_people(database, code)[2]
     view = window.desk_view
     for ch in person.last_name[:4]:
@@ -84,8 +64,8 @@ def test_slow_typing_searches_by_name_and_enter_checks_in(desk, qtbot):
     assert person.first_name in view.panel.name.text() or person.badge_name in view.panel.name.text()
 
 
-def test_search_ignores_accents_and_apostrophes(desk, qtbot):
-    window, _scanner, database, code = desk
+def test_search_ignores_accents_and_apostrophes(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     view = window.desk_view
     with database.session() as db:
         from tests_support import add_person
@@ -107,8 +87,8 @@ def test_search_ignores_accents_and_apostrophes(desk, qtbot):
         ("forged", OutcomeCode.INVALID_CODE, "Not a valid badge"),
     ],
 )
-def test_each_outcome_has_its_panel(desk, qtbot, make, code_expected, headline):
-    window, _scanner, database, code = desk
+def test_each_outcome_has_its_panel(scan_desk, qtbot, make, code_expected, headline):
+    window, _scanner, database, code = scan_desk
     view = window.desk_view
     people = booked_people(database, code)
     if make == "admitted":
@@ -137,8 +117,8 @@ def test_each_outcome_has_its_panel(desk, qtbot, make, code_expected, headline):
         assert view.action_button.isVisible()
 
 
-def test_undo_the_last_admission_with_ctrl_z(desk, qtbot):
-    window, _scanner, database, code = desk
+def test_undo_the_last_admission_with_ctrl_z(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     view = window.desk_view
     person = booked_people(database, code)[0]
     scanner_types(qtbot, view.input, person.badge_code)
@@ -150,8 +130,8 @@ def test_undo_the_last_admission_with_ctrl_z(desk, qtbot):
     assert not view.undo_button.isEnabled()
 
 
-def test_transfer_from_the_wrong_session_with_one_key(desk, qtbot):
-    window, _scanner, database, code = desk
+def test_transfer_from_the_wrong_session_with_one_key(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     view = window.desk_view
     later, stranger = booked_only_elsewhere(database, code)
     scanner_types(qtbot, view.input, stranger.badge_code)
@@ -164,10 +144,10 @@ def test_transfer_from_the_wrong_session_with_one_key(desk, qtbot):
     assert here[stranger.delegate_id].checked_in_at is not None
 
 
-def test_a_walk_in_is_registered_admitted_and_counted(desk, qtbot, monkeypatch):
+def test_a_walk_in_is_registered_admitted_and_counted(scan_desk, qtbot, monkeypatch):
     from ui.desk.walk_in import WalkInDialog
 
-    window, _scanner, database, code = desk
+    window, _scanner, database, code = scan_desk
     view = window.desk_view
     before = len(roster(database, code))
 

@@ -12,19 +12,15 @@ import time
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from tests_support import booked_people, demo_through_hub, pin_dialog_enters
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from checkin.desk.bookings import session_by_code
-from checkin.desk.demo import create_demo
 from checkin.desk.pin import set_pin
-from checkin.desk.roster import session_roster
 from checkin.domain.decide import OutcomeCode
 from checkin.settings import Settings
-from checkin.store.database import open_database
-from checkin.sync.hub import KEYRING_SERVICE, init_hub, pending_changes, sync_round
-from ui.base.pin import PinDialog
+from checkin.sync.hub import KEYRING_SERVICE, pending_changes
 from ui.settings.hub_settings import split_password
 from ui.shell.app import build_window
 from ui.sync import service as sync_service
@@ -33,11 +29,6 @@ from ui.sync.status import status_words
 
 UNREACHABLE = "postgresql://desk@127.0.0.1:9/checkin"
 PIN = "246810"
-
-
-def booked(database, code):
-    with database.session() as db:
-        return [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
 
 
 class Desks:
@@ -64,6 +55,7 @@ class Desks:
 
 @pytest.fixture
 def desks(qtbot, tmp_path):
+    """Opens desk windows for the test (`desks.open(...)`) and closes them before their databases go."""
     opened = Desks(qtbot, tmp_path)
     yield opened
     opened.close_all()
@@ -72,26 +64,10 @@ def desks(qtbot, tmp_path):
 @pytest.fixture
 def hub_desks(tmp_path, pg_database_url):
     """Desk A holds the demo programme and published it; desk B, empty, synced once."""
-    first = open_database(tmp_path / "door-1.sqlite3")
-    with first.session() as db:
-        code = create_demo(db).first_session_code
-        db.commit()
-    init_hub(first, pg_database_url)
-    second = open_database(tmp_path / "door-2.sqlite3")
-    sync_round(second, pg_database_url)
+    first, second, code = demo_through_hub(tmp_path, pg_database_url)
     yield first, second, pg_database_url, code
     first.dispose()
     second.dispose()
-
-
-@pytest.fixture
-def lone_desk(tmp_path):
-    database = open_database(tmp_path / "alone.sqlite3")
-    with database.session() as db:
-        code = create_demo(db).first_session_code
-        db.commit()
-    yield database, code
-    database.dispose()
 
 
 def online(window):
@@ -106,13 +82,13 @@ def test_a_scan_at_one_desk_shows_at_the_other_without_anyone_syncing(hub_desks,
     assert re.fullmatch(r"● Online — synced \d\d:\d\d:\d\d", door2.sync_indicator.text())
     assert door2.counts.text().startswith("Checked in 0 of")
 
-    person = booked(first, code)[0]
+    person = booked_people(first, code)[0]
     started = time.monotonic()
     assert door1.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED
     qtbot.waitUntil(lambda: door2.counts.text().startswith("Checked in 1 of"), timeout=10_000)
     assert time.monotonic() - started < 5  # pushed within a second, pulled within two more
     # …and the other way, into the dashboard and roster of the first desk too.
-    other = booked(second, code)[1]
+    other = booked_people(second, code)[1]
     door2.desk_view.scan(other.badge_code)
     qtbot.waitUntil(lambda: door1.counts.text().startswith("Checked in 2 of"), timeout=10_000)
     qtbot.waitUntil(lambda: door1.sync.state.pending == 0 and door2.sync.state.pending == 0, timeout=5_000)
@@ -142,7 +118,7 @@ def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatc
 
     monkeypatch.setattr(sync_service, "sync_round", counted_round)
     door1 = desks.open(first, "door-1", code, hub)
-    for person in booked(first, code)[:8]:
+    for person in booked_people(first, code)[:8]:
         door1.desk_view.scan(person.badge_code)
         door1.sync.sync_now()
         qtbot.wait(40)
@@ -151,8 +127,8 @@ def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatc
     assert door1.sync.rounds >= 3
 
 
-def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(lone_desk, desks, qtbot):
-    database, code = lone_desk
+def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(demo_programme, desks, qtbot):
+    database, code = demo_programme
     window = desks.open(database, "door-1", code, UNREACHABLE)
     indicator = window.sync_indicator
     qtbot.waitUntil(lambda: indicator.text().startswith("● Offline"), timeout=10_000)
@@ -161,7 +137,7 @@ def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(lone
     assert "Waiting to be sent:" in indicator.toolTip()
     before = window.sync.state.pending
 
-    person = booked(database, code)[0]
+    person = booked_people(database, code)[0]
     started = time.monotonic()
     result = window.desk_view.scan(person.badge_code)
     assert result.outcome.code is OutcomeCode.ADMITTED
@@ -173,9 +149,9 @@ def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(lone
     assert f"{window.sync.state.pending:,} changes waiting" in indicator.text()
 
 
-def test_back_off_grows_to_its_cap_and_sync_now_starts_it_again(lone_desk, desks, qtbot):
+def test_back_off_grows_to_its_cap_and_sync_now_starts_it_again(demo_programme, desks, qtbot):
     assert [backoff_delay_ms(n) for n in range(1, 9)] == [2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]
-    database, code = lone_desk
+    database, code = demo_programme
     window = desks.open(database, "door-1", code, UNREACHABLE)
     service = window.sync
     qtbot.waitUntil(lambda: service.state.online is False, timeout=10_000)
@@ -211,7 +187,7 @@ def test_duplicates_made_while_apart_are_listed_on_both_desks_after_sync_resumes
     door1.sync.stop()
     door2.sync.stop()
     assert door1.sync_indicator.text() == "○ Sync paused"
-    person = booked(first, code)[2]
+    person = booked_people(first, code)[2]
     assert door2.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED  # first, at door 2
     time.sleep(0.01)
     assert (
@@ -261,8 +237,8 @@ def test_closing_the_window_stops_the_sync(hub_desks, desks, qtbot):
     assert service.rounds == rounds
 
 
-def test_a_desk_without_a_hub_says_it_works_alone(lone_desk, desks, qtbot):
-    database, code = lone_desk
+def test_a_desk_without_a_hub_says_it_works_alone(demo_programme, desks, qtbot):
+    database, code = demo_programme
     window = desks.open(database, "door-1", code, "")
     assert window.sync_indicator.text() == "○ No hub (this desk works alone)"
     assert "Settings" in window.sync_indicator.toolTip()
@@ -318,29 +294,20 @@ def memory_keyring():
     keyring.set_keyring(before)
 
 
-def _pin_dialog_enters(monkeypatch, pin):
-    def fake_exec(dialog):
-        dialog.field.setText(pin)
-        dialog.submit(dialog.field.text())
-        return int(dialog.result())
-
-    monkeypatch.setattr(PinDialog, "exec", fake_exec)
-
-
 def test_saving_the_hub_needs_the_pin_and_keeps_the_password_in_the_keyring(
-    lone_desk, desks, qtbot, monkeypatch, memory_keyring
+    demo_programme, desks, qtbot, monkeypatch, memory_keyring
 ):
-    database, code = lone_desk
+    database, code = demo_programme
     window = desks.open(database, "door-1", code, "")
     settings = window.context.settings
     set_pin(settings, PIN)
     view = window.views["Settings"]
     view.hub_box.url.setText("postgresql://desk:s3cret-in-url@127.0.0.1:9/checkin?sslmode=require")
     view.hub_box.password.setText("typed-secret")
-    _pin_dialog_enters(monkeypatch, "000000")
+    pin_dialog_enters(monkeypatch, "000000")
     assert not view.save()
     assert settings.get("hub_url") == ""
-    _pin_dialog_enters(monkeypatch, PIN)
+    pin_dialog_enters(monkeypatch, PIN)
     assert view.save()
     assert settings.get("hub_url") == "postgresql://desk@127.0.0.1:9/checkin?sslmode=require"
     assert memory_keyring.store == {(KEYRING_SERVICE, "desk@127.0.0.1:9"): "typed-secret"}

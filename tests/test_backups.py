@@ -36,7 +36,7 @@ T0 = datetime(2026, 3, 12, 9, 0)
 
 
 @pytest.fixture
-def desk(tmp_path):
+def thirty_bookings(tmp_path):
     database = new_database(tmp_path)
     with database.session() as db:
         session = make_session(db)
@@ -62,8 +62,8 @@ def delegates_in(path: Path) -> int:
     return count
 
 
-def test_snapshots_keep_the_last_twenty_and_never_a_backup_made_on_purpose(desk):
-    database, path = desk
+def test_snapshots_keep_the_last_twenty_and_never_a_backup_made_on_purpose(thirty_bookings):
+    database, path = thirty_bookings
     kept_by_hand = backup_to(database, path.parent / "backups" / "desk-before-the-event.sqlite3")
     taken = [snapshot(database, now=T0 + timedelta(minutes=10 * i)) for i in range(25)]
     left = snapshots(path.parent / "backups", "desk")
@@ -77,8 +77,8 @@ def test_snapshots_keep_the_last_twenty_and_never_a_backup_made_on_purpose(desk)
     assert snapshots(path.parent / "backups", "desk") == left[-3:]
 
 
-def test_a_snapshot_is_consistent_while_the_desk_writes(desk):
-    database, path = desk
+def test_a_snapshot_is_consistent_while_the_desk_writes(thirty_bookings):
+    database, path = thirty_bookings
     with database.session() as db:
         session = make_session(db, "LAN-1903", "Lancaster Town Hall")
         book(db, session, "Mid", "Snapshot")
@@ -89,8 +89,8 @@ def test_a_snapshot_is_consistent_while_the_desk_writes(desk):
     assert delegates_in(path) == 31
 
 
-def test_the_newest_good_backup_skips_damaged_ones(desk):
-    database, path = desk
+def test_the_newest_good_backup_skips_damaged_ones(thirty_bookings):
+    database, path = thirty_bookings
     folder = path.parent / "backups"
     good = snapshot(database, now=T0)
     newer = snapshot(database, now=T0 + timedelta(minutes=10))
@@ -109,8 +109,8 @@ def test_times_are_said_as_a_person_would():
     assert describe_time(datetime(2026, 3, 2, 9, 0), now) == "09:00 on Mon 02 Mar 2026"
 
 
-def test_a_damaged_database_is_refused_at_open_with_its_path(desk):
-    database, path = desk
+def test_a_damaged_database_is_refused_at_open_with_its_path(thirty_bookings):
+    database, path = thirty_bookings
     database.dispose()
     damage(path)
     with pytest.raises(DatabaseError) as refused:
@@ -120,8 +120,8 @@ def test_a_damaged_database_is_refused_at_open_with_its_path(desk):
     assert "\n" not in str(refused.value)
 
 
-def test_restore_over_a_damaged_file_keeps_it_aside_and_leaves_no_stale_journal(desk):
-    database, path = desk
+def test_restore_over_a_damaged_file_keeps_it_aside_and_leaves_no_stale_journal(thirty_bookings):
+    database, path = thirty_bookings
     good = snapshot(database, now=T0)
     with database.session() as db:
         book(db, make_session(db, "LAN-1903", "Lancaster Town Hall"), "After", "Backup")
@@ -150,8 +150,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_command_line_names_the_newest_good_backup_and_the_command_that_restores_it(desk):
-    database, path = desk
+def test_the_command_line_names_the_newest_good_backup_and_the_command_that_restores_it(thirty_bookings):
+    database, path = thirty_bookings
     older = snapshot(database, now=T0)
     os.utime(older, (time.time() - 3600, time.time() - 3600))
     newest = snapshot(database, now=T0 + timedelta(minutes=10))
@@ -182,8 +182,8 @@ def test_the_command_line_says_when_there_is_no_backup(tmp_path):
 # -- the app ----------------------------------------------------------------------------------------
 
 
-def test_the_app_offers_the_newest_good_backup_and_restores_it(desk, qtbot, monkeypatch):
-    database, path = desk
+def test_the_app_offers_the_newest_good_backup_and_restores_it(thirty_bookings, qtbot, monkeypatch):
+    database, path = thirty_bookings
     newest = snapshot(database, now=T0)
     database.dispose()
     damage(path)
@@ -204,8 +204,8 @@ def test_the_app_offers_the_newest_good_backup_and_restores_it(desk, qtbot, monk
     opened.dispose()
 
 
-def test_the_app_says_no_restore_when_refused(desk, qtbot, monkeypatch):
-    database, path = desk
+def test_the_app_says_no_restore_when_refused(thirty_bookings, qtbot, monkeypatch):
+    database, path = thirty_bookings
     snapshot(database, now=T0)
     database.dispose()
     damage(path)

@@ -53,7 +53,7 @@ badge_text = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def desk():
+def booked_zoe_database():
     with tempfile.TemporaryDirectory() as folder:
         database = new_database(Path(folder))
         with database.session() as db:
@@ -95,8 +95,8 @@ def _import_and_check(database, folder: Path, session_id: int, name: str, data: 
 
 @settings(max_examples=150, **SETTINGS)
 @given(data=st.binary(max_size=4000), suffix=st.sampled_from([".csv", ".txt", ".xlsx", ".tsv"]))
-def test_random_bytes_into_the_importer(desk, data, suffix):
-    database, folder, (session_id, _r, _d) = desk
+def test_random_bytes_into_the_importer(booked_zoe_database, data, suffix):
+    database, folder, (session_id, _r, _d) = booked_zoe_database
     _import_and_check(database, folder, session_id, "list" + suffix, data)
 
 
@@ -153,8 +153,8 @@ def csv_files(draw) -> bytes:
 
 @settings(max_examples=150, **SETTINGS)
 @given(data=csv_files())
-def test_random_csv_shapes_into_the_importer(desk, data):
-    database, folder, (session_id, _r, _d) = desk
+def test_random_csv_shapes_into_the_importer(booked_zoe_database, data):
+    database, folder, (session_id, _r, _d) = booked_zoe_database
     _import_and_check(database, folder, session_id, "bookings.csv", data)
 
 
@@ -178,8 +178,8 @@ def test_random_text_into_the_code_reader(text):
 
 @settings(max_examples=100, **SETTINGS)
 @given(text=scan_text)
-def test_random_text_into_record_scan_never_admits(desk, text):
-    database, _folder, (session_id, _r, _d) = desk
+def test_random_text_into_record_scan_never_admits(booked_zoe_database, text):
+    database, _folder, (session_id, _r, _d) = booked_zoe_database
     with database.session() as db:
         session = db.get(Session, session_id)
         result = record_scan(db, text, session, desk="door-1")
@@ -191,7 +191,7 @@ def test_random_text_into_record_scan_never_admits(desk, text):
 
 
 @pytest.fixture(scope="module")
-def fonts():
+def registered_fonts():
     register_fonts()  # as the badge printer does before it measures anything
 
 
@@ -203,7 +203,7 @@ def fonts():
     lines=st.integers(1, 4),
     bold=st.booleans(),
 )
-def test_any_unicode_fits_its_box(fonts, text, width, height, lines, bold):
+def test_any_unicode_fits_its_box(registered_fonts, text, width, height, lines, bold):
     fitted = fit_text(text, width, height, 28.0, 6.0, lines, bold)
     assert len(fitted.lines) <= lines
     assert fitted.height <= height + 1e-6 or not fitted.lines
@@ -211,8 +211,8 @@ def test_any_unicode_fits_its_box(fonts, text, width, height, lines, bold):
 
 @settings(max_examples=50, **SETTINGS)
 @given(first=badge_text, last=badge_text, organisation=st.one_of(any_text, awkward_text))
-def test_any_unicode_name_prints_a_badge(desk, first, last, organisation):
-    database, folder, (session_id, registration_id, delegate_id) = desk
+def test_any_unicode_name_prints_a_badge(booked_zoe_database, first, last, organisation):
+    database, folder, (session_id, registration_id, delegate_id) = booked_zoe_database
     stock = load_stocks().named("avery-l4785")
     output = folder / "badge.pdf"
     output.unlink(missing_ok=True)
@@ -263,8 +263,8 @@ eight_pages = st.lists(
     ),
     layout=st.sampled_from(["a7-zine", "a6-booklet", "dl-trifold"]),
 )
-def test_any_guide_content_gives_a_pdf_or_a_clear_error(desk, content, layout):
-    _database, folder, _ids = desk
+def test_any_guide_content_gives_a_pdf_or_a_clear_error(booked_zoe_database, content, layout):
+    _database, folder, _ids = booked_zoe_database
     source = folder / "guide.md"
     source.write_bytes(content)
     output = folder / "guide.pdf"
@@ -279,8 +279,8 @@ def test_any_guide_content_gives_a_pdf_or_a_clear_error(desk, content, layout):
     assert not list(folder.glob(".guide-*"))  # no half-written file left behind
 
 
-def test_the_counts_helper_sees_every_table(desk):
-    database, _folder, _ids = desk
+def test_the_counts_helper_sees_every_table(booked_zoe_database):
+    database, _folder, _ids = booked_zoe_database
     with database.session() as db:
         counts = table_counts(db)
         assert {"delegate", "registration", "checkin_event", "scan_log", "audit_log", "outbox"} <= set(counts)

@@ -26,7 +26,6 @@ from sqlalchemy import func, select
 
 from checkin.cli import main
 from checkin.desk.bookings import session_by_code
-from checkin.desk.demo import create_demo
 from checkin.desk.scanning import record_scan
 from checkin.domain.codes import new_badge_code, new_signing_key
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
@@ -51,9 +50,8 @@ def clock() -> datetime:
     return NOW
 
 
-@pytest.fixture(autouse=True)
-def no_user_stocks(tmp_path, monkeypatch):
-    monkeypatch.setenv("CHECKIN_STOCKS_DIR", str(tmp_path / "user-stocks"))
+# Tests never read the real user's stock folder.
+pytestmark = pytest.mark.usefixtures("no_user_stocks")
 
 
 # ---- QR codes -------------------------------------------------------------------------------------
@@ -226,17 +224,10 @@ def test_text_shrinks_first_then_wraps_then_ellipsises():
 # ---- a demo session, printed and scanned ----------------------------------------------------------
 
 
-@pytest.fixture
-def demo(tmp_path):
-    database = new_database(tmp_path)
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    return database, summary.first_session_code
-
-
-def test_a_session_sheet_scans_at_the_desk_with_every_badge_where_the_sheet_has_its_label(demo, tmp_path):
-    database, code = demo
+def test_a_session_sheet_scans_at_the_desk_with_every_badge_where_the_sheet_has_its_label(
+    demo_programme, tmp_path
+):
+    database, code = demo_programme
     stock = stock_named("avery-l4785")
     with database.session() as db:
         session = session_by_code(db, code)
@@ -281,8 +272,8 @@ def test_a_session_sheet_scans_at_the_desk_with_every_badge_where_the_sheet_has_
     assert main(["--db", str(tmp_path / "desk.sqlite3"), "scan", decoded[0], "--session", code]) == 0
 
 
-def test_the_sheet_has_the_words_a_delegate_reads(demo, tmp_path):
-    database, code = demo
+def test_the_sheet_has_the_words_a_delegate_reads(demo_programme, tmp_path):
+    database, code = demo_programme
     with database.session() as db:
         session = session_by_code(db, code)
         render_badges(db, session, stock_named("avery-l4785"), tmp_path / "b.pdf")

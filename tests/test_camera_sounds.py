@@ -8,7 +8,7 @@ import wave
 import pytest
 import qrcode
 from PIL import Image
-from test_app import booked_people, desk  # noqa: F401 - `desk` is a fixture
+from tests_support import booked_people
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
@@ -194,8 +194,8 @@ def test_the_reader_applies_the_repeat_filter(qtbot):
 # -- the panel in the desk ----------------------------------------------------------------------------
 
 
-def test_the_desk_admits_a_badge_the_camera_read(desk, qtbot):  # noqa: F811
-    window, _scanner, database, code = desk
+def test_the_desk_admits_a_badge_the_camera_read(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     person = booked_people(database, code)[0]
     view = window.desk_view
     view.camera.decoded.emit(person.badge_code)
@@ -207,8 +207,8 @@ def test_the_desk_admits_a_badge_the_camera_read(desk, qtbot):  # noqa: F811
     assert methods == [Method.CAMERA.value]
 
 
-def test_without_a_camera_the_panel_and_its_button_stay_out_of_the_way(desk, qtbot):  # noqa: F811
-    window, *_ = desk
+def test_without_a_camera_the_panel_and_its_button_stay_out_of_the_way(scan_desk, qtbot):
+    window, *_ = scan_desk
     if QMediaDevices.videoInputs():
         pytest.skip("this machine has a camera")
     camera = window.desk_view.camera
@@ -264,8 +264,8 @@ class RecordingPlayer:
         self.played.append(family)
 
 
-def test_the_desk_plays_the_outcome_sound_only_when_sounds_are_on(desk, qtbot):  # noqa: F811
-    window, _scanner, database, code = desk
+def test_the_desk_plays_the_outcome_sound_only_when_sounds_are_on(scan_desk, qtbot):
+    window, _scanner, database, code = scan_desk
     view = window.desk_view
     player = RecordingPlayer()
     window.sounds.player = player

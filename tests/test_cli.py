@@ -30,7 +30,7 @@ def run(*args: str, db=None) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def programme(tmp_path):
+def desk_file_and_codes(tmp_path):
     """A session with three bookings: Zoë (booked), Ade (cancelled), and Wiktor booked elsewhere."""
     database = new_database(tmp_path)
     with database.session() as db:
@@ -63,8 +63,8 @@ def scan_json(db, text):
     return result.returncode, json.loads(result.stdout)
 
 
-def test_every_outcome_with_its_exit_status(programme):
-    db, codes = programme
+def test_every_outcome_with_its_exit_status(desk_file_and_codes):
+    db, codes = desk_file_and_codes
     status, first = scan_json(db, codes["zoe"])
     assert (status, first["outcome"], first["delegate"]["first_name"], first["desk"]) == (
         0,
@@ -87,8 +87,8 @@ def test_every_outcome_with_its_exit_status(programme):
     assert set(first) >= {"outcome", "reason", "delegate", "checked_in_at", "desk"}
 
 
-def test_sessions_and_delegates_json(programme):
-    db, codes = programme
+def test_sessions_and_delegates_json(desk_file_and_codes):
+    db, codes = desk_file_and_codes
     assert run("scan", codes["zoe"], "--session", "pre-0312", db=db).returncode == 0
     sessions = json.loads(run("sessions", "--json", db=db).stdout)
     assert [(s["code"], s["booked"], s["checked_in"], s["capacity"]) for s in sessions] == [
@@ -176,8 +176,8 @@ def test_session_add_then_listing(tmp_path):
         ("frobnicate",),
     ],
 )
-def test_bad_input_is_one_clear_line_exit_2_and_nothing_written(programme, args):
-    db, _codes = programme
+def test_bad_input_is_one_clear_line_exit_2_and_nothing_written(desk_file_and_codes, args):
+    db, _codes = desk_file_and_codes
     before = table_counts(db)
     result = run(*args, db=db)
     assert result.returncode == 2
@@ -197,8 +197,8 @@ def test_a_database_that_is_not_a_database_is_refused_clearly(tmp_path):
     assert bogus.read_text() == "shopping list\n" * 100
 
 
-def test_export_csv_opens_in_excel_and_carries_no_formulas(programme, tmp_path):
-    db, codes = programme
+def test_export_csv_opens_in_excel_and_carries_no_formulas(desk_file_and_codes, tmp_path):
+    db, codes = desk_file_and_codes
     run("scan", codes["mallory"], "--session", "PRE-0312", db=db)
     out = tmp_path / "register.csv"
     assert run("export", "--session", "PRE-0312", "-o", str(out), db=db).returncode == 0
@@ -214,8 +214,8 @@ def test_export_csv_opens_in_excel_and_carries_no_formulas(programme, tmp_path):
     assert mallory[0] == "'+Evil" and mallory[2] == "'@SUM(A1)" and mallory[6] == "yes"
 
 
-def test_export_xlsx_has_no_formula_cells(programme, tmp_path):
-    db, _codes = programme
+def test_export_xlsx_has_no_formula_cells(desk_file_and_codes, tmp_path):
+    db, _codes = desk_file_and_codes
     out = tmp_path / "register.xlsx"
     assert run("export", "--session", "PRE-0312", "--format", "xlsx", "-o", str(out), db=db).returncode == 0
     sheet = load_workbook(out).active
@@ -233,8 +233,8 @@ def test_version_and_help(capsys):
     assert capsys.readouterr().out.startswith("checkin ")
 
 
-def test_backup_and_restore(programme, tmp_path):
-    db, codes = programme
+def test_backup_and_restore(desk_file_and_codes, tmp_path):
+    db, codes = desk_file_and_codes
     backup = tmp_path / "before.sqlite3"
     assert run("backup", str(backup), db=db).returncode == 0
     assert run("scan", codes["zoe"], "--session", "PRE-0312", db=db).returncode == 0

@@ -31,7 +31,7 @@ def fixed(moment: datetime):
 
 
 @pytest.fixture
-def preston(tmp_path):
+def preston_and_lancaster(tmp_path):
     """Preston at 09:30 with three timed parts, eight bookings (one cancelled, one walk-in), and a later
     session in Lancaster with two bookings."""
     database = new_database(tmp_path)
@@ -70,8 +70,8 @@ def scan(db, session_id: int, code: str, when: datetime, desk: str = "door-1"):
 # ---- session figures -----------------------------------------------------------------------------------
 
 
-def test_checked_in_against_expected_counts_active_bookings_once(preston):
-    database, sid, _later, _ids, codes, _segments = preston
+def test_checked_in_against_expected_counts_active_bookings_once(preston_and_lancaster):
+    database, sid, _later, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         scan(db, sid, codes["zoe"], at(9, 1))
         scan(db, sid, codes["zoe"], at(9, 2), desk="door-2")  # already in: not counted twice
@@ -84,8 +84,8 @@ def test_checked_in_against_expected_counts_active_bookings_once(preston):
     assert figures.code == "PRE-0312" and figures.venue == "Preston Town Hall"
 
 
-def test_no_shows_only_after_the_start_and_not_those_marked_in_the_room(preston):
-    database, sid, _later, ids, codes, segments = preston
+def test_no_shows_only_after_the_start_and_not_those_marked_in_the_room(preston_and_lancaster):
+    database, sid, _later, ids, codes, segments = preston_and_lancaster
     with database.session() as db:
         scan(db, sid, codes["zoe"], at(9, 1))
         scan(db, sid, codes["chen"], at(9, 2))
@@ -100,8 +100,8 @@ def test_no_shows_only_after_the_start_and_not_those_marked_in_the_room(preston)
     assert {n.registration_id for n in after.no_shows} == {ids["ann"], ids["dee"], ids["fay"], ids["wiktor"]}
 
 
-def test_an_undone_check_in_is_not_counted(preston):
-    database, sid, _later, _ids, codes, _segments = preston
+def test_an_undone_check_in_is_not_counted(preston_and_lancaster):
+    database, sid, _later, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         scan(db, sid, codes["zoe"], at(9, 1))
         undo_last_admission(db, db.get(Session, sid), desk="door-1", clock=fixed(at(9, 2)))
@@ -113,8 +113,8 @@ def test_an_undone_check_in_is_not_counted(preston):
 # ---- arrivals per five minutes ---------------------------------------------------------------------
 
 
-def test_arrivals_land_in_five_minute_bins_on_the_clock_with_empty_ones_between(preston):
-    database, sid, _later, _ids, codes, _segments = preston
+def test_arrivals_land_in_five_minute_bins_on_the_clock_with_empty_ones_between(preston_and_lancaster):
+    database, sid, _later, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         scan(db, sid, codes["zoe"], at(9, 0, 0))
         scan(db, sid, codes["ade"], at(9, 4, 59))
@@ -129,8 +129,8 @@ def test_arrivals_land_in_five_minute_bins_on_the_clock_with_empty_ones_between(
     ]
 
 
-def test_the_range_widens_to_show_the_start_but_never_hides_an_arrival(preston):
-    database, sid, _later, _ids, codes, _segments = preston
+def test_the_range_widens_to_show_the_start_but_never_hides_an_arrival(preston_and_lancaster):
+    database, sid, _later, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         assert arrivals_per_5_minutes(db, sid) == []
         scan(db, sid, codes["zoe"], at(9, 12))
@@ -142,8 +142,8 @@ def test_the_range_widens_to_show_the_start_but_never_hides_an_arrival(preston):
 # ---- organisations ---------------------------------------------------------------------------------------
 
 
-def test_by_organisation_groups_spellings_and_puts_the_most_arrived_first(preston):
-    database, sid, _later, _ids, codes, _segments = preston
+def test_by_organisation_groups_spellings_and_puts_the_most_arrived_first(preston_and_lancaster):
+    database, sid, _later, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         for key in ("ade", "ann", "zoe", "fay", "chen"):
             scan(db, sid, codes[key], at(9, 5))
@@ -163,8 +163,8 @@ def test_by_organisation_groups_spellings_and_puts_the_most_arrived_first(presto
 # ---- overall ---------------------------------------------------------------------------------------------
 
 
-def test_overall_totals_every_session_and_the_ones_held_so_far(preston):
-    database, sid, later_id, _ids, codes, _segments = preston
+def test_overall_totals_every_session_and_the_ones_held_so_far(preston_and_lancaster):
+    database, sid, later_id, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         scan(db, sid, codes["zoe"], at(9, 5))
         scan(db, sid, codes["ade"], at(9, 6))
@@ -209,8 +209,8 @@ def test_untimed_parts_default_to_the_first_and_none_to_none():
     assert current_segment((), at(10, 0)) is None
 
 
-def test_roll_call_lists_active_bookings_with_desk_arrival_and_marks(preston):
-    database, sid, _later, ids, codes, segments = preston
+def test_roll_call_lists_active_bookings_with_desk_arrival_and_marks(preston_and_lancaster):
+    database, sid, _later, ids, codes, segments = preston_and_lancaster
     with database.session() as db:
         scan(db, sid, codes["zoe"], at(9, 1))
         mark_segment(db, ids["zoe"], segments[0], desk="room", clock=fixed(at(9, 40)))
@@ -230,8 +230,8 @@ def test_roll_call_lists_active_bookings_with_desk_arrival_and_marks(preston):
     assert call.checked_in == 1
 
 
-def test_a_scan_marks_the_part_once_and_never_checks_in_at_the_desk(preston):
-    database, sid, _later, ids, codes, segments = preston
+def test_a_scan_marks_the_part_once_and_never_checks_in_at_the_desk(preston_and_lancaster):
+    database, sid, _later, ids, codes, segments = preston_and_lancaster
     with database.session() as db:
         session = db.get(Session, sid)
         scan(db, sid, codes["zoe"], at(9, 1))
@@ -254,8 +254,8 @@ def test_a_scan_marks_the_part_once_and_never_checks_in_at_the_desk(preston):
     assert logged == ["segment_marked", "segment_already_marked", "segment_marked"]
 
 
-def test_a_scan_of_someone_not_booked_here_or_cancelled_or_forged_marks_nothing(preston):
-    database, sid, _later, ids, codes, segments = preston
+def test_a_scan_of_someone_not_booked_here_or_cancelled_or_forged_marks_nothing(preston_and_lancaster):
+    database, sid, _later, ids, codes, segments = preston_and_lancaster
     with database.session() as db:
         session = db.get(Session, sid)
         elsewhere = mark_by_scan(db, codes["lou"], session, segments[0], desk="room")
@@ -273,8 +273,8 @@ def test_a_scan_of_someone_not_booked_here_or_cancelled_or_forged_marks_nothing(
     assert marks == {}
 
 
-def test_unmarking_after_a_scan_takes_the_mark_back(preston):
-    database, sid, _later, ids, codes, segments = preston
+def test_unmarking_after_a_scan_takes_the_mark_back(preston_and_lancaster):
+    database, sid, _later, ids, codes, segments = preston_and_lancaster
     with database.session() as db:
         session = db.get(Session, sid)
         mark_by_scan(db, codes["zoe"], session, segments[2], desk="room")
@@ -282,8 +282,8 @@ def test_unmarking_after_a_scan_takes_the_mark_back(preston):
         assert roll_call(db, session).segments[2].marked == 0
 
 
-def test_a_segment_of_another_session_is_refused(preston):
-    database, sid, later_id, _ids, codes, _segments = preston
+def test_a_segment_of_another_session_is_refused(preston_and_lancaster):
+    database, sid, later_id, _ids, codes, _segments = preston_and_lancaster
     with database.session() as db:
         other_segment = db.get(Session, later_id).segments[0].id
         with pytest.raises(ValueError):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from tests_support import demo_window, roster
+from tests_support import roster
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QTableView
@@ -26,12 +26,14 @@ from ui.delegates.roster_model import BADGE, CHECKED_IN, ORGANISATION, ROW_ROLE,
 
 
 @pytest.fixture
-def desk(qtbot, tmp_path):
-    with demo_window(qtbot, tmp_path, size=(1366, 768)) as (window, _scanner, database, code):
-        window.show_view("Delegates")
-        view = window.views["Delegates"]
-        qtbot.waitUntil(lambda: view.model.rowCount() > 0)
-        yield window, view, database, code
+def demo_delegates_view(open_demo_window, qtbot):
+    """The Delegates view, filled, in a 1366×768 main window on the demo programme: (window, view,
+    database, session code)."""
+    window, _scanner, database, code, _settings = open_demo_window(size=(1366, 768))
+    window.show_view("Delegates")
+    view = window.views["Delegates"]
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    return window, view, database, code
 
 
 def listed(view, column=SURNAME):
@@ -49,8 +51,8 @@ def select_person(view, registration_id):
     view.table.setFocus()
 
 
-def test_the_roster_lists_the_session_with_statuses_and_arrival_times(desk, qtbot):
-    window, view, database, code = desk
+def test_the_roster_lists_the_session_with_statuses_and_arrival_times(demo_delegates_view, qtbot):
+    window, view, database, code = demo_delegates_view
     people = [e for e in roster(database, code) if e.status == "booked"]
     window.desk_view.scan(people[0].badge_code)
     with database.session() as db:
@@ -90,8 +92,8 @@ def test_the_roster_lists_the_session_with_statuses_and_arrival_times(desk, qtbo
     assert names == sorted(names, key=str.lower)
 
 
-def test_sorting_by_surname_and_organisation(desk):
-    _window, view, _database, _code = desk
+def test_sorting_by_surname_and_organisation(demo_delegates_view):
+    _window, view, _database, _code = demo_delegates_view
     view.table.sortByColumn(SURNAME, Qt.SortOrder.DescendingOrder)
     surnames = [row.last_name.lower() for row in listed_rows(view) if row.last_name.isascii()]
     assert surnames == sorted(surnames, reverse=True)
@@ -105,8 +107,8 @@ def test_sorting_by_surname_and_organisation(desk):
     assert statuses == sorted(statuses)
 
 
-def test_filters_by_status_arrival_organisation_and_text(desk, qtbot):
-    window, view, database, code = desk
+def test_filters_by_status_arrival_organisation_and_text(demo_delegates_view, qtbot):
+    window, view, database, code = demo_delegates_view
     everyone = roster(database, code)
     first = next(e for e in everyone if e.status == "booked")
     window.desk_view.scan(first.badge_code)
@@ -138,8 +140,8 @@ def test_filters_by_status_arrival_organisation_and_text(desk, qtbot):
     assert view.current_row() is not None and view.table.hasFocus()
 
 
-def test_an_edit_changes_the_name_everywhere(desk, qtbot, monkeypatch):
-    window, view, database, code = desk
+def test_an_edit_changes_the_name_everywhere(demo_delegates_view, qtbot, monkeypatch):
+    window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     select_person(view, person.registration_id)
 
@@ -167,8 +169,8 @@ def test_an_edit_changes_the_name_everywhere(desk, qtbot, monkeypatch):
     assert "Quennell" not in audit.detail and "Coeliac" not in audit.detail
 
 
-def test_an_edit_the_desk_cannot_make_stays_open_with_the_reason(desk, monkeypatch):
-    _window, view, database, code = desk
+def test_an_edit_the_desk_cannot_make_stays_open_with_the_reason(demo_delegates_view, monkeypatch):
+    _window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     dialog = DelegateEditDialog(view.context, person.delegate_id, view)
     dialog.fields["email"].setText("not an address")
@@ -179,8 +181,8 @@ def test_an_edit_the_desk_cannot_make_stays_open_with_the_reason(desk, monkeypat
     )
 
 
-def test_cancel_refuses_the_badge_and_restore_admits_again(desk, qtbot, monkeypatch):
-    window, view, database, code = desk
+def test_cancel_refuses_the_badge_and_restore_admits_again(demo_delegates_view, qtbot, monkeypatch):
+    window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     select_person(view, person.registration_id)
     asked = []
@@ -206,8 +208,8 @@ def test_cancel_refuses_the_badge_and_restore_admits_again(desk, qtbot, monkeypa
     assert window.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED
 
 
-def test_organiser_only_actions_need_the_organiser(desk, qtbot, monkeypatch):
-    _window, view, database, code = desk
+def test_organiser_only_actions_need_the_organiser(demo_delegates_view, qtbot, monkeypatch):
+    _window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     select_person(view, person.registration_id)
     reasons = []
@@ -228,8 +230,8 @@ def test_organiser_only_actions_need_the_organiser(desk, qtbot, monkeypatch):
     assert next(e for e in roster(database, code) if e.delegate_id == person.delegate_id).status == "booked"
 
 
-def test_transfer_to_another_session(desk, qtbot, monkeypatch):
-    window, view, database, code = desk
+def test_transfer_to_another_session(demo_delegates_view, qtbot, monkeypatch):
+    window, view, database, code = demo_delegates_view
     with database.session() as db:
         later = session_summaries(db)[1].code
     here = {e.delegate_id for e in roster(database, code)}
@@ -255,8 +257,8 @@ def test_transfer_to_another_session(desk, qtbot, monkeypatch):
     assert not view.transfer_action.isEnabled() and not view.print_action.isEnabled()
 
 
-def test_history_shows_the_scans_of_a_person(desk, qtbot, monkeypatch):
-    window, view, database, code = desk
+def test_history_shows_the_scans_of_a_person(demo_delegates_view, qtbot, monkeypatch):
+    window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     window.desk_view.scan(person.badge_code)
     window.desk_view.scan(person.badge_code)
@@ -275,8 +277,8 @@ def test_history_shows_the_scans_of_a_person(desk, qtbot, monkeypatch):
     assert {line[2] for line in lines} == {"door-1"} and lines[0][3] == "scanner" and lines[0][4] == code
 
 
-def test_print_and_reprint_a_badge(desk, qtbot, monkeypatch, tmp_path):
-    _window, view, database, code = desk
+def test_print_and_reprint_a_badge(demo_delegates_view, qtbot, monkeypatch, tmp_path):
+    _window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     select_person(view, person.registration_id)
     opened = []
@@ -472,8 +474,8 @@ def open_dialog(view):
     return dialog
 
 
-def test_import_dry_run_mapping_and_apply(desk, qtbot, tmp_path):
-    _window, view, database, code = desk
+def test_import_dry_run_mapping_and_apply(demo_delegates_view, qtbot, tmp_path):
+    _window, view, database, code = demo_delegates_view
     before = everything(database)
     booked_before = len(roster(database, code))
     dialog = open_dialog(view)
@@ -505,8 +507,8 @@ def test_import_dry_run_mapping_and_apply(desk, qtbot, tmp_path):
     qtbot.waitUntil(lambda: view.model.row_of(people["Okafor"].registration_id) >= 0)
 
 
-def test_a_broken_file_shows_the_error_and_writes_nothing(desk, qtbot, tmp_path):
-    _window, view, database, _code = desk
+def test_a_broken_file_shows_the_error_and_writes_nothing(demo_delegates_view, qtbot, tmp_path):
+    _window, view, database, _code = demo_delegates_view
     before = everything(database)
     dialog = open_dialog(view)
     broken = write_list(tmp_path / "totals.csv", [["Region", "Total"], ["North", "12"]])
@@ -518,10 +520,10 @@ def test_a_broken_file_shows_the_error_and_writes_nothing(desk, qtbot, tmp_path)
     assert everything(database) == before
 
 
-def test_cancelling_the_import_writes_nothing(desk, qtbot, tmp_path, monkeypatch):
+def test_cancelling_the_import_writes_nothing(demo_delegates_view, qtbot, tmp_path, monkeypatch):
     import ui.delegates.import_dialog as module
 
-    _window, view, database, _code = desk
+    _window, view, database, _code = demo_delegates_view
     dialog = open_dialog(view)
     with qtbot.waitSignal(dialog.checked, timeout=20_000):
         dialog.open_file(write_list(tmp_path / "bookings.csv"))
@@ -545,10 +547,10 @@ def test_cancelling_the_import_writes_nothing(desk, qtbot, tmp_path, monkeypatch
     assert everything(database) == before
 
 
-def test_ctrl_i_opens_the_import_from_the_delegates_view(desk, qtbot, tmp_path, monkeypatch):
+def test_ctrl_i_opens_the_import_from_the_delegates_view(demo_delegates_view, qtbot, tmp_path, monkeypatch):
     from ui.delegates.import_dialog import ImportDialog
 
-    _window, view, _database, _code = desk
+    _window, view, _database, _code = demo_delegates_view
     path = write_list(tmp_path / "bookings.csv")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
     seen = []

@@ -50,15 +50,15 @@ def open_demo(path: Path, seed: int = 2026) -> tuple[Database, DemoSummary]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, DemoSummary]]:
+def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, DemoSummary]]:
     database, summary = open_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
     yield database, summary
     database.dispose()
 
 
 @pytest.fixture
-def db(demo: tuple[Database, DemoSummary]) -> Iterator[OrmSession]:
-    with demo[0].session() as session:
+def db(seeded_demo: tuple[Database, DemoSummary]) -> Iterator[OrmSession]:
+    with seeded_demo[0].session() as session:
         yield session
 
 
@@ -66,7 +66,7 @@ def sessions_in_order(db: OrmSession) -> list[Session]:
     return list(db.scalars(select(Session).order_by(Session.starts_at)))
 
 
-def test_programme_and_six_sessions_at_the_named_venues_the_first_today(db: OrmSession, demo) -> None:
+def test_programme_and_six_sessions_at_the_named_venues_the_first_today(db: OrmSession, seeded_demo) -> None:
     programme = db.scalars(select(Programme)).one()
     assert programme.title == "Spotting Modern Slavery: Training for Frontline Professionals"
     assert "Police and Crime Commissioner" in programme.organiser
@@ -81,7 +81,7 @@ def test_programme_and_six_sessions_at_the_named_venues_the_first_today(db: OrmS
     assert local_days == sorted(set(local_days))
     assert (local_days[-1] - TODAY).days <= 62  # over two months
     assert sessions[0].code == "PRE-1203"
-    assert demo[1].first_session_code == "PRE-1203"
+    assert seeded_demo[1].first_session_code == "PRE-1203"
     for session, day in zip(sessions, local_days, strict=True):
         assert re.fullmatch(r"[A-Z]{3}-\d{4}", session.code)
         assert session.code.endswith(f"{day:%d%m}")
@@ -110,8 +110,8 @@ def test_about_fifty_bookings_per_session_with_cancellations_and_a_waiting_list(
     assert set(reasons) == {CANCELLED_REASON}
 
 
-def test_summary_counts_match_the_database(db: OrmSession, demo) -> None:
-    summary = demo[1]
+def test_summary_counts_match_the_database(db: OrmSession, seeded_demo) -> None:
+    summary = seeded_demo[1]
     assert summary.sessions == 6
     assert summary.delegates == db.scalar(select(func.count(Delegate.id)))
     assert summary.registrations == db.scalar(select(func.count(Registration.id)))
@@ -185,8 +185,8 @@ def test_nobody_has_checked_in_yet(db: OrmSession) -> None:
     assert db.scalar(select(func.count(CheckinEvent.id))) == 0
 
 
-def test_demo_into_a_database_that_holds_a_programme_is_refused(demo, tmp_path: Path) -> None:
-    with demo[0].session() as db, pytest.raises(UsageError, match="empty database"):
+def test_demo_into_a_database_that_holds_a_programme_is_refused(seeded_demo, tmp_path: Path) -> None:
+    with seeded_demo[0].session() as db, pytest.raises(UsageError, match="empty database"):
         create_demo(db)
     database = open_database(tmp_path / "one-session.sqlite3")
     with database.session() as db:
@@ -197,7 +197,7 @@ def test_demo_into_a_database_that_holds_a_programme_is_refused(demo, tmp_path: 
     database.dispose()
 
 
-def test_the_same_seed_gives_the_same_people_and_codes(demo, tmp_path: Path) -> None:
+def test_the_same_seed_gives_the_same_people_and_codes(seeded_demo, tmp_path: Path) -> None:
     def people(database: Database) -> list[tuple[str, ...]]:
         with database.session() as db:
             rows = db.execute(
@@ -210,8 +210,8 @@ def test_the_same_seed_gives_the_same_people_and_codes(demo, tmp_path: Path) -> 
     again, _ = open_demo(tmp_path / "again.sqlite3")
     other, _ = open_demo(tmp_path / "other.sqlite3", seed=7)
     try:
-        assert people(again) == people(demo[0])
-        assert people(other) != people(demo[0])
+        assert people(again) == people(seeded_demo[0])
+        assert people(other) != people(seeded_demo[0])
     finally:
         again.dispose()
         other.dispose()

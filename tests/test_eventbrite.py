@@ -183,7 +183,7 @@ def fake(monkeypatch):
 
 
 @pytest.fixture
-def desk(tmp_path):
+def desk_file(tmp_path):
     path = tmp_path / "desk.sqlite3"
     database = open_database(path)
     with database.session() as db:
@@ -210,8 +210,8 @@ def roster(database) -> dict:
         return {e.last_name: e for e in session_roster(db, session_by_code(db, SESSION))}
 
 
-def test_a_first_pull_reads_every_page_and_maps_attendees_as_the_csv_import_does(fake, desk, capsys):
-    path, database = desk
+def test_a_first_pull_reads_every_page_and_maps_attendees_as_the_csv_import_does(fake, desk_file, capsys):
+    path, database = desk_file
     report = pull_json(capsys, path)
     assert (report["attendees"], report["pages"], report["changed_since"]) == (5, 3, None)
     assert (report["added"], report["updated"], report["unchanged"], report["cancelled"]) == (4, 0, 0, 1)
@@ -252,8 +252,8 @@ def test_a_first_pull_reads_every_page_and_maps_attendees_as_the_csv_import_does
     assert code == 0 and out.startswith("Pulled 0 attendees changed since ")
 
 
-def test_a_later_pull_asks_only_for_changes_since_the_last_one_and_applies_them(fake, desk):
-    _path, database = desk
+def test_a_later_pull_asks_only_for_changes_since_the_last_one_and_applies_them(fake, desk_file):
+    _path, database = desk_file
     first_time = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     with database.session() as db:
         first = pull_eventbrite(
@@ -310,9 +310,9 @@ def test_a_later_pull_asks_only_for_changes_since_the_last_one_and_applies_them(
 
 
 def test_a_person_imported_from_an_eventbrite_csv_is_the_same_person_when_pulled(
-    fake, desk, capsys, tmp_path
+    fake, desk_file, capsys, tmp_path
 ):
-    path, database = desk
+    path, database = desk_file
     export = tmp_path / "attendees.csv"
     export.write_text(
         "Order #,Order Date,First Name,Last Name,Email,Quantity,Ticket Type,Attendee #,Barcode #,"
@@ -329,8 +329,8 @@ def test_a_person_imported_from_an_eventbrite_csv_is_the_same_person_when_pulled
         assert db.scalar(select(func.count()).select_from(Delegate)) == 5
 
 
-def test_a_refused_token_is_one_line_exit_2_and_nothing_written(fake, desk, capsys, monkeypatch):
-    path, database = desk
+def test_a_refused_token_is_one_line_exit_2_and_nothing_written(fake, desk_file, capsys, monkeypatch):
+    path, database = desk_file
     monkeypatch.setenv("EVENTBRITE_TOKEN", "EBTOKEN-WRONG-ONE")
     code, out, err = run(capsys, path, "pull", "eventbrite", "--event", EVENT, "--session", SESSION)
     assert code == 2 and out == ""
@@ -358,9 +358,9 @@ def _assert_nothing_written(database) -> None:
     ],
 )
 def test_an_answer_that_cannot_be_read_is_one_line_exit_2_and_nothing_written(
-    fake, desk, capsys, behaviour, says
+    fake, desk_file, capsys, behaviour, says
 ):
-    path, database = desk
+    path, database = desk_file
     fake.behaviour = behaviour
     code, out, err = run(capsys, path, "pull", "eventbrite", "--event", EVENT, "--session", SESSION)
     assert code == 2 and out == ""
@@ -369,8 +369,8 @@ def test_an_answer_that_cannot_be_read_is_one_line_exit_2_and_nothing_written(
     _assert_nothing_written(database)
 
 
-def test_no_network_is_one_line_exit_2(desk, capsys, monkeypatch):
-    path, database = desk
+def test_no_network_is_one_line_exit_2(desk_file, capsys, monkeypatch):
+    path, database = desk_file
     monkeypatch.setenv("EVENTBRITE_TOKEN", TOKEN)
     monkeypatch.setenv("CHECKIN_EVENTBRITE_URL", "http://127.0.0.1:9")  # nothing listens there
     code, _out, err = run(capsys, path, "pull", "eventbrite", "--event", EVENT, "--session", SESSION)
@@ -388,8 +388,8 @@ def test_a_server_that_never_answers_times_out():
         silent.close()
 
 
-def test_the_token_never_appears_in_output_logs_or_the_database(fake, desk, capsys, caplog, monkeypatch):
-    path, database = desk
+def test_the_token_never_appears_in_output_logs_or_the_database(fake, desk_file, capsys, caplog, monkeypatch):
+    path, database = desk_file
     caplog.set_level(logging.DEBUG)
     texts = []
     code, out, err = run(capsys, path, "pull", "eventbrite", "--event", EVENT, "--session", SESSION, "--json")
@@ -414,8 +414,8 @@ def test_the_token_never_appears_in_output_logs_or_the_database(fake, desk, caps
         assert TOKEN.encode() not in stored.read_bytes()
 
 
-def test_without_a_token_it_says_where_to_put_one(desk, capsys, monkeypatch):
-    path, _database = desk
+def test_without_a_token_it_says_where_to_put_one(desk_file, capsys, monkeypatch):
+    path, _database = desk_file
     monkeypatch.delenv("EVENTBRITE_TOKEN", raising=False)
     import keyring
 
@@ -424,8 +424,8 @@ def test_without_a_token_it_says_where_to_put_one(desk, capsys, monkeypatch):
     assert code == 2 and "EVENTBRITE_TOKEN" in err and "keyring" in err
 
 
-def test_the_token_is_not_sent_on_to_where_a_redirect_points(fake, desk, monkeypatch):
-    _path, database = desk
+def test_the_token_is_not_sent_on_to_where_a_redirect_points(fake, desk_file, monkeypatch):
+    _path, database = desk_file
     elsewhere = FakeEventbrite()
     try:
 
@@ -451,8 +451,8 @@ def test_the_token_is_not_sent_on_to_where_a_redirect_points(fake, desk, monkeyp
         elsewhere.close()
 
 
-def test_plain_http_is_refused_except_to_this_computer(desk, capsys, monkeypatch):
-    path, database = desk
+def test_plain_http_is_refused_except_to_this_computer(desk_file, capsys, monkeypatch):
+    path, database = desk_file
     monkeypatch.setenv("EVENTBRITE_TOKEN", TOKEN)
     monkeypatch.setenv("CHECKIN_EVENTBRITE_URL", "http://eventbrite.example.org")
     code, _out, err = run(capsys, path, "pull", "eventbrite", "--event", EVENT, "--session", SESSION)

@@ -5,30 +5,29 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories import demo_database
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from tests_support import pin_dialog_enters
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from checkin.desk.bookings import session_by_code
-from checkin.desk.demo import create_demo
 from checkin.desk.kiosk import find_by_surname
 from checkin.desk.pin import FIRST_LOCK, PinError, check_pin, clear_pin, has_pin, pin_matches, set_pin
 from checkin.desk.roster import session_roster
 from checkin.domain.decide import OutcomeCode
 from checkin.domain.vocabulary import Method
 from checkin.settings import Settings
-from checkin.store.database import open_database
 from checkin.store.models import CheckinEvent, Delegate, Registration
 from ui.base.pin import PinDialog, require_organiser
 from ui.base.theme import HIGH_CONTRAST
 from ui.input.scanner import ScannerFilter
 from ui.kiosk.window import build_kiosk
 from ui.settings.view import computer_name
-from ui.shell.app import build_window
 from ui.shell.wizard import WizardDialog
 
 PIN = "246810"
@@ -39,72 +38,73 @@ T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path):
+def empty_settings(tmp_path):
+    """Settings in tmp_path/settings.json, nothing set yet."""
     return Settings(tmp_path / "settings.json")
 
 
-def test_a_pin_is_stored_as_an_scrypt_hash_never_as_itself(store):
-    assert not has_pin(store)
-    set_pin(store, PIN)
-    stored = store.get("pin_hash")
+def test_a_pin_is_stored_as_an_scrypt_hash_never_as_itself(empty_settings):
+    assert not has_pin(empty_settings)
+    set_pin(empty_settings, PIN)
+    stored = empty_settings.get("pin_hash")
     scheme, n, r, p, salt, digest = stored.split("$")
     assert (scheme, n, r, p) == ("scrypt", str(2**14), "8", "1")
     assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
-    assert PIN not in Path(store.path).read_text()
-    assert has_pin(store)
-    set_pin(store, PIN)
-    assert store.get("pin_hash") != stored  # a fresh salt every time
+    assert PIN not in Path(empty_settings.path).read_text()
+    assert has_pin(empty_settings)
+    set_pin(empty_settings, PIN)
+    assert empty_settings.get("pin_hash") != stored  # a fresh salt every time
 
 
-def test_right_and_wrong_pins(store):
-    set_pin(store, PIN)
-    assert check_pin(store, PIN, T0).ok
-    wrong = check_pin(store, "135790", T0)
+def test_right_and_wrong_pins(empty_settings):
+    set_pin(empty_settings, PIN)
+    assert check_pin(empty_settings, PIN, T0).ok
+    wrong = check_pin(empty_settings, "135790", T0)
     assert not wrong.ok and wrong.attempts_left == 4 and wrong.locked_until is None
-    assert check_pin(store, PIN, T0).ok
-    assert store.get("pin_failures") == 0  # a right PIN starts the count again
+    assert check_pin(empty_settings, PIN, T0).ok
+    assert empty_settings.get("pin_failures") == 0  # a right PIN starts the count again
 
 
 @pytest.mark.parametrize("short", ["", "1", "12345", " 123456"])
-def test_too_short_or_padded_pins_are_refused_with_a_reason(store, short):
+def test_too_short_or_padded_pins_are_refused_with_a_reason(empty_settings, short):
     with pytest.raises(PinError, match="PIN"):
-        set_pin(store, short)
-    assert not has_pin(store)
+        set_pin(empty_settings, short)
+    assert not has_pin(empty_settings)
 
 
-def test_five_wrong_pins_lock_for_five_minutes_then_ten(store):
-    set_pin(store, PIN)
-    results = [check_pin(store, "000000", T0) for _ in range(5)]
+def test_five_wrong_pins_lock_for_five_minutes_then_ten(empty_settings):
+    set_pin(empty_settings, PIN)
+    results = [check_pin(empty_settings, "000000", T0) for _ in range(5)]
     assert [r.attempts_left for r in results] == [4, 3, 2, 1, 0]
     assert results[-1].locked_until == T0 + FIRST_LOCK
     # Locked: even the right PIN is refused, and not even compared.
-    during = check_pin(store, PIN, T0 + timedelta(minutes=4))
+    during = check_pin(empty_settings, PIN, T0 + timedelta(minutes=4))
     assert not during.ok and during.locked_until == T0 + FIRST_LOCK
     # The lock runs out; five more wrong ones lock for twice as long.
     later = T0 + timedelta(minutes=6)
     for _ in range(5):
-        last = check_pin(store, "000000", later)
+        last = check_pin(empty_settings, "000000", later)
     assert last.locked_until == later + 2 * FIRST_LOCK
     # After that lock, the right PIN works and clears everything.
-    assert check_pin(store, PIN, later + timedelta(minutes=11)).ok
-    assert store.get("pin_failures") == 0 and store.get("pin_locked_until") == ""
+    assert check_pin(empty_settings, PIN, later + timedelta(minutes=11)).ok
+    assert empty_settings.get("pin_failures") == 0 and empty_settings.get("pin_locked_until") == ""
 
 
-def test_the_lock_survives_a_restart(store):
-    set_pin(store, PIN)
+def test_the_lock_survives_a_restart(empty_settings):
+    set_pin(empty_settings, PIN)
     for _ in range(5):
-        check_pin(store, "999999", T0)
-    reopened = Settings(store.path)
+        check_pin(empty_settings, "999999", T0)
+    reopened = Settings(empty_settings.path)
     assert check_pin(reopened, PIN, T0 + timedelta(minutes=1)).locked_until is not None
 
 
-def test_no_pin_or_a_damaged_hash_matches_nothing(store):
-    assert not check_pin(store, "", T0).ok
+def test_no_pin_or_a_damaged_hash_matches_nothing(empty_settings):
+    assert not check_pin(empty_settings, "", T0).ok
     assert not pin_matches(PIN, "scrypt$oops")
     assert not pin_matches(PIN, "bcrypt$1$2$3$00$00")
-    set_pin(store, PIN)
-    clear_pin(store)
-    assert not has_pin(store)
+    set_pin(empty_settings, PIN)
+    clear_pin(empty_settings)
+    assert not has_pin(empty_settings)
 
 
 @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,17 +120,11 @@ def test_no_text_ever_crashes_check_pin(text):
 # -- the kiosk ----------------------------------------------------------------------------------------
 
 
-def _demo(tmp_path):
-    database = open_database(tmp_path / "desk.sqlite3")
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    return database, summary.first_session_code
-
-
 @pytest.fixture
-def kiosk(qtbot, tmp_path):
-    database, code = _demo(tmp_path)
+def demo_kiosk(qtbot, tmp_path, demo_programme):
+    """The kiosk window on the demo programme, 1366×768, shown and focused: (window, database, session
+    code, settings)."""
+    database, code = demo_programme
     settings = Settings(tmp_path / "settings.json")
     window, scanner = build_kiosk(database, settings, "kiosk-1", code)
     qtbot.addWidget(window)
@@ -142,7 +136,6 @@ def kiosk(qtbot, tmp_path):
     yield window, database, code, settings
     QApplication.instance().removeEventFilter(scanner)
     window.may_close = True
-    database.dispose()
 
 
 def booked(database, code):
@@ -161,8 +154,8 @@ def scanner_types(qtbot, widget, text):
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
-def test_a_scanner_burst_at_the_kiosk_admits_and_shows_the_big_panel(kiosk, qtbot):
-    window, database, code, _settings = kiosk
+def test_a_scanner_burst_at_the_kiosk_admits_and_shows_the_big_panel(demo_kiosk, qtbot):
+    window, database, code, _settings = demo_kiosk
     person = booked(database, code)[0]
     window.return_after_ms = 300
     scanner_types(qtbot, window, person.badge_code)
@@ -190,8 +183,8 @@ def _find(window, qtbot, person):
     assert window.pages.currentWidget() is window.confirm_page
 
 
-def test_surname_search_and_the_right_email_letters_admit(kiosk, qtbot):
-    window, database, code, _settings = kiosk
+def test_surname_search_and_the_right_email_letters_admit(demo_kiosk, qtbot):
+    window, database, code, _settings = demo_kiosk
     person = booked(database, code)[3]
     _find(window, qtbot, person)
     assert window.chosen.registration_id == person.registration_id
@@ -201,8 +194,8 @@ def test_surname_search_and_the_right_email_letters_admit(kiosk, qtbot):
     assert [e.method for e in events(database, person.registration_id)] == [Method.KIOSK]
 
 
-def test_wrong_email_letters_are_refused_then_sent_to_the_desk(kiosk, qtbot):
-    window, database, code, _settings = kiosk
+def test_wrong_email_letters_are_refused_then_sent_to_the_desk(demo_kiosk, qtbot):
+    window, database, code, _settings = demo_kiosk
     person = booked(database, code)[4]
     _find(window, qtbot, person)
     wrong = "zzz" if not person.email.lower().startswith("zzz") else "qqq"
@@ -215,8 +208,8 @@ def test_wrong_email_letters_are_refused_then_sent_to_the_desk(kiosk, qtbot):
     assert events(database, person.registration_id) == []
 
 
-def test_someone_without_an_email_is_sent_to_the_desk(kiosk, qtbot):
-    window, database, code, _settings = kiosk
+def test_someone_without_an_email_is_sent_to_the_desk(demo_kiosk, qtbot):
+    window, database, code, _settings = demo_kiosk
     person = booked(database, code)[5]
     with database.session() as db:
         db.get(Delegate, person.delegate_id).email = ""
@@ -230,7 +223,7 @@ def test_someone_without_an_email_is_sent_to_the_desk(kiosk, qtbot):
 
 
 def test_find_by_surname_keeps_to_this_session_and_active_bookings(tmp_path):
-    database, code = _demo(tmp_path)
+    database, code = demo_database(tmp_path)
     with database.session() as db:
         session = session_by_code(db, code)
         people = {e.registration_id: e for e in session_roster(db, session) if e.registration_id}
@@ -245,33 +238,24 @@ def test_find_by_surname_keeps_to_this_session_and_active_bookings(tmp_path):
     database.dispose()
 
 
-def _pin_dialog_enters(monkeypatch, pin):
-    def fake_exec(dialog):
-        dialog.field.setText(pin)
-        dialog.submit(dialog.field.text())
-        return int(dialog.result())
-
-    monkeypatch.setattr(PinDialog, "exec", fake_exec)
-
-
-def test_closing_the_kiosk_needs_the_organiser_pin(kiosk, qtbot, monkeypatch):
-    window, _database, _code, settings = kiosk
+def test_closing_the_kiosk_needs_the_organiser_pin(demo_kiosk, qtbot, monkeypatch):
+    window, _database, _code, settings = demo_kiosk
     set_pin(settings, PIN)
     window.close()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.isVisible()
-    _pin_dialog_enters(monkeypatch, "111111")
+    pin_dialog_enters(monkeypatch, "111111")
     qtbot.keyClick(
         window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     assert window.isVisible() and settings.get("pin_failures") == 1
-    _pin_dialog_enters(monkeypatch, PIN)
+    pin_dialog_enters(monkeypatch, PIN)
     qtbot.mouseClick(window.staff_button, Qt.MouseButton.LeftButton)
     assert not window.isVisible()
 
 
 def test_the_pin_dialog_says_what_happened(qtbot, tmp_path):
-    database, _code = _demo(tmp_path)
+    database, _code = demo_database(tmp_path)
     settings = Settings(tmp_path / "settings.json")
     set_pin(settings, PIN)
     from ui.base.context import DeskContext
@@ -292,27 +276,8 @@ def test_the_pin_dialog_says_what_happened(qtbot, tmp_path):
 # -- the main window: settings and idle lock ------------------------------------------------------------
 
 
-@pytest.fixture
-def desk(qtbot, tmp_path):
-    database, code = _demo(tmp_path)
-    settings = Settings(tmp_path / "settings.json")
-    window, scanner = build_window(database, settings, "door-1", code)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.desk_view.input.setFocus()
-    yield window, scanner, database, code, settings
-    QApplication.instance().removeEventFilter(scanner)
-    QApplication.instance().removeEventFilter(window.idle_lock)
-    from ui.base.theme import apply_theme
-
-    apply_theme(QApplication.instance(), high_contrast=False)
-    database.dispose()
-
-
-def test_settings_save_desk_name_and_scanner_and_apply_at_once(desk, qtbot):
-    window, scanner, _database, _code, settings = desk
+def test_settings_save_desk_name_and_scanner_and_apply_at_once(scan_desk_with_settings, qtbot):
+    window, scanner, _database, _code, settings = scan_desk_with_settings
     qtbot.keyClick(window, Qt.Key.Key_F10)
     view = window.views["Settings"]
     assert window.stack.currentWidget() is view
@@ -335,22 +300,22 @@ def test_settings_save_desk_name_and_scanner_and_apply_at_once(desk, qtbot):
     assert Settings(settings.path).get("scanner_max_gap_ms") == 90  # on disk, not just in memory
 
 
-def test_saving_settings_needs_the_pin_when_one_is_set(desk, qtbot, monkeypatch):
-    window, scanner, _database, _code, settings = desk
+def test_saving_settings_needs_the_pin_when_one_is_set(scan_desk_with_settings, qtbot, monkeypatch):
+    window, scanner, _database, _code, settings = scan_desk_with_settings
     set_pin(settings, PIN)
     view = window.views["Settings"]
     view.max_gap.setValue(120)
-    _pin_dialog_enters(monkeypatch, "000000")
+    pin_dialog_enters(monkeypatch, "000000")
     assert not view.save()
     assert settings.get("scanner_max_gap_ms") == 40 and scanner.max_gap == pytest.approx(0.040)
     assert "PIN" in view.saved_message.text()
-    _pin_dialog_enters(monkeypatch, PIN)
+    pin_dialog_enters(monkeypatch, PIN)
     assert view.save()
     assert scanner.max_gap == pytest.approx(0.120)
 
 
-def test_changing_the_pin_needs_the_old_one(desk):
-    window, _scanner, _database, _code, settings = desk
+def test_changing_the_pin_needs_the_old_one(scan_desk_with_settings):
+    window, _scanner, _database, _code, settings = scan_desk_with_settings
     view = window.views["Settings"]
     view.new_pin.setText("112233")
     view.new_pin_again.setText("112234")
@@ -367,14 +332,14 @@ def test_changing_the_pin_needs_the_old_one(desk):
     assert view.change_pin() and check_pin(settings, "445566", T0).ok
 
 
-def test_no_pin_means_the_guard_lets_through_and_says_so(desk):
-    window, *_rest = desk
+def test_no_pin_means_the_guard_lets_through_and_says_so(scan_desk_with_settings):
+    window, *_rest = scan_desk_with_settings
     assert require_organiser(window.desk_view, window.context)
     assert "No organiser PIN protects this desk" in window.statusBar().currentMessage()
 
 
-def test_idle_lock_hides_the_lists_and_a_scan_still_admits(desk, qtbot, monkeypatch):
-    window, _scanner, database, code, settings = desk
+def test_idle_lock_hides_the_lists_and_a_scan_still_admits(scan_desk_with_settings, qtbot, monkeypatch):
+    window, _scanner, database, code, settings = scan_desk_with_settings
     set_pin(settings, PIN)
     lock = window.idle_lock
     now = [1000.0]
@@ -396,14 +361,14 @@ def test_idle_lock_hides_the_lists_and_a_scan_still_admits(desk, qtbot, monkeypa
     scanner_types(qtbot, window.desk_view.input, person.badge_code)
     qtbot.waitUntil(lambda: window.desk_view.panel.code is OutcomeCode.ADMITTED)
     assert lock.locked  # a scan is not a person at the desk
-    _pin_dialog_enters(monkeypatch, "000000")
+    pin_dialog_enters(monkeypatch, "000000")
     assert not lock.unlock() and lock.locked
-    _pin_dialog_enters(monkeypatch, PIN)
+    pin_dialog_enters(monkeypatch, PIN)
     assert lock.unlock() and not lock.locked and not cover.isVisible()
 
 
-def test_a_view_first_opened_while_locked_is_covered_too(desk, qtbot):
-    window, _scanner, _database, _code, settings = desk
+def test_a_view_first_opened_while_locked_is_covered_too(scan_desk_with_settings, qtbot):
+    window, _scanner, _database, _code, settings = scan_desk_with_settings
     set_pin(settings, PIN)
     # Views are made when first shown: start-up made the Desk (and the Duplicates view the sync badge counts).
     assert "Dashboard" in window.views and "Dashboard" not in window.views.made
@@ -418,8 +383,8 @@ def test_a_view_first_opened_while_locked_is_covered_too(desk, qtbot):
     assert cover.isVisible()
 
 
-def test_idle_lock_set_to_never(desk):
-    window, _scanner, _database, _code, settings = desk
+def test_idle_lock_set_to_never(scan_desk_with_settings):
+    window, _scanner, _database, _code, settings = scan_desk_with_settings
     settings.set("idle_lock_minutes", 0)
     lock = window.idle_lock
     lock.clock = lambda: 10**9

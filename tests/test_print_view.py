@@ -8,7 +8,6 @@ import pdfplumber
 import pytest
 from pdf_checks import decode_qrs, page_images, pixels_per_mm
 from sqlalchemy import func, select
-from tests_support import demo_window
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
@@ -28,9 +27,10 @@ POINTS_PER_MM = 72 / 25.4
 
 
 @pytest.fixture
-def desk(qtbot, tmp_path):
-    with demo_window(qtbot, tmp_path, size=(1366, 768)) as (window, _scanner, database, code):
-        yield window, database, code
+def wide_demo_window(open_demo_window):
+    """A 1366×768 main window on the demo programme: (window, database, session code)."""
+    window, _scanner, database, code, _settings = open_demo_window(size=(1366, 768))
+    return window, database, code
 
 
 def pdf_printer(path: Path, dpi: int = 600) -> QPrinter:
@@ -46,8 +46,8 @@ def active_people(database, code):
         return [e for e in session_roster(db, session_by_code(db, code)) if e.status in ACTIVE_STATUSES]
 
 
-def test_badges_made_in_the_view_show_in_the_preview_page_by_page(desk, qtbot, tmp_path):
-    window, database, code = desk
+def test_badges_made_in_the_view_show_in_the_preview_page_by_page(wide_demo_window, qtbot, tmp_path):
+    window, database, code = wide_demo_window
     window.show_view("Print")
     view = window.views["Print"]
     assert view.current_kind() == "badges" and view.current_stock().name == "avery-l4785"
@@ -90,8 +90,8 @@ def badge_column(window, qtbot) -> dict[int, str]:
     }
 
 
-def test_chosen_delegates_and_save_as_pdf(desk, qtbot, tmp_path):
-    window, database, code = desk
+def test_chosen_delegates_and_save_as_pdf(wide_demo_window, qtbot, tmp_path):
+    window, database, code = wide_demo_window
     window.show_view("Delegates")
     assert set(badge_column(window, qtbot).values()) == {"Not printed"}
     window.show_view("Print")
@@ -115,8 +115,8 @@ def test_chosen_delegates_and_save_as_pdf(desk, qtbot, tmp_path):
     assert list(shown.values()).count("Printed") == 3
 
 
-def test_the_guide_and_registers_are_made_too(desk, qtbot):
-    window, _database, _code = desk
+def test_the_guide_and_registers_are_made_too(wide_demo_window, qtbot):
+    window, _database, _code = wide_demo_window
     view = window.views["Print"]
     view.set_kind("guide")
     view.layout_picker.setCurrentIndex(view.layout_picker.findData("a6-booklet"))
@@ -130,8 +130,8 @@ def test_the_guide_and_registers_are_made_too(desk, qtbot):
         assert view.document.pageCount() >= 1
 
 
-def test_a_cancelled_document_never_shows(desk, qtbot):
-    window, _database, _code = desk
+def test_a_cancelled_document_never_shows(wide_demo_window, qtbot):
+    window, _database, _code = wide_demo_window
     view = window.views["Print"]
     view.make_preview()
     view.cancel()
@@ -159,8 +159,8 @@ def test_offsets_are_kept_per_printer(tmp_path):
 
 
 @pytest.mark.parametrize("stock_name", ["brother-ql-62x100", "avery-l4785"])
-def test_printing_keeps_the_page_size_and_moves_the_qr_by_the_offset(desk, tmp_path, stock_name):
-    _window, database, code = desk
+def test_printing_keeps_the_page_size_and_moves_the_qr_by_the_offset(wide_demo_window, tmp_path, stock_name):
+    _window, database, code = wide_demo_window
     stock = stock_named(stock_name)
     person = active_people(database, code)[0]
     source = tmp_path / "badge.pdf"
@@ -211,11 +211,11 @@ def test_the_calibration_page_puts_its_cross_where_it_says(tmp_path, stock_name)
 
 
 def test_the_calibration_dialog_prints_its_page_with_the_offset_in_the_boxes(
-    desk, qtbot, tmp_path, monkeypatch
+    wide_demo_window, qtbot, tmp_path, monkeypatch
 ):
     from ui.printing.calibration_dialog import CalibrationDialog
 
-    window, _database, _code = desk
+    window, _database, _code = wide_demo_window
     view = window.views["Print"]
     dialog = CalibrationDialog(window.context, view.printer, "brother-ql-62x100", view)
     qtbot.addWidget(dialog)
@@ -240,11 +240,11 @@ def test_the_calibration_dialog_prints_its_page_with_the_offset_in_the_boxes(
     assert _line_at(image, (x + 1.5, y - 0.8), 2.5, vertical=False) == pytest.approx(y - 0.8, abs=0.2)
 
 
-def test_a_walk_in_badge_prints_in_two_clicks(desk, qtbot, tmp_path, monkeypatch):
+def test_a_walk_in_badge_prints_in_two_clicks(wide_demo_window, qtbot, tmp_path, monkeypatch):
     from ui.desk.walk_in import WalkInDialog
     from ui.printing.view import PrintView
 
-    window, database, code = desk
+    window, database, code = wide_demo_window
     desk_view, view = window.desk_view, window.views["Print"]
 
     def fill_and_submit(dialog: WalkInDialog) -> int:
@@ -282,8 +282,8 @@ def test_a_walk_in_badge_prints_in_two_clicks(desk, qtbot, tmp_path, monkeypatch
     assert window.context.settings.get("next_labels") == {"avery-l4785": 2}
 
 
-def test_the_print_view_at_1366_by_768(desk, qtbot, tmp_path):
-    window, _database, _code = desk
+def test_the_print_view_at_1366_by_768(wide_demo_window, qtbot, tmp_path):
+    window, _database, _code = wide_demo_window
     window.show_view("Print")
     view = window.views["Print"]
     with qtbot.waitSignal(view.document_ready, timeout=30000):

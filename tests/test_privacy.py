@@ -52,7 +52,7 @@ def dump(path: Path) -> str:
 
 
 @pytest.fixture
-def programme(tmp_path):
+def old_and_recent(tmp_path):
     """Ann only at an old session, Ben at the old and a recent one, Cat only at the recent one."""
     database = new_database(tmp_path)
     with database.session() as db:
@@ -79,8 +79,8 @@ def delegate_named(db, first: str) -> Delegate | None:
     return db.scalars(select(Delegate).where(Delegate.first_name == first)).first()
 
 
-def test_purge_erases_people_of_sessions_past_retention_and_keeps_anonymous_counts(programme):
-    database, path = programme
+def test_purge_erases_people_of_sessions_past_retention_and_keeps_anonymous_counts(old_and_recent):
+    database, path = old_and_recent
     before = counts(path)
     with database.session() as db:
         events_before = db.scalar(select(func.count()).select_from(CheckinEvent))
@@ -151,8 +151,8 @@ def test_purge_erases_people_of_sessions_past_retention_and_keeps_anonymous_coun
     assert (again.delegates, again.external_codes, again.scans) == (0, 0, 0)
 
 
-def test_retention_is_the_setting_and_sessions_inside_it_are_kept(programme):
-    database, _path = programme
+def test_retention_is_the_setting_and_sessions_inside_it_are_kept(old_and_recent):
+    database, _path = old_and_recent
     with database.session() as db:
         assert purge(db, NOW, dry_run=True, retention_days=120).sessions == []
         assert purge(db, NOW, dry_run=True, retention_days=5).sessions == ["PRE-0110", "LAN-0420"]
@@ -162,8 +162,8 @@ def test_retention_is_the_setting_and_sessions_inside_it_are_kept(programme):
     assert Settings(Path(os.devnull + "-missing")).get("retention_days") == 90
 
 
-def test_a_persons_data_export_holds_everything_and_erasure_leaves_no_trace(programme, tmp_path):
-    database, path = programme
+def test_a_persons_data_export_holds_everything_and_erasure_leaves_no_trace(old_and_recent, tmp_path):
+    database, path = old_and_recent
     with database.session() as db:
         document = export_person(db, "  ANNWYL.Quennell@example.org ", NOW)
     (person,) = document["people"]
@@ -209,8 +209,8 @@ def run_cli(db: Path, *args: str, env: dict[str, str] | None = None) -> subproce
     )
 
 
-def test_purge_and_person_commands(programme, tmp_path):
-    database, path = programme
+def test_purge_and_person_commands(old_and_recent, tmp_path):
+    database, path = old_and_recent
     database.dispose()
     env = {"CHECKIN_SETTINGS": str(tmp_path / "settings.json"), "CHECKIN_LOG": str(tmp_path / "log.txt")}
     dry = run_cli(path, "purge", "--dry-run", "--json", env=env)

@@ -50,7 +50,7 @@ def text_of(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def day(tmp_path):
+def preston_day(tmp_path):
     """Preston, three timed parts of the day, two trainers; five bookings with different days:
     Zoë stays all day, Ade misses the case study, Wiktor never comes, Bea cancelled, Chen is a walk-in."""
     database = new_database(tmp_path)
@@ -92,8 +92,8 @@ def roll_call(db, ids, segments, who: dict[str, int]) -> None:
 # ---- segment attendance -------------------------------------------------------------------------------
 
 
-def test_marks_are_events_and_undo_is_an_event_too(day):
-    database, ids, segments = day
+def test_marks_are_events_and_undo_is_an_event_too(preston_day):
+    database, ids, segments = preston_day
     with database.session() as db:
         assert mark_segment(db, ids["zoe"], segments[0], desk="room", clock=clock) is True
         assert mark_segment(db, ids["zoe"], segments[0], desk="room", clock=clock) is False  # twice: harmless
@@ -108,8 +108,8 @@ def test_marks_are_events_and_undo_is_an_event_too(day):
         assert segment_attendance(db, session_of(db)) == {ids["zoe"]: {segments[0]}}
 
 
-def test_roll_call_marks_are_not_arrivals_and_arrivals_are_not_marks(day):
-    database, ids, segments = day
+def test_roll_call_marks_are_not_arrivals_and_arrivals_are_not_marks(preston_day):
+    database, ids, segments = preston_day
     with database.session() as db:
         session = session_of(db)
         mark_segment(db, ids["ade"], segments[0], desk="room", clock=clock)
@@ -119,8 +119,8 @@ def test_roll_call_marks_are_not_arrivals_and_arrivals_are_not_marks(day):
         assert segment_attendance(db, session) == {ids["ade"]: {segments[0]}}
 
 
-def test_only_active_bookings_of_the_same_session_can_be_marked(day, tmp_path):
-    database, ids, segments = day
+def test_only_active_bookings_of_the_same_session_can_be_marked(preston_day, tmp_path):
+    database, ids, segments = preston_day
     with database.session() as db:
         with pytest.raises(UsageError, match="cancelled"):
             mark_segment(db, ids["bea"], segments[0], desk="room", clock=clock)
@@ -131,8 +131,8 @@ def test_only_active_bookings_of_the_same_session_can_be_marked(day, tmp_path):
         assert db.scalars(select(CheckinEvent)).all() == []
 
 
-def test_certificates_need_every_required_part(day):
-    database, ids, segments = day
+def test_certificates_need_every_required_part(preston_day):
+    database, ids, segments = preston_day
     with database.session() as db:
         roll_call(db, ids, segments, {"zoe": 3, "ade": 2, "chen": 3})
         session = session_of(db)
@@ -172,8 +172,8 @@ def register_rows(path: Path) -> dict[str, list[str]]:
     return rows
 
 
-def test_register_lists_every_booking_with_its_ticks(day, tmp_path):
-    database, ids, segments = day
+def test_register_lists_every_booking_with_its_ticks(preston_day, tmp_path):
+    database, ids, segments = preston_day
     with database.session() as db:
         roll_call(db, ids, segments, {"zoe": 3, "ade": 2})
         count = write_register_pdf(db, session_of(db), tmp_path / "register.pdf", clock=clock, zone=UTC)
@@ -225,8 +225,8 @@ def test_register_of_a_full_session_repeats_its_header_and_numbers_its_pages(tmp
     database.dispose()
 
 
-def test_export_as_pdf_goes_through_the_register_and_is_audited_without_names(day, tmp_path):
-    database, ids, segments = day
+def test_export_as_pdf_goes_through_the_register_and_is_audited_without_names(preston_day, tmp_path):
+    database, ids, segments = preston_day
     target = tmp_path / "register.pdf"
     with database.session() as db:
         assert export_register(db, session_of(db), target, ExportFormat.PDF, desk="door-1", clock=clock) == 5
@@ -239,8 +239,8 @@ def test_export_as_pdf_goes_through_the_register_and_is_audited_without_names(da
 # ---- the sign-in sheet --------------------------------------------------------------------------------
 
 
-def test_signin_sheet_has_active_bookings_and_blank_rows_for_walk_ins(day, tmp_path):
-    database, ids, segments = day
+def test_signin_sheet_has_active_bookings_and_blank_rows_for_walk_ins(preston_day, tmp_path):
+    database, ids, segments = preston_day
     with database.session() as db:
         assert write_signin_sheet(db, session_of(db), tmp_path / "sheet.pdf", clock=clock, zone=UTC) == 4
     text = "\n".join(text_of(tmp_path / "sheet.pdf"))
@@ -256,8 +256,8 @@ def test_signin_sheet_has_active_bookings_and_blank_rows_for_walk_ins(day, tmp_p
 # ---- certificates -------------------------------------------------------------------------------------
 
 
-def test_one_certificate_per_delegate_who_stayed_all_day(day, tmp_path):
-    database, ids, segments = day
+def test_one_certificate_per_delegate_who_stayed_all_day(preston_day, tmp_path):
+    database, ids, segments = preston_day
     with database.session() as db:
         roll_call(db, ids, segments, {"zoe": 3, "ade": 2, "chen": 3})
         session = session_of(db)
@@ -283,8 +283,8 @@ def test_one_certificate_per_delegate_who_stayed_all_day(day, tmp_path):
         assert pdf.pages[0].width > pdf.pages[0].height  # landscape
 
 
-def test_no_one_eligible_is_a_usage_error_asking_for_the_roll_call(day, tmp_path):
-    database, ids, segments = day
+def test_no_one_eligible_is_a_usage_error_asking_for_the_roll_call(preston_day, tmp_path):
+    database, ids, segments = preston_day
     with database.session() as db:
         # Arrived at the desk, but the trainers took no roll-call: no certificates.
         admit_registration(db, ids["zoe"], session_of(db), desk="door-1", clock=clock)
@@ -311,8 +311,8 @@ def chars_inside_frame(path: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize("first", ["Al", LONG_NAME[:100], LONG_NAME, "Ж" * 200, "X" * 300])
-def test_a_long_name_stays_on_the_certificate(day, tmp_path, first):
-    database, ids, segments = day
+def test_a_long_name_stays_on_the_certificate(preston_day, tmp_path, first):
+    database, ids, segments = preston_day
     with database.session() as db:
         registration = db.get(Registration, ids["zoe"])
         registration.delegate.first_name = first
@@ -325,8 +325,8 @@ def test_a_long_name_stays_on_the_certificate(day, tmp_path, first):
     assert first.replace(" ", "") in name_chars.replace(" ", "")
 
 
-def test_an_arabic_name_is_drawn_shaped_in_the_arabic_font(day, tmp_path):
-    database, ids, segments = day
+def test_an_arabic_name_is_drawn_shaped_in_the_arabic_font(preston_day, tmp_path):
+    database, ids, segments = preston_day
     with database.session() as db:
         registration = db.get(Registration, ids["zoe"])
         registration.delegate.first_name, registration.delegate.last_name = ARABIC_FIRST, ARABIC_LAST
@@ -376,8 +376,8 @@ def run(*args: str, db: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
-def test_command_line_register_sheet_marks_and_certificates(day, tmp_path):
-    database, ids, segments = day
+def test_command_line_register_sheet_marks_and_certificates(preston_day, tmp_path):
+    database, ids, segments = preston_day
     database.dispose()
     db_file = tmp_path / "desk.sqlite3"
 

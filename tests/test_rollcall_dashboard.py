@@ -5,46 +5,27 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from tests_support import booked_people, scanner_types
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from checkin.desk.attendance import segment_attendance
 from checkin.desk.bookings import session_by_code
-from checkin.desk.demo import create_demo
 from checkin.desk.roster import session_roster, session_summaries
 from checkin.desk.scanning import record_scan
 from checkin.domain.marks import MarkCode
 from checkin.domain.vocabulary import EventKind
-from checkin.settings import Settings
-from checkin.store.database import open_database
 from checkin.store.models import CheckinEvent
 from ui.dashboard.view import DashboardView
 from ui.rollcall.view import REGISTRATION, RollCallView
-from ui.shell.app import build_window
 
 
 @pytest.fixture
-def desk(qtbot, tmp_path):
-    database = open_database(tmp_path / "desk.sqlite3")
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    window, scanner = build_window(
-        database, Settings(tmp_path / "settings.json"), "door-1", summary.first_session_code
-    )
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def demo_window(open_demo_window):
+    """The main window on the demo programme, shown and active: (window, database, session code)."""
+    window, _scanner, database, code, _settings = open_demo_window()
     window.activateWindow()
-    yield window, database, summary.first_session_code
-    QApplication.instance().removeEventFilter(scanner)
-    database.dispose()
-
-
-def booked(database, code):
-    with database.session() as db:
-        return [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
+    return window, database, code
 
 
 def segments_of(database, code):
@@ -75,14 +56,6 @@ def desk_events(database, registration_id):
         )
 
 
-def scanner_types(qtbot, widget, text):
-    """A USB scanner: every key a few milliseconds apart, then Enter."""
-    widget.setFocus()
-    for ch in text:
-        qtbot.keyClick(widget, ch)
-    qtbot.keyClick(widget, Qt.Key.Key_Return)
-
-
 def open_roll_call(window, database, code, segment_index=0) -> RollCallView:
     """The roll-call in front, its clock inside the chosen part of the day."""
     view = window.views["Roll-call"]
@@ -104,8 +77,8 @@ def row_of(view: RollCallView, registration_id):
 # ---- roll-call ---------------------------------------------------------------------------------------
 
 
-def test_the_part_of_the_day_defaults_to_the_one_running_now(desk):
-    window, database, code = desk
+def test_the_part_of_the_day_defaults_to_the_one_running_now(demo_window):
+    window, database, code = demo_window
     parts = segments_of(database, code)
     for index in range(3):
         view = open_roll_call(window, database, code, index)
@@ -120,9 +93,9 @@ def test_the_part_of_the_day_defaults_to_the_one_running_now(desk):
     assert "Morning" in morning and parts[0][2].astimezone().strftime("%H:%M") in morning
 
 
-def test_ticking_marks_the_part_and_unticking_takes_it_back(desk, qtbot):
-    window, database, code = desk
-    people = booked(database, code)[:3]
+def test_ticking_marks_the_part_and_unticking_takes_it_back(demo_window, qtbot):
+    window, database, code = demo_window
+    people = booked_people(database, code)[:3]
     for person in people:
         admit(database, code, person)
     view = open_roll_call(window, database, code, 0)
@@ -139,9 +112,9 @@ def test_ticking_marks_the_part_and_unticking_takes_it_back(desk, qtbot):
     assert sorted(kinds) == [EventKind.IN, EventKind.UNDO]  # append-only: the mark and its undo
 
 
-def test_space_toggles_the_selected_row_and_arrows_move(desk, qtbot):
-    window, database, code = desk
-    people = booked(database, code)[:2]
+def test_space_toggles_the_selected_row_and_arrows_move(demo_window, qtbot):
+    window, database, code = demo_window
+    people = booked_people(database, code)[:2]
     for person in people:
         admit(database, code, person)
     view = open_roll_call(window, database, code, 1)
@@ -157,9 +130,9 @@ def test_space_toggles_the_selected_row_and_arrows_move(desk, qtbot):
     qtbot.waitUntil(lambda: marks(database, code) == {})
 
 
-def test_a_scanner_burst_marks_the_current_part_and_never_checks_in_at_the_desk_twice(desk, qtbot):
-    window, database, code = desk
-    person = booked(database, code)[0]
+def test_a_scanner_burst_marks_the_current_part_and_never_checks_in_at_the_desk_twice(demo_window, qtbot):
+    window, database, code = demo_window
+    person = booked_people(database, code)[0]
     admit(database, code, person)
     view = open_roll_call(window, database, code, 2)  # during the case study
     case_study = segments_of(database, code)[2][0]
@@ -181,14 +154,14 @@ def test_a_scanner_burst_marks_the_current_part_and_never_checks_in_at_the_desk_
     assert desk_events(database, person.registration_id) == 1
 
 
-def test_scans_that_mark_nothing_say_why(desk, qtbot):
-    window, database, code = desk
+def test_scans_that_mark_nothing_say_why(demo_window, qtbot):
+    window, database, code = demo_window
     view = open_roll_call(window, database, code, 0)
     with database.session() as db:
         later = session_summaries(db)[1].code
-    here = {e.delegate_id for e in booked(database, code)}
-    stranger = next(e for e in booked(database, later) if e.delegate_id not in here)
-    forged = booked(database, code)[0].badge_code
+    here = {e.delegate_id for e in booked_people(database, code)}
+    stranger = next(e for e in booked_people(database, later) if e.delegate_id not in here)
+    forged = booked_people(database, code)[0].badge_code
     forged = forged[:-1] + ("B" if forged[-1] != "B" else "C")
     for text, expected, headline in [
         (stranger.badge_code, MarkCode.NOT_BOOKED_HERE, "Not booked on this session"),
@@ -202,9 +175,9 @@ def test_scans_that_mark_nothing_say_why(desk, qtbot):
     assert marks(database, code) == {}
 
 
-def test_someone_who_walked_past_the_desk_can_be_marked_and_is_listed_apart(desk, qtbot):
-    window, database, code = desk
-    walker = booked(database, code)[5]
+def test_someone_who_walked_past_the_desk_can_be_marked_and_is_listed_apart(demo_window, qtbot):
+    window, database, code = demo_window
+    walker = booked_people(database, code)[5]
     view = open_roll_call(window, database, code, 0)
     row = row_of(view, walker.registration_id)
     assert row.parent() is view.not_checked_in_group
@@ -217,9 +190,9 @@ def test_someone_who_walked_past_the_desk_can_be_marked_and_is_listed_apart(desk
     assert row_of(view, walker.registration_id).parent() is view.not_checked_in_group
 
 
-def test_counts_per_part_of_the_day_follow_the_marks(desk, qtbot):
-    window, database, code = desk
-    people = booked(database, code)[:3]
+def test_counts_per_part_of_the_day_follow_the_marks(demo_window, qtbot):
+    window, database, code = demo_window
+    people = booked_people(database, code)[:3]
     for person in people:
         admit(database, code, person)
     view = open_roll_call(window, database, code, 0)
@@ -235,15 +208,15 @@ def test_counts_per_part_of_the_day_follow_the_marks(desk, qtbot):
     assert "3 present" in view.segment_buttons.button(parts[0][0]).text()
     assert "1 present" in view.segment_buttons.button(parts[1][0]).text()
     # Someone checked in at another view shows up without leaving the roll-call.
-    admit(database, code, booked(database, code)[3])
+    admit(database, code, booked_people(database, code)[3])
     window.context.attendance_changed.emit()
     assert "— of 4 checked in" in view.counts.text()
 
 
-def test_the_filter_ignores_accents_and_ctrl_f_reaches_it(desk, qtbot):
+def test_the_filter_ignores_accents_and_ctrl_f_reaches_it(demo_window, qtbot):
     from tests_support import add_person
 
-    window, database, code = desk
+    window, database, code = demo_window
     with database.session() as db:
         add_person(db, code, "Zoë", "O'Neill", "Preston Foodbank")
     view = open_roll_call(window, database, code, 0)
@@ -273,9 +246,9 @@ def open_dashboard(window, now) -> DashboardView:
     return view
 
 
-def test_dashboard_figures_match_the_admissions(desk, qtbot):
-    window, database, code = desk
-    people = booked(database, code)
+def test_dashboard_figures_match_the_admissions(demo_window, qtbot):
+    window, database, code = demo_window
+    people = booked_people(database, code)
     with database.session() as db:
         session = session_by_code(db, code)
         start = session.starts_at
@@ -321,8 +294,8 @@ def test_dashboard_figures_match_the_admissions(desk, qtbot):
     assert view.overall_card.number.text() == "6"
 
 
-def test_before_the_start_there_are_no_no_shows_yet(desk):
-    window, database, code = desk
+def test_before_the_start_there_are_no_no_shows_yet(demo_window):
+    window, database, code = demo_window
     with database.session() as db:
         start = session_by_code(db, code).starts_at
     view = open_dashboard(window, start - timedelta(hours=1))
@@ -331,9 +304,9 @@ def test_before_the_start_there_are_no_no_shows_yet(desk):
     assert "Listed once the session starts" in view.no_show_table.item(0, 0).text()
 
 
-def test_the_dashboard_refreshes_after_a_scan_at_the_desk_and_polls_while_visible(desk, qtbot):
-    window, database, code = desk
-    people = booked(database, code)
+def test_the_dashboard_refreshes_after_a_scan_at_the_desk_and_polls_while_visible(demo_window, qtbot):
+    window, database, code = demo_window
+    people = booked_people(database, code)
     with database.session() as db:
         start = session_by_code(db, code).starts_at
     view = open_dashboard(window, start + timedelta(minutes=5))

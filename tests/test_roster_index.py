@@ -40,7 +40,7 @@ PEOPLE = [
 
 
 @pytest.fixture
-def roster(tmp_path: Path):
+def five_people(tmp_path: Path):
     database = new_database(tmp_path)
     with database.session() as db:
         session = make_session(db)
@@ -64,8 +64,8 @@ def ids_of(database: Database, session_id: int, sort: RosterSort | None = None, 
         return roster_ids(db, session_id, sort, RosterFilter(**filters))
 
 
-def test_sorted_by_surname_case_ignored_then_first_name(roster) -> None:
-    database, session_id, _ = roster
+def test_sorted_by_surname_case_ignored_then_first_name(five_people) -> None:
+    database, session_id, _ = five_people
     assert names(database, ids_of(database, session_id)) == [
         "Carys Ashworth", "Amir Begum", "Erin begum", "Dmitri Nowak", "Zoë O'Neill",
     ]  # fmt: skip
@@ -73,8 +73,8 @@ def test_sorted_by_surname_case_ignored_then_first_name(roster) -> None:
     assert names(database, descending)[0] == "Zoë O'Neill"
 
 
-def test_sorted_by_organisation_puts_blanks_last_both_ways(roster) -> None:
-    database, session_id, _ = roster
+def test_sorted_by_organisation_puts_blanks_last_both_ways(five_people) -> None:
+    database, session_id, _ = five_people
     up = names(database, ids_of(database, session_id, RosterSort(RosterColumn.ORGANISATION)))
     down = names(
         database, ids_of(database, session_id, RosterSort(RosterColumn.ORGANISATION, descending=True))
@@ -83,8 +83,8 @@ def test_sorted_by_organisation_puts_blanks_last_both_ways(roster) -> None:
     assert down == ["Zoë O'Neill", "Erin begum", "Amir Begum", "Dmitri Nowak", "Carys Ashworth"]
 
 
-def test_filters_by_status_text_and_organisation(roster) -> None:
-    database, session_id, regs = roster
+def test_filters_by_status_text_and_organisation(five_people) -> None:
+    database, session_id, regs = five_people
     with database.session() as db:
         set_status(db, regs["NowakDmitri"], RegistrationStatus.CANCELLED, "refunded")
         db.commit()
@@ -100,8 +100,8 @@ def test_filters_by_status_text_and_organisation(roster) -> None:
     assert ids_of(database, session_id, text="100%") == []  # LIKE's wildcards are text here
 
 
-def test_checked_in_filter_and_sort_come_from_events(roster) -> None:
-    database, session_id, regs = roster
+def test_checked_in_filter_and_sort_come_from_events(five_people) -> None:
+    database, session_id, regs = five_people
     with database.session() as db:
         session = session_by_code(db, "PRE-0312")
         codes = {
@@ -129,8 +129,8 @@ def test_checked_in_filter_and_sort_come_from_events(roster) -> None:
     assert rows["AshworthCarys"].checked_in_at is None
 
 
-def test_rows_keep_the_order_asked_and_count_prints(roster) -> None:
-    database, session_id, regs = roster
+def test_rows_keep_the_order_asked_and_count_prints(five_people) -> None:
+    database, session_id, regs = five_people
     with database.session() as db:
         for reprint in (False, True):
             db.add(
@@ -155,8 +155,8 @@ def test_rows_keep_the_order_asked_and_count_prints(roster) -> None:
         ]  # fmt: skip
 
 
-def test_an_edit_changes_the_name_everywhere_and_audits_without_personal_data(roster) -> None:
-    database, session_id, regs = roster
+def test_an_edit_changes_the_name_everywhere_and_audits_without_personal_data(five_people) -> None:
+    database, session_id, regs = five_people
     with database.session() as db:
         delegate_id = roster_rows(db, [regs["NowakDmitri"]])[0].delegate_id
         changed = update_delegate(
@@ -189,8 +189,8 @@ def test_an_edit_changes_the_name_everywhere_and_audits_without_personal_data(ro
         ({"first_name": " ", "last_name": ""}, "needs a first name or a last name"),
     ],
 )
-def test_an_edit_the_desk_cannot_make_is_refused(roster, changes, message) -> None:
-    database, _session_id, regs = roster
+def test_an_edit_the_desk_cannot_make_is_refused(five_people, changes, message) -> None:
+    database, _session_id, regs = five_people
     with database.session() as db:
         delegate_id = roster_rows(db, [regs["BegumAmir"]])[0].delegate_id
         with pytest.raises(UsageError, match=message):
@@ -199,8 +199,8 @@ def test_an_edit_the_desk_cannot_make_is_refused(roster, changes, message) -> No
             update_delegate(db, delegate_id, {"badge_code": "X"})
 
 
-def test_history_lists_scans_events_and_prints_in_time_order(roster) -> None:
-    database, _session_id, regs = roster
+def test_history_lists_scans_events_and_prints_in_time_order(five_people) -> None:
+    database, _session_id, regs = five_people
     with database.session() as db:
         session = session_by_code(db, "PRE-0312")
         code = roster_rows(db, [regs["BegumAmir"]])[0].badge_code

@@ -4,7 +4,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from factories import MORNING, book, make_session, new_database
+from factories import MORNING, at, book, make_session, new_database
 from sqlalchemy import func, select
 
 from checkin.desk.bookings import register, set_status, transfer
@@ -18,12 +18,8 @@ from checkin.store.database import open_database
 from checkin.store.models import CheckinEvent, Programme, ScanLog
 
 
-def at(minutes: int):
-    return lambda: MORNING + timedelta(minutes=minutes)
-
-
 @pytest.fixture
-def desk(tmp_path):
+def zoe_with_external_code(tmp_path):
     database = new_database(tmp_path)
     with database.session() as db:
         session = make_session(db)
@@ -32,8 +28,8 @@ def desk(tmp_path):
         yield database, db, session, zoe
 
 
-def test_an_admission_is_on_disk_when_the_scan_returns(desk, tmp_path):
-    database, db, session, zoe = desk
+def test_an_admission_is_on_disk_when_the_scan_returns(zoe_with_external_code, tmp_path):
+    database, db, session, zoe = zoe_with_external_code
     result = record_scan(db, zoe.badge_code, session, desk="door-1", clock=at(0))
     assert result.outcome.code is OutcomeCode.ADMITTED
     # Another connection, as another process would, sees the admission without any further commit.
@@ -42,8 +38,8 @@ def test_an_admission_is_on_disk_when_the_scan_returns(desk, tmp_path):
     assert kinds == [("in", "door-1")]
 
 
-def test_every_attempt_goes_to_the_scan_log_with_its_outcome(desk):
-    database, db, session, zoe = desk
+def test_every_attempt_goes_to_the_scan_log_with_its_outcome(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
     record_scan(db, zoe.badge_code, session, desk="d", clock=at(1))
     record_scan(db, "not a badge", session, desk="d", clock=at(2))
@@ -52,15 +48,15 @@ def test_every_attempt_goes_to_the_scan_log_with_its_outcome(desk):
     assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 1
 
 
-def test_an_eventbrite_barcode_admits_its_booking(desk):
-    database, db, session, zoe = desk
+def test_an_eventbrite_barcode_admits_its_booking(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     result = record_scan(db, " 12345678901234567890\n", session, desk="d", clock=at(0))
     assert result.outcome.code is OutcomeCode.ADMITTED
     assert result.outcome.delegate.first_name == "Zoë"
 
 
-def test_a_cancelled_booking_is_refused_and_nothing_is_admitted(desk):
-    database, db, session, zoe = desk
+def test_a_cancelled_booking_is_refused_and_nothing_is_admitted(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     set_status(db, zoe.id, RegistrationStatus.CANCELLED, "refunded")
     db.commit()
     result = record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
@@ -68,8 +64,8 @@ def test_a_cancelled_booking_is_refused_and_nothing_is_admitted(desk):
     assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 0
 
 
-def test_undo_within_two_minutes_and_not_after(desk):
-    database, db, session, zoe = desk
+def test_undo_within_two_minutes_and_not_after(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
     assert undo_last_admission(db, session, desk="d", clock=at(3)) is None  # too late
     assert session_summaries(db)[0].checked_in == 1
@@ -83,8 +79,8 @@ def test_undo_within_two_minutes_and_not_after(desk):
     assert record_scan(db, ade.badge_code, session, desk="d", clock=at(12)).outcome.admitted
 
 
-def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(desk):
-    database, db, session, zoe = desk
+def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
     db.commit()
     wrong = record_scan(db, zoe.badge_code, lancaster, desk="d", clock=at(0))
@@ -99,8 +95,8 @@ def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(desk):
     assert back_at_preston.outcome.code is OutcomeCode.WRONG_SESSION  # she is booked at Lancaster now
 
 
-def test_a_person_booked_on_two_sessions_is_admitted_at_each_with_either_code(desk):
-    database, db, session, zoe = desk
+def test_a_person_booked_on_two_sessions_is_admitted_at_each_with_either_code(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
     lancaster_booking = register(db, zoe.delegate, lancaster, source="test")
     other = book(db, lancaster, first="Ann", last="Lee", external="98765432109876543210")
@@ -124,8 +120,8 @@ def test_a_person_booked_on_two_sessions_is_admitted_at_each_with_either_code(de
         assert wrong.outcome.delegate.first_name == "Ann"
 
 
-def test_a_badge_of_another_programme_in_this_database_is_read_as_genuine(desk):
-    database, db, session, zoe = desk
+def test_a_badge_of_another_programme_in_this_database_is_read_as_genuine(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     other_programme = Programme(title="Another programme", signing_key=new_signing_key())
     db.add(other_programme)
     db.flush()
@@ -141,8 +137,8 @@ def test_a_badge_of_another_programme_in_this_database_is_read_as_genuine(desk):
     assert record_scan(db, forged, session, desk="d", clock=at(1)).outcome.code is OutcomeCode.INVALID_CODE
 
 
-def test_two_desks_admitting_one_person_leave_one_attendance_and_a_listed_conflict(desk):
-    database, db, session, zoe = desk
+def test_two_desks_admitting_one_person_leave_one_attendance_and_a_listed_conflict(zoe_with_external_code):
+    database, db, session, zoe = zoe_with_external_code
     record_scan(db, zoe.badge_code, session, desk="door-1", clock=at(5))
     # The other desk's admission arrives later by sync: an event of its own, earlier in time.
     db.add(
@@ -179,10 +175,10 @@ def test_the_schema_and_a_scan_work_on_postgresql(pg_database_url):
         database.dispose()
 
 
-def test_check_in_events_cannot_be_changed_or_deleted(desk):
+def test_check_in_events_cannot_be_changed_or_deleted(zoe_with_external_code):
     from checkin.store.models import AppendOnlyError
 
-    database, db, session, zoe = desk
+    database, db, session, zoe = zoe_with_external_code
     record_scan(db, zoe.badge_code, session, desk="d", clock=at(0))
     admission = db.scalars(select(CheckinEvent)).one()
     admission.desk = "somewhere else"

@@ -14,12 +14,8 @@ from checkin.printing.stocks import PAPER_SIZES, Rect, StockError, load_stocks, 
 SHIPPED = ("a6-4up", "avery-5395", "avery-l4785", "brother-ql-62x100", "dymo-99014", "zebra-4x3")
 
 
-@pytest.fixture(autouse=True)
-def no_user_stocks(tmp_path, monkeypatch):
-    """Tests never read the real user's stock folder."""
-    folder = tmp_path / "user-stocks"
-    monkeypatch.setenv("CHECKIN_STOCKS_DIR", str(folder))
-    return folder
+# Tests never read the real user's stock folder.
+pytestmark = pytest.mark.usefixtures("no_user_stocks")
 
 
 def test_the_shipped_stocks_are_all_there_and_sane():

@@ -6,7 +6,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from factories import MORNING, book, make_session
+from factories import at, book, make_session
 from sqlalchemy import func, select
 
 from checkin.desk.bookings import session_by_code
@@ -20,10 +20,6 @@ from checkin.store.database import open_database
 from checkin.store.models import CheckinEvent, Delegate, Outbox
 from checkin.sync.bundle import export_bundle, import_bundle
 from checkin.sync.hub import HubError, init_hub, sync_round
-
-
-def at(minutes: float):
-    return lambda: MORNING + timedelta(minutes=minutes)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Small helpers the UI tests share."""
 
-from contextlib import contextmanager
+from PySide6.QtCore import Qt
 
 from checkin.desk.bookings import refresh_search_key, register, session_by_code
 from checkin.store.models import Delegate
@@ -17,37 +17,6 @@ def add_person(db, session_code: str, first: str, last: str, organisation: str =
     return registration
 
 
-@contextmanager
-def demo_window(qtbot, tmp_path, size: tuple[int, int] | None = None):
-    """The app's main window on a demo programme's first session, shown; yields (window, scanner,
-    database, session code) and takes the scanner filter off the application afterwards."""
-    from PySide6.QtCore import QThreadPool
-    from PySide6.QtWidgets import QApplication
-
-    from checkin.desk.demo import create_demo
-    from checkin.settings import Settings
-    from checkin.store.database import open_database
-    from ui.shell.app import build_window
-
-    database = open_database(tmp_path / "desk.sqlite3")
-    with database.session() as db:
-        summary = create_demo(db)
-        db.commit()
-    settings = Settings(tmp_path / "settings.json")
-    window, scanner = build_window(database, settings, "door-1", summary.first_session_code)
-    qtbot.addWidget(window)
-    if size is not None:
-        window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
-        yield window, scanner, database, summary.first_session_code
-    finally:
-        QThreadPool.globalInstance().waitForDone(10_000)
-        QApplication.instance().removeEventFilter(scanner)
-        database.dispose()
-
-
 def roster(database, code):
     """The session's bookings as the roster lists them."""
     from checkin.desk.roster import session_roster
@@ -56,25 +25,58 @@ def roster(database, code):
         return session_roster(db, session_by_code(db, code))
 
 
-def two_syncing_desks(folder, hub: str, desks: tuple[str, str], size: tuple[int, int] | None = None):
-    """Two desk windows on one demo programme, each with its own SQLite file, syncing through `hub` (set
-    up from the first; the second has pulled). Returns (first database, second database, session code,
-    people booked on it, [(window, scanner), (window, scanner)]); the windows are shown."""
+def booked_people(database, code):
+    """The session's bookings whose status is booked."""
+    return [e for e in roster(database, code) if e.status == "booked"]
+
+
+def scanner_types(qtbot, widget, text, suffix=Qt.Key.Key_Return):
+    """A USB scanner: every key a few milliseconds apart, then Enter."""
+    widget.setFocus()
+    for ch in text:
+        qtbot.keyClick(widget, ch)
+    qtbot.keyClick(widget, suffix)
+
+
+def pin_dialog_enters(monkeypatch, pin):
+    """Every PIN dialog opened from now on is answered with `pin`, as if typed and submitted."""
+    from ui.base.pin import PinDialog
+
+    def fake_exec(dialog):
+        dialog.field.setText(pin)
+        dialog.submit(dialog.field.text())
+        return int(dialog.result())
+
+    monkeypatch.setattr(PinDialog, "exec", fake_exec)
+
+
+def demo_through_hub(folder, hub: str):
+    """The demo programme on a first desk (folder/door-1.sqlite3), published to `hub`, and a second desk
+    (folder/door-2.sqlite3), empty until it pulled once. Returns (first database, second database,
+    session code)."""
     from checkin.desk.demo import create_demo
-    from checkin.desk.roster import session_roster
-    from checkin.settings import Settings
     from checkin.store.database import open_database
     from checkin.sync.hub import init_hub, sync_round
-    from ui.shell.app import build_window
 
     first = open_database(folder / "door-1.sqlite3")
     with first.session() as db:
         code = create_demo(db).first_session_code
         db.commit()
-        people = [e for e in session_roster(db, session_by_code(db, code)) if e.status == "booked"]
     init_hub(first, hub)
     second = open_database(folder / "door-2.sqlite3")
     sync_round(second, hub)
+    return first, second, code
+
+
+def two_syncing_desks(folder, hub: str, desks: tuple[str, str], size: tuple[int, int] | None = None):
+    """Two desk windows on one demo programme, each with its own SQLite file, syncing through `hub` (set
+    up from the first; the second has pulled). Returns (first database, second database, session code,
+    people booked on it, [(window, scanner), (window, scanner)]); the windows are shown."""
+    from checkin.settings import Settings
+    from ui.shell.app import build_window
+
+    first, second, code = demo_through_hub(folder, hub)
+    people = booked_people(first, code)
     windows = []
     for database, desk in zip((first, second), desks, strict=True):
         settings = Settings(folder / f"{desk}.json")
