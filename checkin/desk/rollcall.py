@@ -15,10 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from checkin.desk.attendance import is_marked, mark_segment, segment_attendance
 from checkin.desk.roster import attendance
-from checkin.desk.scanning import delegate_card, read_scan, resolve
+from checkin.desk.scanning import read_scan, resolve
 from checkin.domain.clock import Clock, as_utc, utc_now
 from checkin.domain.codes import CodeKind
-from checkin.domain.decide import DelegateCard
+from checkin.domain.person import Person
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method
 from checkin.store.models import Registration, ScanLog, Segment, Session
 
@@ -77,12 +77,12 @@ def roll_call(db: OrmSession, session: Session) -> RollCall:
     marks = segment_attendance(db, session)
     entries = []
     for registration in registrations:
-        card = delegate_card(registration.delegate)
+        card = Person.of(registration.delegate)
         at_desk = arrived.get(registration.id)
         entries.append(
             RollCallEntry(
                 registration_id=registration.id,
-                delegate_id=card.id,
+                delegate_id=card.delegate_id,
                 first_name=card.first_name,
                 last_name=card.last_name,
                 display_name=card.display_name,
@@ -145,7 +145,7 @@ class MarkOutcome:
     code: MarkCode
     reason: str
     segment_name: str
-    delegate: DelegateCard | None = None
+    delegate: Person | None = None
     registration_id: int | None = None
     #: When they were checked in at the desk (None: not checked in there).
     checked_in_at: datetime | None = None
@@ -175,7 +175,7 @@ def mark_by_scan(
         raise ValueError(f"segment {segment_id} is not part of session {session.code}")
     read = read_scan(db, text, session)
     registration = resolve(db, read, session)
-    card = delegate_card(registration.delegate) if registration is not None else None
+    card = Person.of(registration.delegate) if registration is not None else None
     name = card.display_name if card else ""
     if read.kind is CodeKind.INVALID:
         outcome = MarkOutcome(
