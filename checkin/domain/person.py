@@ -25,7 +25,7 @@ DELEGATE_FIELDS = {
 SEARCH_FIELDS = ("first_name", "last_name", "badge_name", "organisation", "email")
 
 
-class Stored(Protocol):
+class StoredDelegate(Protocol):
     """A stored delegate, or anything else with an id and the person's fields as attributes."""
 
     @property
@@ -48,7 +48,7 @@ class Person:
     dietary_needs: str
 
     @classmethod
-    def of(cls, delegate: Stored, **more: Any) -> Self:
+    def of(cls, delegate: StoredDelegate, **more: Any) -> Self:
         """The person of a stored delegate; `more` fills a subclass's own fields."""
         shown = {name: getattr(delegate, name) for name in SHOWN_FIELDS}
         return cls(delegate_id=delegate.id, **shown, **more)
@@ -74,7 +74,7 @@ def search_key(values: Mapping[str, Any], fold_field: Callable[[str], str] | Non
     if fold_field is None:
         return fold(" ".join(str(part) for part in parts if part))  # str: a synced value may be anything
     joined = " ".join(parts)
-    if joined.isascii():
+    if joined.isascii():  # most are: one call for the lot is quicker than five
         return fold_field(joined)
     return _joined(map(fold_field, parts))
 
