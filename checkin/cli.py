@@ -234,7 +234,7 @@ def _card_json(card: Any) -> dict[str, Any] | None:
     if card is None:
         return None
     return {
-        "id": card.id,
+        "id": card.delegate_id,
         "first_name": card.first_name,
         "last_name": card.last_name,
         "badge_name": card.badge_name,

@@ -6,7 +6,6 @@ import pytest
 
 from checkin.domain.codes import CodeKind, ReadCode
 from checkin.domain.decide import (
-    DelegateCard,
     EventFacts,
     OutcomeCode,
     RegistrationFacts,
@@ -14,6 +13,7 @@ from checkin.domain.decide import (
     current_checkin,
     decide,
 )
+from checkin.domain.person import Person as DelegateCard
 
 NOW = datetime(2026, 3, 12, 9, 45, tzinfo=UTC)
 HERE = SessionFacts(1, "PRE-0312", "Spotting modern slavery — Preston")

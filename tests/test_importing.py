@@ -18,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from checkin.desk.bookings import add_session, session_by_code, surname_key_of
+from checkin.desk.bookings import add_session, session_by_code
 from checkin.domain.codes import lookup_key
+from checkin.domain.person import surname_key as surname_key_of
 from checkin.importing.applying import ImportFileError, ImportReport, import_delegate_list
 from checkin.importing.reading import excel_damaged, read_delegate_list, split_full_name
 from checkin.store.database import Database, open_database
@@ -692,7 +693,8 @@ def test_desk_decisions_stay_and_loaded_objects_see_the_import(database: Databas
 
 
 def test_search_keys_are_as_search_key_of_makes_them(database: Database, tmp_path: Path) -> None:
-    from checkin.desk.bookings import search_key_of, surname_key_of
+    from checkin.domain.person import search_key_of
+    from checkin.domain.person import surname_key as surname_key_of
 
     run_import(database, fx.write_hand_made(tmp_path / "delegates.csv"))
     run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
@@ -716,7 +718,7 @@ _NAME_TEXT = st.text(
 def test_an_imported_delegate_is_searched_for_like_one_added_at_the_desk(parts: list[str]) -> None:
     """The importer folds each field on its own (names repeat, so each is folded once); that must give
     the same keys as folding the whole text, or imported delegates would be missed by search."""
-    from checkin.desk.bookings import search_key_of
+    from checkin.domain.person import search_key_of
     from checkin.importing.applying import import_search_key, import_surname_key
 
     values = dict(zip(("first_name", "last_name", "badge_name", "organisation", "email"), parts, strict=True))

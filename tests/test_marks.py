@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 import pytest
 
 from checkin.domain.codes import CodeKind, ReadCode
-from checkin.domain.decide import DelegateCard, RegistrationFacts, SessionFacts
+from checkin.domain.decide import RegistrationFacts, SessionFacts
 from checkin.domain.marks import MarkCode, decide_mark
+from checkin.domain.person import Person
 
 HERE = SessionFacts(1, "PRE-0312", "Spotting modern slavery — Preston")
 THERE = SessionFacts(2, "LAN-0319", "Spotting modern slavery — Lancaster")
-ZOE = DelegateCard(
-    id=7,
+ZOE = Person(
+    delegate_id=7,
     first_name="Zoë",
     last_name="O'Neill",
     badge_name="",

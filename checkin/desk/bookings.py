@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import new_badge_code, new_signing_key
-from checkin.domain.text import clean, fold
+from checkin.domain.person import search_key_of, surname_key
+from checkin.domain.text import clean
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.errors import UsageError
 from checkin.store.models import AuditLog, Delegate, Programme, Registration, Segment, Session, Venue
@@ -86,25 +87,10 @@ def add_session(
     return session
 
 
-def search_key_of(delegate: Delegate) -> str:
-    parts = (
-        delegate.first_name,
-        delegate.last_name,
-        delegate.badge_name,
-        delegate.organisation,
-        delegate.email,
-    )
-    return fold(" ".join(part for part in parts if part))
-
-
-def surname_key_of(last_name: str, first_name: str) -> str:
-    """The surname order key: accent-free "last first", so Ó Súilleabháin sorts among the O names."""
-    return fold(f"{last_name} {first_name}")
-
-
 def refresh_search_key(delegate: Delegate) -> None:
+    """Remake the keys a delegate is searched and sorted by, after their fields changed."""
     delegate.search_key = search_key_of(delegate)
-    delegate.surname_key = surname_key_of(delegate.last_name or "", delegate.first_name or "")
+    delegate.surname_key = surname_key(delegate.last_name or "", delegate.first_name or "")
 
 
 def issue_badge_code(

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.clock import as_utc
-from checkin.domain.decide import DelegateCard, EarlierCheckin, EventFacts
+from checkin.domain.decide import EarlierCheckin, EventFacts
+from checkin.domain.person import Person
 from checkin.domain.vocabulary import EventKind
 from checkin.store.models import CheckinEvent, Registration, Session
 
 
 @dataclass(frozen=True)
 class DuplicateAdmission:
-    delegate: DelegateCard
+    delegate: Person
     registration_id: int
     #: Earliest first: that one counts.
     events: tuple[EarlierCheckin, ...]
@@ -39,7 +40,6 @@ def _duplicates(events: list[EventFacts]) -> list[EarlierCheckin]:
 
 def duplicate_admissions(db: OrmSession, session: Session) -> list[DuplicateAdmission]:
     from checkin.desk.roster import load_events
-    from checkin.desk.scanning import delegate_card
 
     by_registration = load_events(
         db, CheckinEvent.session_id == session.id, CheckinEvent.segment_id.is_(None)
@@ -51,6 +51,6 @@ def duplicate_admissions(db: OrmSession, session: Session) -> list[DuplicateAdmi
             registration = db.get(Registration, registration_id)
             assert registration is not None
             result.append(
-                DuplicateAdmission(delegate_card(registration.delegate), registration_id, tuple(duplicates))
+                DuplicateAdmission(Person.of(registration.delegate), registration_id, tuple(duplicates))
             )
     return sorted(result, key=lambda d: d.events[0].at)

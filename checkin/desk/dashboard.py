@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from checkin.desk.attendance import segment_attendance
 from checkin.desk.roster import current_checkins
 from checkin.domain.clock import Clock, as_utc, utc_now
+from checkin.domain.person import Person
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from checkin.store.models import CheckinEvent, Delegate, Registration, Session
@@ -126,8 +127,7 @@ def session_figures(db: OrmSession, session_id: int, now: datetime) -> SessionFi
         NoShow(
             registration_id=r.id,
             delegate_id=r.delegate.id,
-            display_name=f"{r.delegate.badge_name or r.delegate.first_name} {r.delegate.last_name}".strip()
-            or r.delegate.email,
+            display_name=Person.of(r.delegate).display_name,
             organisation=r.delegate.organisation,
             email=r.delegate.email,
         )

@@ -7,43 +7,28 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.desk.bookings import refresh_search_key
 from checkin.domain.clock import Clock, utc_now
+from checkin.domain.person import DELEGATE_FIELDS, Person
 from checkin.domain.text import clean, normalise_email
 from checkin.errors import UsageError
 from checkin.store.models import AuditLog, Delegate
 
-#: The delegate fields the desk may change, in the order the edit form shows them.
-EDITABLE_FIELDS = (
-    "first_name",
-    "last_name",
-    "badge_name",
-    "organisation",
-    "job_title",
-    "email",
-    "phone",
-    "access_needs",
-    "dietary_needs",
-)
+#: The delegate fields the desk may change, in the order the edit form shows them: all but the sector, a
+#: category for the programme's counts rather than a detail of the person.
+EDITABLE_FIELDS = tuple(name for name in DELEGATE_FIELDS if name != "sector")
 
 
 @dataclass(frozen=True)
-class DelegateDetails:
-    id: int
-    first_name: str
-    last_name: str
-    badge_name: str
-    organisation: str
-    job_title: str
-    email: str
+class DelegateDetails(Person):
+    """A person with every field the edit form shows."""
+
     phone: str
-    access_needs: str
-    dietary_needs: str
 
 
 def delegate_details(db: OrmSession, delegate_id: int) -> DelegateDetails:
     delegate = db.get(Delegate, delegate_id)
     if delegate is None:
         raise UsageError("That delegate no longer exists.")
-    return DelegateDetails(delegate.id, *(getattr(delegate, name) for name in EDITABLE_FIELDS))
+    return DelegateDetails.of(delegate, phone=delegate.phone)
 
 
 def update_delegate(

@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 from checkin.desk.attendance import is_marked, mark_segment, segment_attendance
 from checkin.desk.roster import attendance
 from checkin.desk.scanning import (
-    delegate_card,
     log_scan,
     read_scan,
     registration_facts,
@@ -24,6 +23,7 @@ from checkin.desk.scanning import (
 )
 from checkin.domain.clock import Clock, as_utc, utc_now
 from checkin.domain.marks import MarkCode, MarkOutcome, decide_mark
+from checkin.domain.person import Person
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method
 from checkin.store.models import Registration, Segment, Session
 
@@ -80,12 +80,12 @@ def roll_call(db: OrmSession, session: Session) -> RollCall:
     marks = segment_attendance(db, session)
     entries = []
     for registration in registrations:
-        card = delegate_card(registration.delegate)
+        card = Person.of(registration.delegate)
         at_desk = arrived.get(registration.id)
         entries.append(
             RollCallEntry(
                 registration_id=registration.id,
-                delegate_id=card.id,
+                delegate_id=card.delegate_id,
                 first_name=card.first_name,
                 last_name=card.last_name,
                 display_name=card.display_name,

@@ -9,23 +9,19 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from checkin.domain.decide import EventFacts, current_checkin
-from checkin.domain.text import fold
+from checkin.domain.person import SHOWN_FIELDS, Person, surname_key
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.store.models import CheckinEvent, Delegate, Registration, Session
 
+#: The columns a Person is made of: a row selected with them is a delegate to `Person.of`.
+PERSON_COLUMNS = (Delegate.id, *(getattr(Delegate, name) for name in SHOWN_FIELDS))
+
 
 @dataclass(frozen=True)
-class RosterEntry:
-    delegate_id: int
+class RosterEntry(Person):
+    """A person on a session's roster, with their booking there (none in the list of all delegates)."""
+
     registration_id: int | None
-    first_name: str
-    last_name: str
-    badge_name: str
-    organisation: str
-    job_title: str
-    email: str
-    access_needs: str
-    dietary_needs: str
     status: str | None
     badge_code: str | None
     external_codes: tuple[str, ...]
@@ -86,17 +82,9 @@ def _entry(
     external_codes: tuple[str, ...],
     present: tuple[datetime | None, str | None] = (None, None),
 ) -> RosterEntry:
-    return RosterEntry(
-        delegate_id=delegate.id,
+    return RosterEntry.of(
+        delegate,
         registration_id=registration.id if registration else None,
-        first_name=delegate.first_name,
-        last_name=delegate.last_name,
-        badge_name=delegate.badge_name,
-        organisation=delegate.organisation,
-        job_title=delegate.job_title,
-        email=delegate.email,
-        access_needs=delegate.access_needs,
-        dietary_needs=delegate.dietary_needs,
         status=registration.status if registration else None,
         badge_code=registration.badge_code if registration else None,
         external_codes=external_codes,
@@ -106,7 +94,7 @@ def _entry(
 
 
 def _by_surname(entries: list[RosterEntry]) -> list[RosterEntry]:
-    return sorted(entries, key=lambda e: (fold(f"{e.last_name} {e.first_name}"), e.delegate_id))
+    return sorted(entries, key=lambda e: (surname_key(e.last_name, e.first_name), e.delegate_id))
 
 
 def session_roster(db: OrmSession, session: Session) -> list[RosterEntry]:

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.roster import current_checkins
+from checkin.desk.roster import PERSON_COLUMNS, current_checkins
+from checkin.domain.person import Person
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import EventKind
 from checkin.store.models import CheckinEvent, Delegate, PrintLog, Registration
@@ -56,17 +57,10 @@ class RosterFilter:
 
 
 @dataclass(frozen=True)
-class RosterRow:
+class RosterRow(Person):
+    """A booking on a page of the roster: the person and how their booking stands."""
+
     registration_id: int
-    delegate_id: int
-    first_name: str
-    last_name: str
-    badge_name: str
-    organisation: str
-    job_title: str
-    email: str
-    access_needs: str
-    dietary_needs: str
     status: str
     status_reason: str
     badge_code: str
@@ -74,10 +68,6 @@ class RosterRow:
     checked_in_desk: str | None
     #: How many times a badge was printed for this booking (reprints counted).
     badges_printed: int
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.badge_name or self.first_name} {self.last_name}".strip()
 
 
 def _like(word: str) -> str:
@@ -193,28 +183,29 @@ def roster_rows(db: OrmSession, ids: Sequence[int]) -> list[RosterRow]:
         present = current_checkins(db, CheckinEvent.registration_id.in_(chunk))
         rows = db.execute(
             select(
-                Registration.id,
-                Delegate.id,
-                Delegate.first_name,
-                Delegate.last_name,
-                Delegate.badge_name,
-                Delegate.organisation,
-                Delegate.job_title,
-                Delegate.email,
-                Delegate.access_needs,
-                Delegate.dietary_needs,
+                *PERSON_COLUMNS,
+                Registration.id.label("registration_id"),
                 Registration.status,
                 Registration.status_reason,
                 Registration.badge_code,
-                func.coalesce(prints.c.printed, 0),
+                func.coalesce(prints.c.printed, 0).label("printed"),
             )
             .join(Delegate, Registration.delegate_id == Delegate.id)
             .outerjoin(prints, prints.c.registration_id == Registration.id)
             .where(Registration.id.in_(chunk))
         )
-        for registration_id, *fields, printed in rows:
-            at, desk = present.get(registration_id, (None, None))
-            found[registration_id] = RosterRow(registration_id, *fields, at, desk, printed)
+        for row in rows:
+            at, desk = present.get(row.registration_id, (None, None))
+            found[row.registration_id] = RosterRow.of(
+                row,
+                registration_id=row.registration_id,
+                status=row.status,
+                status_reason=row.status_reason,
+                badge_code=row.badge_code,
+                checked_in_at=at,
+                checked_in_desk=desk,
+                badges_printed=row.printed,
+            )
     return [found[i] for i in ids if i in found]
 
 

@@ -11,18 +11,17 @@ from sqlalchemy.orm import joinedload
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import CodeKind, ReadCode, read_code
 from checkin.domain.decide import (
-    DelegateCard,
     EventFacts,
     Outcome,
     RegistrationFacts,
     SessionFacts,
     decide,
 )
+from checkin.domain.person import Person
 from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, RegistrationStatus
 from checkin.errors import UsageError
 from checkin.store.models import (
     CheckinEvent,
-    Delegate,
     ExternalCode,
     Programme,
     Registration,
@@ -35,20 +34,6 @@ UNDO_WINDOW = timedelta(minutes=2)
 _SCANNED_MAX = 300
 
 
-def delegate_card(delegate: Delegate) -> DelegateCard:
-    return DelegateCard(
-        id=delegate.id,
-        first_name=delegate.first_name,
-        last_name=delegate.last_name,
-        badge_name=delegate.badge_name,
-        organisation=delegate.organisation,
-        job_title=delegate.job_title,
-        email=delegate.email,
-        access_needs=delegate.access_needs,
-        dietary_needs=delegate.dietary_needs,
-    )
-
-
 def session_facts(session: Session) -> SessionFacts:
     return SessionFacts(id=session.id, code=session.code, title=session.title)
 
@@ -59,7 +44,7 @@ def registration_facts(registration: Registration) -> RegistrationFacts:
         session=session_facts(registration.session),
         status=registration.status,
         status_reason=registration.status_reason,
-        delegate=delegate_card(registration.delegate),
+        delegate=Person.of(registration.delegate),
     )
 
 
@@ -241,7 +226,7 @@ def admit_registration(
 
 def undo_last_admission(
     db: OrmSession, session: Session, *, desk: str, operator: str = "", clock: Clock = utc_now
-) -> DelegateCard | None:
+) -> Person | None:
     """Undo this desk's most recent admission at this session if it is under two minutes old.
 
     Undo is an event of its own; the admission stays in the record. Returns whose check-in was undone."""
@@ -275,4 +260,4 @@ def undo_last_admission(
     )
     db.commit()
     registration = db.get(Registration, last.registration_id)
-    return delegate_card(registration.delegate) if registration is not None else None
+    return Person.of(registration.delegate) if registration is not None else None

@@ -6,28 +6,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.desk.roster import current_checkins
+from checkin.desk.roster import PERSON_COLUMNS, current_checkins
+from checkin.domain.person import Person, surname_key
 from checkin.domain.text import fold
 from checkin.store.models import CheckinEvent, Delegate, Registration, Session
 
 
 @dataclass(frozen=True)
-class SearchHit:
+class SearchHit(Person):
+    """A person found, with the booking they were found by."""
+
     registration_id: int
-    delegate_id: int
     session_id: int
     session_code: str
-    first_name: str
-    last_name: str
-    badge_name: str
-    organisation: str
-    email: str
     status: str
     checked_in_at: datetime | None
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.badge_name or self.first_name} {self.last_name}".strip()
 
 
 def _like(word: str) -> str:
@@ -46,15 +39,10 @@ def search(db: OrmSession, text: str, session_id: int | None = None, limit: int 
     if not words:
         return []
     query = select(
-        Registration.id,
-        Delegate.id,
+        Registration.id.label("registration_id"),
         Registration.session_id,
-        Delegate.first_name,
-        Delegate.last_name,
-        Delegate.badge_name,
-        Delegate.organisation,
-        Delegate.email,
         Registration.status,
+        *PERSON_COLUMNS,
     ).join(Delegate, Registration.delegate_id == Delegate.id)
     anywhere = query.where(Registration.session_id == session_id) if session_id is not None else query
     first, others = words[0], words[1:]
@@ -68,17 +56,31 @@ def search(db: OrmSession, text: str, session_id: int | None = None, limit: int 
     rows = list(db.execute(by_surname.order_by(Delegate.surname_key).limit(limit)).all())
     if len(rows) < limit:
         if rows:
-            anywhere = anywhere.where(Registration.id.not_in([row[0] for row in rows]))
+            anywhere = anywhere.where(Registration.id.not_in([row.registration_id for row in rows]))
         for word in words:
             anywhere = anywhere.where(Delegate.search_key.like(_like(word), escape="\\"))
         more = list(db.execute(anywhere.limit(limit * 4)).all())
-        more.sort(key=lambda r: (not fold(r[3]).startswith(first), fold(f"{r[4]} {r[3]}")))
+        more.sort(
+            key=lambda r: (not fold(r.first_name).startswith(first), surname_key(r.last_name, r.first_name))
+        )
         rows += more[: limit - len(rows)]
-    present = _checked_in(db, [row[0] for row in rows])
+    present = _checked_in(db, [row.registration_id for row in rows])
     codes = dict(
-        db.execute(select(Session.id, Session.code).where(Session.id.in_({row[2] for row in rows}))).all()
+        db.execute(
+            select(Session.id, Session.code).where(Session.id.in_({row.session_id for row in rows}))
+        ).all()
     )
-    return [SearchHit(*row[:3], codes[row[2]], *row[3:], checked_in_at=present.get(row[0])) for row in rows]
+    return [
+        SearchHit.of(
+            row,
+            registration_id=row.registration_id,
+            session_id=row.session_id,
+            session_code=codes[row.session_id],
+            status=row.status,
+            checked_in_at=present.get(row.registration_id),
+        )
+        for row in rows
+    ]
 
 
 def _checked_in(db: OrmSession, registration_ids: list[int]) -> dict[int, datetime]:

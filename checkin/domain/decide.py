@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from checkin.domain.clock import as_utc
 from checkin.domain.codes import CodeKind, ReadCode
+from checkin.domain.person import Person
 from checkin.domain.vocabulary import EventKind, RegistrationStatus
 
 
@@ -27,26 +28,6 @@ class OutcomeCode(StrEnum):
     CANCELLED = "cancelled"
     NOT_FOUND = "not_found"
     INVALID_CODE = "invalid_code"
-
-
-@dataclass(frozen=True)
-class DelegateCard:
-    """What the desk shows of a person."""
-
-    id: int
-    first_name: str
-    last_name: str
-    badge_name: str
-    organisation: str
-    job_title: str
-    email: str
-    access_needs: str
-    dietary_needs: str
-
-    @property
-    def display_name(self) -> str:
-        first = self.badge_name or self.first_name
-        return f"{first} {self.last_name}".strip() or self.email or f"Delegate {self.id}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +43,7 @@ class RegistrationFacts:
     session: SessionFacts
     status: str
     status_reason: str
-    delegate: DelegateCard
+    delegate: Person
 
 
 @dataclass(frozen=True)
@@ -86,7 +67,7 @@ class EarlierCheckin:
 class Outcome:
     code: OutcomeCode
     reason: str
-    delegate: DelegateCard | None = None
+    delegate: Person | None = None
     earlier: EarlierCheckin | None = None
     registration_id: int | None = None
     #: For wrong_session: the session the code belongs to.

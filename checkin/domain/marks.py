@@ -16,7 +16,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from checkin.domain.codes import CodeKind, ReadCode
-from checkin.domain.decide import DelegateCard, RegistrationFacts, SessionFacts
+from checkin.domain.decide import RegistrationFacts, SessionFacts
+from checkin.domain.person import Person
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 
 
@@ -36,7 +37,7 @@ class MarkOutcome:
     code: MarkCode
     reason: str
     segment_name: str
-    delegate: DelegateCard | None = None
+    delegate: Person | None = None
     registration_id: int | None = None
     #: When they were checked in at the desk (None: not checked in there).
     checked_in_at: datetime | None = None

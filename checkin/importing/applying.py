@@ -21,15 +21,10 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import lookup_key, new_badge_codes
+from checkin.domain.person import DELEGATE_FIELDS, SEARCH_FIELDS, search_key, surname_key
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import RegistrationStatus
-from checkin.importing.reading import (
-    PERSON_FIELDS,
-    DelegateList,
-    DelegateRow,
-    ImportFileError,
-    read_delegate_list,
-)
+from checkin.importing.reading import DelegateList, DelegateRow, ImportFileError, read_delegate_list
 from checkin.store.models import AuditLog, Delegate, ExternalCode, Registration, Session
 from checkin.store.outbox import record_bulk
 
@@ -202,7 +197,7 @@ def _same_person(a: DelegateRow, b: DelegateRow) -> bool:
 
 def _merge_row(into: DelegateRow, row: DelegateRow) -> None:
     """A later row about the same person: its non-empty fields win; a live booking beats a cancelled one."""
-    for name in PERSON_FIELDS:
+    for name in DELEGATE_FIELDS:
         value = getattr(row, name)
         if value:
             setattr(into, name, value)
@@ -404,10 +399,10 @@ class _Import:
             )
 
         known_delegates = {
-            row[0]: dict(zip(PERSON_FIELDS, row[1:], strict=True))
+            row[0]: dict(zip(DELEGATE_FIELDS, row[1:], strict=True))
             for chunk in _chunks(list(matched))
             for row in self.db.execute(
-                select(Delegate.id, *(getattr(Delegate, name) for name in PERSON_FIELDS)).where(
+                select(Delegate.id, *(getattr(Delegate, name) for name in DELEGATE_FIELDS)).where(
                     Delegate.id.in_(chunk)
                 )
             )
@@ -552,7 +547,7 @@ class _Import:
                     self.db.expire(instance)
 
     def _new_delegate(self, person: DelegateRow) -> dict[str, Any]:
-        values: dict[str, Any] = {name: getattr(person, name) for name in PERSON_FIELDS}
+        values: dict[str, Any] = {name: getattr(person, name) for name in DELEGATE_FIELDS}
         values.update(
             uuid=next(self.uuids),
             consent=False,
@@ -570,7 +565,7 @@ class _Import:
         with an empty value; never gives one delegate another delegate's email."""
         values = dict(current)
         changes: dict[str, Any] = {}
-        for name in PERSON_FIELDS:
+        for name in DELEGATE_FIELDS:
             value = getattr(person, name)
             if not value or value == values[name]:
                 continue
@@ -581,7 +576,7 @@ class _Import:
             values[name] = changes[name] = value
         if not changes:
             return None
-        if any(name in changes for name in _SEARCH_FIELDS):
+        if any(name in changes for name in SEARCH_FIELDS):
             changes["search_key"] = import_search_key(values)
         if "last_name" in changes or "first_name" in changes:
             changes["surname_key"] = import_surname_key(values["last_name"], values["first_name"])
@@ -721,27 +716,14 @@ class _KnownRegistration:
     answers: dict[str, str]
 
 
-# The fields search_key_of reads, in its order.
-_SEARCH_FIELDS = ("first_name", "last_name", "badge_name", "organisation", "email")
-
-
 def import_search_key(values: dict[str, Any]) -> str:
-    """Delegate.search_key for a delegate with these values, as `search_key_of` makes it (folding is
-    character by character, so folding the parts and joining them gives the same)."""
-    parts = [values[name] or "" for name in _SEARCH_FIELDS]
-    joined = " ".join(parts)
-    if joined.isascii():
-        return _fold(joined)
-    return _joined(_fold(part) for part in parts)
+    """Delegate.search_key, each distinct name and organisation folded once."""
+    return search_key(values, _fold)
 
 
 def import_surname_key(last_name: str, first_name: str) -> str:
-    """Delegate.surname_key, as `surname_key_of` makes it."""
-    return _joined((_fold(last_name), _fold(first_name)))
-
-
-def _joined(folded: Iterable[str]) -> str:
-    return " ".join(part for part in folded if part)
+    """Delegate.surname_key, each distinct name folded once."""
+    return surname_key(last_name, first_name, _fold)
 
 
 def _encode_repeated(processor: Callable[[Any], Any], values: list[Any]) -> list[Any]:

@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.clock import Clock, utc_now
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.errors import UserError
 from checkin.importing.applying import ImportReport, apply_delegate_list
 from checkin.importing.reading import (
-    PERSON_FIELDS,
     DelegateList,
     DelegateRow,
     classify_heading,
@@ -288,7 +288,7 @@ def attendee_row(number: int, attendee: dict[str, Any]) -> DelegateRow | None:
         # A question asking for a delegate field fills it (as its column would in the CSV export),
         # unless the profile already did; anything else is kept with the booking.
         field, _rank = classify_heading(heading_key(question))
-        if field in PERSON_FIELDS and field != "email":
+        if field in DELEGATE_FIELDS and field != "email":
             if field in ("access_needs", "dietary_needs") and not meaningful_need(value):
                 continue
             if not getattr(row, field):

@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.domain.text import clean, fold, normalise_email
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.errors import UserError
@@ -57,21 +58,6 @@ class DelegateRow:
     codes: list[tuple[str, str]] = field(default_factory=list)
     #: Questions that did not map to a delegate field: {heading: answer}.
     answers: dict[str, str] = field(default_factory=dict)
-
-
-#: The delegate fields a row carries, in the order they are compared and copied.
-PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "badge_name",
-    "email",
-    "organisation",
-    "job_title",
-    "phone",
-    "sector",
-    "access_needs",
-    "dietary_needs",
-)
 
 
 @dataclass(frozen=True)
@@ -881,7 +867,7 @@ class _Column:
 
 
 #: What a column can be made to mean by the person importing (`mapping_overrides` values).
-MAPPING_FIELDS = (*PERSON_FIELDS, "full_name", "external_code", "status", "answer", "ignored")
+MAPPING_FIELDS = (*DELEGATE_FIELDS, "full_name", "external_code", "status", "answer", "ignored")
 
 
 def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> list[_Column]:
@@ -959,19 +945,8 @@ class _DelegateReader:
         # (field, its columns in order of preference, whether it is a need: "none" and "n/a" say nothing)
         self.text_fields = [
             (name, [c.index for c in by_field[name]], name in ("access_needs", "dietary_needs"))
-            for name in (
-                "first_name",
-                "last_name",
-                "full_name",
-                "badge_name",
-                "organisation",
-                "job_title",
-                "phone",
-                "sector",
-                "access_needs",
-                "dietary_needs",
-            )
-            if name in by_field
+            for name in ("full_name", *DELEGATE_FIELDS)
+            if name in by_field and name != "email"  # emails are read apart: see _fast_email
         ]
         self.email_columns = [c.index for c in by_field.get("email", [])]
         self.code_columns = [(c.index, code_kind(platform, c.key)) for c in by_field.get("external_code", [])]

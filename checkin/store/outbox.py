@@ -17,6 +17,7 @@ from sqlalchemy.orm import UOWTransaction
 
 from checkin.domain.clock import utc_now
 from checkin.domain.hlc import ZERO, tick
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.store.models import (
     CheckinEvent,
     Delegate,
@@ -101,16 +102,7 @@ SPECS: dict[str, EntitySpec] = {
             "delegate",
             Delegate.__table__,
             {
-                "first_name": "text",
-                "last_name": "text",
-                "badge_name": "text",
-                "organisation": "text",
-                "job_title": "text",
-                "sector": "text",
-                "email": "text",
-                "phone": "text",
-                "access_needs": "text",
-                "dietary_needs": "text",
+                **dict.fromkeys(DELEGATE_FIELDS, "text"),
                 "consent": "bool",
                 "created_at": "datetime",
                 "updated_at": "datetime",

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.hlc import ZERO
+from checkin.domain.person import search_key, surname_key
 from checkin.store.models import (
     FieldClock,
     UuidAlias,
@@ -295,13 +296,9 @@ _REFERENCED = {target for spec in SPECS.values() for target in spec.refs.values(
 
 def _derived_keys(values: dict[str, Any]) -> dict[str, str]:
     """A delegate's search and surname keys, made on each desk rather than sent."""
-    from checkin.desk.bookings import surname_key_of
-    from checkin.domain.text import fold
-
-    parts = ("first_name", "last_name", "badge_name", "organisation", "email")
     return {
-        "search_key": fold(" ".join(str(values.get(p) or "") for p in parts if values.get(p))),
-        "surname_key": surname_key_of(values.get("last_name") or "", values.get("first_name") or ""),
+        "search_key": search_key(values),
+        "surname_key": surname_key(values.get("last_name") or "", values.get("first_name") or ""),
     }
 
 

@@ -23,20 +23,9 @@ from checkin.desk.delegate_edits import EDITABLE_FIELDS, delegate_details, updat
 from checkin.desk.roster import session_summaries
 from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
-
-FIELD_TITLES = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "badge_name": "Name on badge",
-    "organisation": "Organisation",
-    "job_title": "Job title",
-    "email": "Email",
-    "phone": "Phone",
-    "access_needs": "Access needs",
-    "dietary_needs": "Dietary needs",
-}
 
 ERROR_STYLE = "color: #a32019; font-weight: bold;"
 
@@ -70,7 +59,7 @@ class DelegateEditDialog(QDialog):
             field.setObjectName(name)
             field.setMinimumHeight(32)
             self.fields[name] = field
-            form.addRow(self.tr(FIELD_TITLES[name]), field)
+            form.addRow(self.tr(DELEGATE_FIELDS[name]), field)
         self.fields["badge_name"].setPlaceholderText(self.tr("Leave empty to print the first name"))
         note = QLabel(
             self.tr("The change shows at every desk and on badges printed from now on. The log records that the "

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.bookings import session_by_code
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.importing.applying import ImportReport, import_delegate_list
 from checkin.importing.reading import MAPPING_FIELDS
 from checkin.store.database import refresh_statistics
@@ -35,27 +36,15 @@ from ui.base.context import DeskContext
 from ui.base.failure import failure_text, is_users
 from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.theme import BUTTON_STYLE
-from ui.delegates.dialogs import FIELD_TITLES
 
 FILE_TYPES = "Delegate lists (*.csv *.xlsx *.txt *.tsv);;All files (*)"
 
+_NAMES = ("first_name", "last_name")
 #: What each choice in a column's combo box means, in the order listed.
 MAPPING_TITLES = {
-    **{name: FIELD_TITLES[name] for name in ("first_name", "last_name")},
+    **{name: DELEGATE_FIELDS[name] for name in _NAMES},
     "full_name": "Full name (split into first and last)",
-    **{
-        name: FIELD_TITLES.get(name, name.replace("_", " ").capitalize())
-        for name in (
-            "badge_name",
-            "email",
-            "organisation",
-            "job_title",
-            "phone",
-            "sector",
-            "access_needs",
-            "dietary_needs",
-        )
-    },
+    **{name: title for name, title in DELEGATE_FIELDS.items() if name not in _NAMES},
     "external_code": "Ticket or booking code (scannable)",
     "status": "Booking status",
     "answer": "Kept with the booking (not a field)",

@@ -245,5 +245,6 @@ class RosterModel(QAbstractTableModel):
             )
         if column in (SURNAME, FIRST_NAME):
             needs = " · ".join(n for n in (row.access_needs, row.dietary_needs) if n)
-            return "\n".join(part for part in (row.display_name, row.email, needs) if part)
+            # dict.fromkeys: a nameless delegate's display name is their email, said once.
+            return "\n".join(part for part in dict.fromkeys((row.display_name, row.email, needs)) if part)
         return None
