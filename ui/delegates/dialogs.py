@@ -24,6 +24,7 @@ from checkin.desk.roster import session_summaries
 from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
 from ui.base.context import DeskContext
+from ui.base.theme import error_style
 
 FIELD_TITLES = {
     "first_name": "First name",
@@ -37,13 +38,11 @@ FIELD_TITLES = {
     "dietary_needs": "Dietary needs",
 }
 
-ERROR_STYLE = "color: #a32019; font-weight: bold;"
-
 
 def _error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("dialogError")
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     label.setWordWrap(True)
     label.hide()
     return label
