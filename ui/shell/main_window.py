@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 from checkin.desk.roster import session_summaries
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
+from ui.base.scans import TakesScans
 from ui.desk.view import DeskView
 
-#: (title, shortcut, factory). Each view takes the context; one with a `scan(text, method)` takes scans.
+#: (title, shortcut, factory). Each view takes the context; one that is `TakesScans` takes scans.
 ViewFactory = Callable[[DeskContext], QWidget]
 
 
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
     def route_scan(self, text: str, method: Method = Method.SCANNER) -> None:
         """A scan caught anywhere in the window goes to the view in front, or the desk."""
         view = self.stack.currentWidget()
-        target = view if hasattr(view, "scan") else self.desk_view
+        target: TakesScans = view if isinstance(view, TakesScans) else self.desk_view
         if target is self.desk_view and view is not self.desk_view:
             self.show_view("Desk")
         target.scan(text, method)
