@@ -35,6 +35,8 @@ from ui.base.pin import require_organiser
 from ui.base.theme import apply_theme, focus_rule, palette_in_use
 from ui.desk.result_panel import ResultPanel
 from ui.input.scanner import ScannerFilter, configure_scanner
+from ui.settings.backups import SnapshotTimer
+from ui.sync.service import SyncService
 
 RETURN_AFTER_MS = 6000
 ABANDONED_AFTER_MS = 60_000
@@ -99,6 +101,10 @@ class KioskWindow(QWidget):
         self.setWindowTitle(self.tr("Check-in"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.may_close = False
+        # What build_kiosk and the app install around the kiosk; None in a kiosk made on its own.
+        self.scanner: ScannerFilter | None = None
+        self.sync: SyncService | None = None
+        self.snapshots: SnapshotTimer | None = None
         self.last_result: ScanResult | None = None
         self.chosen: KioskHit | None = None
         self.wrong_letters = 0
@@ -456,10 +462,8 @@ def build_kiosk(
     configure_scanner(scanner, settings)
     app.installEventFilter(scanner)
     scanner.scanned.connect(kiosk.scan)
-    kiosk.scanner = scanner  # type: ignore[attr-defined]
+    kiosk.scanner = scanner
     # A kiosk's admissions reach the hub like any desk's (a no-op while no hub is set).
-    from ui.sync.service import SyncService
-
-    kiosk.sync = SyncService(context, kiosk)  # type: ignore[attr-defined]
-    kiosk.sync.start()  # type: ignore[attr-defined]
+    sync = kiosk.sync = SyncService(context, kiosk)
+    sync.start()
     return kiosk, scanner

@@ -150,8 +150,13 @@ class DuplicatesBadge(QToolButton):
         self.setVisible(count > 0)
 
 
-def install_sync(window: QMainWindow, context: DeskContext, **service_options) -> SyncService:  # noqa: ANN003
-    """Give the window its background sync, the status indicator and the duplicates badge; start syncing."""
+def install_sync(
+    window: QMainWindow,
+    context: DeskContext,
+    **service_options,  # noqa: ANN003
+) -> tuple[SyncService, SyncIndicator, DuplicatesBadge]:
+    """Give the window its background sync, the status indicator and the duplicates badge; start syncing.
+    Returns all three, for the window to keep."""
     service = SyncService(context, window, **service_options)
     views: Mapping[str, QWidget] = getattr(window, "views", {})
     show_view = getattr(window, "show_view", None)
@@ -169,7 +174,5 @@ def install_sync(window: QMainWindow, context: DeskContext, **service_options) -
         window,
     )
     bar.addPermanentWidget(indicator)
-    window.sync_indicator = indicator  # type: ignore[attr-defined]
-    window.duplicates_badge = badge  # type: ignore[attr-defined]
     service.start()
-    return service
+    return service, indicator, badge
