@@ -57,7 +57,6 @@ from checkin.printing.stocks import Stock, StockError, load_stocks
 from checkin.store.database import Database
 from ui.base.context import DeskContext
 from ui.base.operations import Cancelled, Operation, run_op
-from ui.base.palette import Palette
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 from ui.printing.printer import PrintingError, offset_for, pages_chosen, prepare_printer, print_document
 
@@ -232,9 +231,9 @@ class SheetDiagram(QWidget):
 
     start_chosen = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, *, colours: Palette | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.colours = colours or palette_in_use()
+        self.colours = palette_in_use()
         self.stock: Stock | None = None
         self.start_at = 1
         self.setFixedSize(QSize(92, 124))
@@ -502,9 +501,8 @@ class PrintView(QWidget):
         self.document = QPdfDocument(self)
         self.pdf_view = QPdfView()
         backdrop = self.pdf_view.palette()
-        backdrop.setColor(
-            QPalette.ColorRole.Dark, QColor(self.colours.preview_backdrop)
-        )  # QPdfView paints around pages in Dark
+        # QPdfView paints around pages in Dark.
+        backdrop.setColor(QPalette.ColorRole.Dark, QColor(self.colours.preview_backdrop))
         self.pdf_view.setPalette(backdrop)
         self.pdf_view.setDocument(self.document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
