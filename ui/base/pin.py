@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from checkin.desk.pin import FAILURES_BEFORE_LOCK, check_pin, has_pin, locked_until
 from checkin.domain.clock import Clock, utc_now
 from ui.base.context import DeskContext
+from ui.base.theme import error_style
 
 NO_PIN_MESSAGE = "No organiser PIN protects this desk — set one in Settings (F10)."
 
@@ -54,7 +55,7 @@ class PinDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("pinMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #a32019; font-weight: bold;")
+        self.message.setStyleSheet(error_style())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -24,12 +24,11 @@ from checkin.desk.bookings import session_by_code
 from checkin.desk.conflicts import DuplicateAdmission, duplicate_admissions
 from ui.base.context import DeskContext
 from ui.base.operations import Operation, run_op
+from ui.base.theme import palette_in_use
 
 log = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 250
-AMBER_BACKGROUND = "#fff3e0"
-AMBER_INK = "#8a4b00"
 
 
 def duplicates_label(count: int) -> str:
@@ -50,6 +49,7 @@ class DuplicatesView(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName("duplicatesView")
+        self.colours = palette_in_use()
         self.duplicates: list[DuplicateAdmission] = []
         self._operation: Operation | None = None
         self._dirty = False
@@ -102,13 +102,16 @@ class DuplicatesView(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty, 1)
         self.setStyleSheet(
-            "#duplicatesView QLabel#viewTitle { font-size: 18pt; font-weight: bold; }"
-            "#duplicatesView QLabel#duplicatesBadge { background: #e65100; color: white; font-weight: bold;"
-            " border-radius: 11px; padding: 2px 12px; }"
-            "#duplicatesView QLabel#duplicatesEmpty { color: #1b6e3a; font-size: 14pt; font-weight: bold; }"
-            "#duplicatesView QTreeWidget { background: white; border: 1px solid #d5dde1; border-radius: 8px;"
-            " font-size: 12pt; }"
-            "#duplicatesView QTreeWidget::item { padding: 4px 2px; }"
+            self.colours.sheet(
+                "#duplicatesView QLabel#viewTitle { font-size: 18pt; font-weight: bold; }"
+                "#duplicatesView QLabel#duplicatesBadge { background: $alarm; color: $on_colour;"
+                " font-weight: bold; border-radius: 11px; padding: 2px 12px; }"
+                "#duplicatesView QLabel#duplicatesEmpty { color: $admitted; font-size: 14pt;"
+                " font-weight: bold; }"
+                "#duplicatesView QTreeWidget { background: $surface; border: 1px solid $card_border;"
+                " border-radius: 8px; font-size: 12pt; }"
+                "#duplicatesView QTreeWidget::item { padding: 4px 2px; }"
+            )
         )
 
         self._delay = QTimer(self)
@@ -160,19 +163,24 @@ class DuplicatesView(QWidget):
         self.tree.clear()
         bold = QFont(self.tree.font())
         bold.setBold(True)
+        amber_ink, amber_wash = (
+            QBrush(QColor(self.colours.warning_ink)),
+            QBrush(QColor(self.colours.warning_wash)),
+        )
+        earlier = QBrush(QColor(self.colours.admitted))  # the admission that counts
         for duplicate in duplicates:
             person = duplicate.delegate
             admissions = self.tr("admitted {0} times").format(len(duplicate.events))
             top = QTreeWidgetItem([person.display_name, person.organisation, "", "", admissions])
             top.setFont(0, bold)
-            top.setForeground(4, QBrush(QColor(AMBER_INK)))
+            top.setForeground(4, amber_ink)
             for column in range(5):
-                top.setBackground(column, QBrush(QColor(AMBER_BACKGROUND)))
+                top.setBackground(column, amber_wash)
             self.tree.addTopLevelItem(top)
             for index, event in enumerate(duplicate.events):
                 note = self.tr("✔ counts (earlier)") if index == 0 else self.tr("⚠ duplicate")
                 child = QTreeWidgetItem(["", "", event.desk, _local_time(event.at), note])
-                child.setForeground(4, QBrush(QColor("#1b6e3a" if index == 0 else AMBER_INK)))
+                child.setForeground(4, earlier if index == 0 else amber_ink)
                 if index == 0:
                     child.setFont(4, bold)
                 top.addChild(child)

@@ -31,14 +31,23 @@ from checkin.desk.dashboard import (
 )
 from checkin.domain.clock import Clock, utc_now
 from ui.base.context import DeskContext
+from ui.base.theme import palette_in_use
 
 REFRESH_MS = 5000
 ROW_HEIGHT = 23
 #: Arrivals usually begin half an hour before the start; the chart always shows that much.
 LEAD_IN = timedelta(minutes=30)
-TEAL = "#00796b"
-INK = "#1b3a4b"
-MUTED = "#546e7a"
+STYLE = """
+QFrame#card { background: $surface; border: 1px solid $card_border; border-radius: 10px; }
+QFrame#card QLabel { border: none; background: transparent; }
+QLabel#cardCaption { color: $ink_muted; font-size: 10pt; font-weight: bold; text-transform: uppercase; }
+QLabel#cardNumber { color: $ink; font-size: 24pt; font-weight: bold; }
+QLabel#cardDetail { color: $ink_muted; font-size: 10pt; }
+QLabel#panelTitle { color: $ink; font-size: 12pt; font-weight: bold; }
+QProgressBar { border: none; background: $track; border-radius: 4px; }
+QProgressBar::chunk { background: $accent; border-radius: 4px; }
+QTableWidget { border: none; }
+"""
 
 
 def _percent(part: int, whole: int) -> str:
@@ -129,6 +138,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.context = context
         self.clock = clock
+        self.colours = palette_in_use()
         self.figures: SessionFigures | None = None
         self.bins: list[ArrivalBin] = []
         self.organisations: list[OrganisationCount] = []
@@ -156,14 +166,14 @@ class DashboardView(QWidget):
 
         self.chart = QChart()
         self.chart.legend().hide()
-        self.chart.setBackgroundBrush(QColor("white"))
+        self.chart.setBackgroundBrush(QColor(self.colours.surface))
         self.chart.setBackgroundRoundness(0)
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(200)
-        self.chart_view.setStyleSheet("background: white; border: none;")
+        self.chart_view.setStyleSheet(self.colours.sheet("background: $surface; border: none;"))
         chart_panel, self.chart_title = _panel(
             self.tr("Arrivals per 5 minutes"), self.chart_view, self.updated
         )
@@ -197,19 +207,7 @@ class DashboardView(QWidget):
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
 
-        self.setStyleSheet(
-            f"""
-            QFrame#card {{ background: white; border: 1px solid #d5dde1; border-radius: 10px; }}
-            QFrame#card QLabel {{ border: none; background: transparent; }}
-            QLabel#cardCaption {{ color: {MUTED}; font-size: 10pt; font-weight: bold; text-transform: uppercase; }}
-            QLabel#cardNumber {{ color: {INK}; font-size: 24pt; font-weight: bold; }}
-            QLabel#cardDetail {{ color: {MUTED}; font-size: 10pt; }}
-            QLabel#panelTitle {{ color: {INK}; font-size: 12pt; font-weight: bold; }}
-            QProgressBar {{ border: none; background: #e0e6e9; border-radius: 4px; }}
-            QProgressBar::chunk {{ background: {TEAL}; border-radius: 4px; }}
-            QTableWidget {{ border: none; }}
-            """
-        )
+        self.setStyleSheet(self.colours.sheet(STYLE))
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -329,15 +327,16 @@ class DashboardView(QWidget):
         if not bins:
             return
         arrivals = QBarSet(self.tr("Arrivals"))
-        arrivals.setColor(QColor(TEAL))
-        arrivals.setBorderColor(QColor(TEAL))
+        colours = self.colours
+        arrivals.setColor(QColor(colours.chart_bar))
+        arrivals.setBorderColor(QColor(colours.chart_bar))
         arrivals.append([float(b.count) for b in bins])
         series = QBarSeries()
         series.setBarWidth(0.8)
         series.append(arrivals)
         series.setLabelsVisible(True)
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
-        arrivals.setLabelColor(QColor(INK))
+        arrivals.setLabelColor(QColor(colours.ink))
         chart.addSeries(series)
 
         # With many bars, label the quarter hours only; hidden labels must still be distinct categories.
@@ -363,9 +362,9 @@ class DashboardView(QWidget):
         for axis in (x_axis, y_axis):
             axis.setLabelsFont(small)
             axis.setTitleFont(small)
-            axis.setLabelsColor(QColor(MUTED))
-            axis.setTitleBrush(QColor(MUTED))
-        y_axis.setGridLineColor(QColor("#e0e6e9"))
+            axis.setLabelsColor(QColor(colours.ink_muted))
+            axis.setTitleBrush(QColor(colours.ink_muted))
+        y_axis.setGridLineColor(QColor(colours.chart_grid))
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)

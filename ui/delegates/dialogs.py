@@ -26,14 +26,13 @@ from checkin.desk.scan_history import HistoryLine, registration_history
 from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
-
-ERROR_STYLE = "color: #a32019; font-weight: bold;"
+from ui.base.theme import error_style
 
 
 def _error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("dialogError")
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     label.setWordWrap(True)
     label.hide()
     return label

@@ -35,7 +35,7 @@ from checkin.store.database import refresh_statistics
 from ui.base.context import DeskContext
 from ui.base.failure import failure_text, is_users
 from ui.base.operations import Cancelled, Operation, run_op
-from ui.base.theme import BUTTON_STYLE
+from ui.base.theme import BUTTON_STYLE, palette_in_use
 
 FILE_TYPES = "Delegate lists (*.csv *.xlsx *.txt *.tsv);;All files (*)"
 
@@ -60,8 +60,12 @@ SUMMARY = (
     ("unchanged", "Unchanged"),
     ("cancelled", "Cancelled"),
 )
-NOT_RECOGNISED = QColor("#fff3e0")
-CHANGED_BY_HAND = QColor("#e0f2f1")
+#: (wash, ink) colour roles of the messages over the summary.
+MESSAGE_LOOKS = {
+    "info": ("info_wash", "info_ink"),
+    "done": ("admitted_wash", "admitted_ink"),
+    "error": ("refused_wash", "refused"),
+}
 RECHECK_DELAY_MS = 250
 
 
@@ -76,6 +80,7 @@ class ImportDialog(QDialog):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.colours = palette_in_use()
         self.session_code = context.session_code
         self.path: Path | None = None
         #: The mapping the program recognised in the file (before any choice of the user's).
@@ -135,8 +140,10 @@ class ImportDialog(QDialog):
         self.summary = QFrame()
         self.summary.setObjectName("importSummary")
         self.summary.setStyleSheet(
-            "QFrame#importSummary { background: white; border: 1px solid #cfd8dc; border-radius: 8px; }"
-            "QLabel { border: none; background: transparent; }"
+            self.colours.sheet(
+                "QFrame#importSummary { background: $surface; border: 1px solid $frame; border-radius: 8px; }"
+                "QLabel { border: none; background: transparent; }"
+            )
         )
         grid = QGridLayout(self.summary)
         self.format_label = QLabel()
@@ -168,8 +175,8 @@ class ImportDialog(QDialog):
         mapping_title = QLabel(
             self.tr(
                 "<b>Columns</b> — change what a column holds if it was not recognised. "
-                "<span style='color:#8a4b00'>?</span> not recognised (kept with the booking) · ✎ your choice"
-            )
+                "<span style='color:{0}'>?</span> not recognised (kept with the booking) · ✎ your choice"
+            ).format(self.colours.warning_ink)
         )
         mapping_title.setWordWrap(True)
         self.mapping = QTableWidget(0, 2)
@@ -200,7 +207,7 @@ class ImportDialog(QDialog):
         self.apply_button.clicked.connect(self.apply)
         self.close_button.clicked.connect(self.reject)
 
-        if not context.settings.get("high_contrast"):
+        if not self.colours.high_contrast:
             self.setStyleSheet(BUTTON_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -279,11 +286,11 @@ class ImportDialog(QDialog):
         item = self.mapping.item(row, 0)
         field = self.combos[heading].currentData()
         if field != self.detected.get(heading):
-            item.setBackground(CHANGED_BY_HAND)
+            item.setBackground(QColor(self.colours.accent_wash))
             item.setText(f"{heading}   ✎")
             item.setToolTip(self.tr("You chose what this column holds."))
         elif field == "answer":
-            item.setBackground(NOT_RECOGNISED)
+            item.setBackground(QColor(self.colours.warning_wash))
             item.setText(f"{heading}   ?")
             item.setToolTip(
                 self.tr(
@@ -291,7 +298,7 @@ class ImportDialog(QDialog):
                 )
             )
         else:
-            item.setBackground(QColor("white"))
+            item.setBackground(QColor(self.colours.surface))
             item.setText(heading)
             item.setToolTip("")
 
@@ -423,15 +430,12 @@ class ImportDialog(QDialog):
     # -- showing ----------------------------------------------------------------------------------
 
     def _say(self, text: str, kind: str) -> None:
-        colours = {
-            "info": ("#e3f2fd", "#0d47a1"),
-            "done": ("#e8f5e9", "#1b5e20"),
-            "error": ("#ffebee", "#a32019"),
-        }
-        background, ink = colours[kind]
+        wash, ink = MESSAGE_LOOKS[kind]
         self.message.setStyleSheet(
-            f"QLabel#importMessage {{ background: {background}; color: {ink}; border: 1px solid {ink};"
-            " border-radius: 6px; padding: 8px; font-weight: bold; }"
+            self.colours.sheet(
+                f"QLabel#importMessage {{ background: ${wash}; color: ${ink}; border: 1px solid ${ink};"
+                " border-radius: 6px; padding: 8px; font-weight: bold; }"
+            )
         )
         self.message.setText(text)
         self.message.show()

@@ -22,6 +22,7 @@ from checkin.desk.roster_index import (
 )
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database
+from ui.base.theme import palette_in_use
 
 PAGE_SIZE = 200
 #: Pages kept at once: a screenful needs one or two; scrolling back a little should not refetch.
@@ -55,8 +56,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: A short machine word for painting the cell: a status, "in"/"not_in", "printed"/"not_printed".
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
-MUTED = QColor("#78909c")
-
 
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())  # type: ignore[call-overload]
@@ -69,6 +68,8 @@ class RosterModel(QAbstractTableModel):
     def __init__(self, database: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        #: The words of bookings no longer holding a place.
+        self.muted = QColor(palette_in_use().ink_faint)
         self.session_id: int | None = None
         self.sort_order = RosterSort()
         self.filters = RosterFilter()
@@ -196,7 +197,7 @@ class RosterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and row.status in INACTIVE and column < STATUS:
-            return MUTED
+            return self.muted
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None

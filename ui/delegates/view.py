@@ -33,7 +33,8 @@ from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from ui.base.context import DeskContext
 from ui.base.failure import show_failure
 from ui.base.operations import run_op
-from ui.base.theme import BUTTON_STYLE
+from ui.base.palette import palette_for
+from ui.base.theme import BUTTON_STYLE, palette_in_use
 from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
 from ui.delegates.roster_model import (
     BADGE,
@@ -70,17 +71,17 @@ ARRIVAL_CHOICES: tuple[tuple[str, bool | None], ...] = (
     ("Not yet arrived", False),
 )
 
-# (fill, text) per kind of cell; a kind with no fill is plain muted text. Words always say it too.
+# (fill, text) colour roles per kind of cell; a kind with no fill is plain muted text. Words say it too.
 PILLS = {
-    RegistrationStatus.BOOKED: ("#e3f2fd", "#0d47a1"),
-    RegistrationStatus.WALK_IN: ("#ede7f6", "#4527a0"),
-    RegistrationStatus.CANCELLED: ("#ffebee", "#b71c1c"),
-    RegistrationStatus.WAITLISTED: ("#fff3e0", "#8a4b00"),
-    RegistrationStatus.TRANSFERRED: ("#eceff1", "#37474f"),
-    "in": ("#e8f5e9", "#1b5e20"),
-    "printed": ("#e0f2f1", "#00695c"),
-    "not_in": ("", "#78909c"),
-    "not_printed": ("", "#78909c"),
+    RegistrationStatus.BOOKED: ("info_wash", "info_ink"),
+    RegistrationStatus.WALK_IN: ("walk_in_wash", "walk_in_ink"),
+    RegistrationStatus.CANCELLED: ("refused_wash", "refused_ink"),
+    RegistrationStatus.WAITLISTED: ("warning_wash", "warning_ink"),
+    RegistrationStatus.TRANSFERRED: ("quiet", "neutral"),
+    "in": ("admitted_wash", "admitted_ink"),
+    "printed": ("accent_wash", "accent_edge"),
+    "not_in": ("", "ink_faint"),
+    "not_printed": ("", "ink_faint"),
 }
 #: Widths at 1366×768 that leave Organisation the rest of the table.
 COLUMN_WIDTHS = {SURNAME: 160, FIRST_NAME: 140, JOB_TITLE: 200, STATUS: 138, CHECKED_IN: 118, BADGE: 124}
@@ -99,6 +100,7 @@ class PillDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None, *, high_contrast: bool = False) -> None:
         super().__init__(parent)
         self.high_contrast = high_contrast
+        self.colours = palette_for(high_contrast)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -112,7 +114,8 @@ class PillDelegate(QStyledItemDelegate):
         text, item.text = item.text, ""
         style = item.widget.style() if item.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
-        fill, ink = look
+        colours = self.colours
+        fill, ink = (colours.role(role) if role else "" for role in look)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = item.font
@@ -123,11 +126,11 @@ class PillDelegate(QStyledItemDelegate):
         width = min(metrics.horizontalAdvance(text) + 22, item.rect.width() - 10)
         pill = QRect(item.rect.left() + 6, item.rect.center().y() - height // 2 + 1, width, height)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if self.high_contrast:
-            painter.setPen(QPen(QColor("black"), 2))
-            painter.setBrush(QColor("white"))
+        if self.high_contrast:  # every label alike, its word alone says it: black on white, boxed
+            painter.setPen(QPen(QColor(colours.ink), 2))
+            painter.setBrush(QColor(colours.surface))
             painter.drawRoundedRect(pill, height / 2, height / 2)
-            painter.setPen(QColor("black"))
+            painter.setPen(QColor(colours.ink))
         elif fill:
             painter.setPen(QPen(QColor(ink).lighter(170), 1))
             painter.setBrush(QColor(fill))
@@ -213,7 +216,8 @@ class DelegatesView(QWidget):
         header.setSectionResizeMode(ORGANISATION, QHeaderView.ResizeMode.Stretch)
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
-        self.pills = PillDelegate(self.table, high_contrast=context.settings.get("high_contrast"))
+        high_contrast = palette_in_use().high_contrast
+        self.pills = PillDelegate(self.table, high_contrast=high_contrast)
         for column in (STATUS, CHECKED_IN, BADGE):
             self.table.setItemDelegateForColumn(column, self.pills)
         self.table.setSortingEnabled(True)
@@ -251,7 +255,7 @@ class DelegatesView(QWidget):
         )
         self.hint.setObjectName("hint")
 
-        if not context.settings.get("high_contrast"):
+        if not high_contrast:
             self.setStyleSheet(BUTTON_STYLE)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)

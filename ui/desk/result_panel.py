@@ -5,25 +5,17 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from checkin.domain.decide import Outcome, OutcomeCode
+from ui.base.palette import palette_for
 
-# (background, symbol, headline). Amber and red differ in symbol and words as well as colour.
+# (colour role, symbol, headline). Amber and red differ in symbol and words as well as colour.
 LOOKS = {
-    OutcomeCode.ADMITTED: ("#1b6e3a", "✔", "Welcome"),
-    OutcomeCode.ALREADY_CHECKED_IN: ("#9a5b00", "⚠", "Already checked in"),
-    OutcomeCode.WRONG_SESSION: ("#9a5b00", "⇄", "Booked on another session"),
-    OutcomeCode.CANCELLED: ("#a32019", "✖", "Booking cancelled"),
-    OutcomeCode.NOT_FOUND: ("#a32019", "?", "Code not known at this desk"),
-    OutcomeCode.INVALID_CODE: ("#a32019", "✖", "Not a valid badge"),
+    OutcomeCode.ADMITTED: ("admitted", "✔", "Welcome"),
+    OutcomeCode.ALREADY_CHECKED_IN: ("warning", "⚠", "Already checked in"),
+    OutcomeCode.WRONG_SESSION: ("warning", "⇄", "Booked on another session"),
+    OutcomeCode.CANCELLED: ("refused", "✖", "Booking cancelled"),
+    OutcomeCode.NOT_FOUND: ("refused", "?", "Code not known at this desk"),
+    OutcomeCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
 }
-HIGH_CONTRAST_LOOKS = {
-    OutcomeCode.ADMITTED: "#004d1a",
-    OutcomeCode.ALREADY_CHECKED_IN: "#000000",
-    OutcomeCode.WRONG_SESSION: "#000000",
-    OutcomeCode.CANCELLED: "#7a0000",
-    OutcomeCode.NOT_FOUND: "#7a0000",
-    OutcomeCode.INVALID_CODE: "#7a0000",
-}
-READY_COLOUR = "#37474f"
 
 
 def _label(size: int, bold: bool = False) -> QLabel:
@@ -60,7 +52,7 @@ class ResultPanel(QFrame):
 
     def show_ready(self, text: str = "Ready to scan") -> None:
         self.code: OutcomeCode | None = None
-        self._paint(READY_COLOUR)
+        self._paint("neutral")
         self.symbol.setText("▣")
         self.headline.setText(self.tr(text))
         for label in (self.name, self.organisation, self.reason, self.needs):
@@ -69,8 +61,8 @@ class ResultPanel(QFrame):
 
     def show_outcome(self, outcome: Outcome) -> None:
         self.code = outcome.code
-        colour, symbol, headline = LOOKS[outcome.code]
-        self._paint(HIGH_CONTRAST_LOOKS[outcome.code] if self.high_contrast else colour)
+        role, symbol, headline = LOOKS[outcome.code]
+        self._paint(role)
         self.symbol.setText(symbol)
         self.headline.setText(self.tr(headline))
         delegate = outcome.delegate
@@ -87,7 +79,7 @@ class ResultPanel(QFrame):
 
     def show_message(self, symbol: str, headline: str, detail: str = "") -> None:
         self.code = None
-        self._paint(READY_COLOUR)
+        self._paint("neutral")
         self.symbol.setText(symbol)
         self.headline.setText(headline)
         self.name.clear()
@@ -95,9 +87,12 @@ class ResultPanel(QFrame):
         self.needs.hide()
         self.reason.setText(detail)
 
-    def _paint(self, colour: str) -> None:
+    def _paint(self, role: str) -> None:
+        colours = palette_for(self.high_contrast)
         self.setStyleSheet(
-            f"#resultPanel {{ background: {colour}; border-radius: 14px; }}"
-            "#resultPanel QLabel { color: white; background: transparent; }"
-            "#resultPanel QLabel#needs { background: rgba(255,255,255,0.16); border-radius: 8px; padding: 6px; }"
+            colours.sheet(
+                f"#resultPanel {{ background: ${role}; border-radius: 14px; }}"
+                "#resultPanel QLabel { color: $on_colour; background: transparent; }"
+                "#resultPanel QLabel#needs { background: $needs_wash; border-radius: 8px; padding: 6px; }"
+            )
         )

@@ -30,6 +30,7 @@ from checkin.domain.clock import utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
+from ui.base.theme import palette_in_use
 from ui.desk.result_panel import ResultPanel
 from ui.input.camera import CameraPanel
 
@@ -74,7 +75,7 @@ class DeskView(QWidget):
         self.results.hide()
 
         self.panel = ResultPanel()
-        self.panel.high_contrast = context.settings.get("high_contrast")
+        self.panel.high_contrast = palette_in_use().high_contrast
         self.camera = CameraPanel(context.settings)
         self.camera.decoded.connect(lambda text: self.scan(text, Method.CAMERA))
 

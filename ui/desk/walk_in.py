@@ -15,6 +15,7 @@ from checkin.desk.scanning import ScanResult
 from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_walk_in
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.theme import error_style
 
 
 class WalkInDialog(QDialog):
@@ -41,7 +42,7 @@ class WalkInDialog(QDialog):
         self.capacity = QLabel()
         self.capacity.setObjectName("capacity")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #a32019; font-weight: bold;")
+        self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -32,34 +32,37 @@ from checkin.settings import Settings
 from checkin.store.database import Database
 from ui.base.context import DeskContext
 from ui.base.pin import require_organiser
-from ui.base.theme import apply_theme
+from ui.base.theme import apply_theme, focus_rule, palette_in_use
 from ui.desk.result_panel import ResultPanel
 from ui.input.scanner import ScannerFilter, configure_scanner
+from ui.settings.backups import SnapshotTimer
+from ui.sync.service import SyncService
 
 RETURN_AFTER_MS = 6000
 ABANDONED_AFTER_MS = 60_000
 WRONG_LETTERS_ALLOWED = 3
 
 STYLE = """
-#kiosk { background: #eef3f4; }
-#kiosk QLabel#kioskTitle { font-size: 40pt; font-weight: bold; color: #17323f; }
-#kiosk QLabel#kioskSubtitle { font-size: 18pt; color: #45606b; }
-#kiosk QLabel#kioskSession { font-size: 14pt; color: #5b7480; }
-#kiosk QLabel#kioskPrompt { font-size: 24pt; font-weight: bold; color: #17323f; }
-#kiosk QLabel#kioskMessage { font-size: 17pt; color: #8a1c14; font-weight: bold; }
-#kiosk QLabel#kioskNote { font-size: 11pt; color: #8a5a00; }
-#kiosk QFrame#scanCard { background: white; border-radius: 24px; border: 2px solid #c9d8dc; }
-#kiosk QLineEdit { font-size: 26pt; padding: 10px 16px; border: 3px solid #00796b; border-radius: 12px;
-                   background: white; }
-#kiosk QListWidget { font-size: 24pt; background: white; border: 2px solid #c9d8dc; border-radius: 12px; }
-#kiosk QListWidget::item { padding: 14px 18px; border-bottom: 1px solid #e3ebed; }
-#kiosk QListWidget::item:selected { background: #00796b; color: white; }
+#kiosk { background: $display_backdrop; }
+#kiosk QLabel#kioskTitle { font-size: 40pt; font-weight: bold; color: $display_ink; }
+#kiosk QLabel#kioskSubtitle { font-size: 18pt; color: $display_ink_soft; }
+#kiosk QLabel#kioskSession { font-size: 14pt; color: $display_ink_faint; }
+#kiosk QLabel#kioskPrompt { font-size: 24pt; font-weight: bold; color: $display_ink; }
+#kiosk QLabel#kioskMessage { font-size: 17pt; color: $refused_deep; font-weight: bold; }
+#kiosk QLabel#kioskNote { font-size: 11pt; color: $warning_note; }
+#kiosk QFrame#scanCard { background: $surface; border-radius: 24px; border: 2px solid $display_border; }
+#kiosk QLineEdit { font-size: 26pt; padding: 10px 16px; border: 3px solid $accent; border-radius: 12px;
+                   background: $surface; }
+#kiosk QListWidget { font-size: 24pt; background: $surface; border: 2px solid $display_border;
+                     border-radius: 12px; }
+#kiosk QListWidget::item { padding: 14px 18px; border-bottom: 1px solid $rule; }
+#kiosk QListWidget::item:selected { background: $accent; color: $on_colour; }
 #kiosk QPushButton#bigButton { font-size: 20pt; padding: 18px 36px; border-radius: 14px;
-                               background: #00796b; color: white; border: none; }
-#kiosk QPushButton#bigButton:focus { background: #005b50; }
+                               background: $accent; color: $on_colour; border: none; }
+#kiosk QPushButton#bigButton:focus { background: $focus_fill; color: $focus_fill_ink; }
 #kiosk QPushButton#quietButton { font-size: 17pt; padding: 12px 28px; border-radius: 12px;
-                                 background: white; color: #17323f; border: 2px solid #9fb3ba; }
-#kiosk QPushButton#staffButton { font-size: 9pt; color: #8aa0a8; background: transparent; border: none;
+                                 background: $surface; color: $display_ink; border: 2px solid $field_border; }
+#kiosk QPushButton#staffButton { font-size: 9pt; color: $discreet_ink; background: transparent; border: none;
                                  padding: 4px 8px; }
 """
 
@@ -91,10 +94,17 @@ class KioskWindow(QWidget):
         self.context = context
         self.setObjectName("kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(STYLE)
+        self.colours = palette_in_use()
+        self.setStyleSheet(
+            self.colours.sheet(STYLE) + focus_rule(self.colours, "#kiosk QPushButton#quietButton")
+        )
         self.setWindowTitle(self.tr("Check-in"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.may_close = False
+        # What build_kiosk and the app install around the kiosk; None in a kiosk made on its own.
+        self.scanner: ScannerFilter | None = None
+        self.sync: SyncService | None = None
+        self.snapshots: SnapshotTimer | None = None
         self.last_result: ScanResult | None = None
         self.chosen: KioskHit | None = None
         self.wrong_letters = 0
@@ -141,7 +151,7 @@ class KioskWindow(QWidget):
         page = QWidget()
         self.session_line = _label("", "kioskSession")
         symbol = _label("▣", "kioskTitle")
-        symbol.setStyleSheet("font-size: 72pt; color: #00796b;")
+        symbol.setStyleSheet(self.colours.sheet("font-size: 72pt; color: $accent;"))
         title = _label(self.tr("Welcome — scan your badge"), "kioskTitle")
         subtitle = _label(self.tr("Hold the QR code on your badge under the scanner."), "kioskSubtitle")
         self.forgot_button = _button(self.tr("Forgot your badge? Find yourself by surname"), "bigButton")
@@ -161,7 +171,7 @@ class KioskWindow(QWidget):
     def _result_page(self) -> tuple[QWidget, ResultPanel]:
         page = QWidget()
         panel = ResultPanel(scale=1.3)
-        panel.high_contrast = self.context.settings.get("high_contrast")
+        panel.high_contrast = self.colours.high_contrast
         self.result_hint = _label("", "kioskSubtitle")
         done = _button(self.tr("Done"), "quietButton")
         done.clicked.connect(self.show_welcome)
@@ -452,10 +462,8 @@ def build_kiosk(
     configure_scanner(scanner, settings)
     app.installEventFilter(scanner)
     scanner.scanned.connect(kiosk.scan)
-    kiosk.scanner = scanner  # type: ignore[attr-defined]
+    kiosk.scanner = scanner
     # A kiosk's admissions reach the hub like any desk's (a no-op while no hub is set).
-    from ui.sync.service import SyncService
-
-    kiosk.sync = SyncService(context, kiosk)  # type: ignore[attr-defined]
-    kiosk.sync.start()  # type: ignore[attr-defined]
+    sync = kiosk.sync = SyncService(context, kiosk)
+    sync.start()
     return kiosk, scanner

@@ -57,6 +57,7 @@ from checkin.store.database import Database
 from ui.base.context import DeskContext
 from ui.base.failure import is_users, show_failure
 from ui.base.operations import Cancelled, Operation, run_op
+from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 from ui.printing.printer import offset_for, pages_chosen, prepare_printer, print_document
 
 log = logging.getLogger(__name__)
@@ -71,29 +72,30 @@ KINDS = (
 )
 ALL, UNPRINTED, CHOSEN = "all", "unprinted", "chosen"
 
-INK, TEAL = "#1b3a4b", "#00796b"
-STYLE = f"""
-QLabel#viewTitle {{ font-size: 14pt; font-weight: bold; color: {INK}; }}
-QLabel#printHint {{ color: #546e7a; }}
-QLabel#printSummary {{ color: {INK}; font-weight: bold; }}
-QPushButton#kindButton {{
-    background: white; color: {INK}; border: 1px solid #b0bec5; border-radius: 8px; padding: 5px 8px;
-}}
-QPushButton#kindButton:checked {{ background: {TEAL}; color: white; border: 1px solid #00695c; font-weight: bold; }}
-QPushButton#kindButton:hover:!checked {{ background: #eef3f4; }}
-QPushButton#primaryButton {{
-    background: {TEAL}; color: white; font-weight: bold; border: 1px solid #00695c; padding: 7px 18px;
-}}
-QPushButton#primaryButton:disabled {{ background: #b0bec5; border-color: #b0bec5; }}
-QFrame#printOptions {{ background: white; border: 1px solid #cfd8dc; border-radius: 8px; }}
-QPushButton#secondaryButton {{
-    background: white; color: {INK}; border: 1px solid #b0bec5; padding: 5px 12px;
-}}
-QPushButton#secondaryButton:hover {{ background: #eef3f4; }}
-QPushButton#secondaryButton:disabled {{ color: #90a4ae; border-color: #cfd8dc; }}
-QLabel#printSummary {{ font-size: 12pt; }}
-QLabel#previewEmpty {{ background: #eceff1; color: #546e7a; font-size: 13pt; border-radius: 8px; }}
+STYLE = (
+    choice_buttons("QPushButton#kindButton")
+    + """
+QLabel#viewTitle { font-size: 14pt; font-weight: bold; color: $ink; }
+QLabel#printHint { color: $ink_muted; }
+QLabel#printSummary { color: $ink; font-weight: bold; }
+QPushButton#kindButton { padding: 5px 8px; }
+QPushButton#primaryButton {
+    background: $accent; color: $on_colour; font-weight: bold; border: 1px solid $accent_edge;
+    padding: 7px 18px;
+}
+QPushButton#primaryButton:disabled { background: $disabled; border-color: $disabled; }
+QFrame#printOptions { background: $surface; border: 1px solid $frame; border-radius: 8px; }
+QPushButton#secondaryButton {
+    background: $surface; color: $ink; border: 1px solid $border; padding: 5px 12px;
+}
+QPushButton#secondaryButton:hover { background: $hover; }
+QPushButton#secondaryButton:disabled { color: $ink_disabled; border-color: $frame; }
+QLabel#printSummary { font-size: 12pt; }
+QLabel#previewEmpty { background: $quiet; color: $ink_muted; font-size: 13pt; border-radius: 8px; }
 """
+)
+#: The buttons the view styles itself: in high contrast they show the focus as the theme's do.
+OWN_BUTTONS = ("QPushButton#kindButton", "QPushButton#primaryButton", "QPushButton#secondaryButton")
 
 
 @dataclass(frozen=True)
@@ -224,13 +226,14 @@ def make_document(database: Database, code: str, desk: str, kind: str, layout: s
 
 
 class SheetDiagram(QWidget):
-    """A small drawing of the stock's sheet: used labels crossed out, the first to print in teal. Clicking
-    a label starts there."""
+    """A small drawing of the stock's sheet: used labels crossed out, the first to print in the accent.
+    Clicking a label starts there."""
 
     start_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.colours = palette_in_use()
         self.stock: Stock | None = None
         self.start_at = 1
         self.setFixedSize(QSize(92, 124))
@@ -265,9 +268,10 @@ class SheetDiagram(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scale, x0, y0 = self._scale()
         page = QRectF(x0, y0, self.stock.page_w * scale, self.stock.page_h * scale)
-        painter.fillRect(page.translated(2, 2), QColor("#b0bec5"))
-        painter.fillRect(page, QColor("white"))
-        painter.setPen(QPen(QColor("#90a4ae"), 1))
+        colours = self.colours
+        painter.fillRect(page.translated(2, 2), QColor(colours.paper_shadow))
+        painter.fillRect(page, QColor(colours.paper))
+        painter.setPen(QPen(QColor(colours.paper_line), 1))
         painter.drawRect(page)
         font = QFont(self.font())
         font.setPointSizeF(7.5)
@@ -278,20 +282,20 @@ class SheetDiagram(QWidget):
             rect = self.label_rect(position).adjusted(0.5, 0.5, -0.5, -0.5)
             number = position + 1
             if number < self.start_at:
-                painter.setPen(QPen(QColor("#90a4ae"), 1))
-                painter.setBrush(QColor("#cfd8dc"))
+                painter.setPen(QPen(QColor(colours.paper_line), 1))
+                painter.setBrush(QColor(colours.label_used))
                 painter.drawRoundedRect(rect, radius, radius)
                 painter.drawLine(rect.topLeft() + QPointF(3, 3), rect.bottomRight() - QPointF(3, 3))
                 painter.drawLine(rect.topRight() + QPointF(-3, 3), rect.bottomLeft() + QPointF(3, -3))
             elif number == self.start_at:
-                painter.setPen(QPen(QColor("#00695c"), 1.5))
-                painter.setBrush(QColor(TEAL))
+                painter.setPen(QPen(QColor(colours.accent_edge), 1.5))
+                painter.setBrush(QColor(colours.accent))
                 painter.drawRoundedRect(rect, radius, radius)
-                painter.setPen(QColor("white"))
+                painter.setPen(QColor(colours.on_colour))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(number))
             else:
-                painter.setPen(QPen(QColor("#78909c"), 1))
-                painter.setBrush(QColor("#f5f7f8"))
+                painter.setPen(QPen(QColor(colours.label_free_line), 1))
+                painter.setBrush(QColor(colours.label_free))
                 painter.drawRoundedRect(rect, radius, radius)
         painter.end()
 
@@ -396,7 +400,8 @@ class PrintView(QWidget):
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.setStyleSheet(STYLE)
+        self.colours = palette_in_use()
+        self.setStyleSheet(self.colours.sheet(STYLE) + focus_rule(self.colours, *OWN_BUTTONS))
         self.job: PrintJob | None = None
         self.operation: Operation | None = None
         self.chosen_ids: set[int] = set()
@@ -496,7 +501,8 @@ class PrintView(QWidget):
         self.document = QPdfDocument(self)
         self.pdf_view = QPdfView()
         backdrop = self.pdf_view.palette()
-        backdrop.setColor(QPalette.ColorRole.Dark, QColor("#78909c"))  # QPdfView paints around pages in Dark
+        # QPdfView paints around pages in Dark.
+        backdrop.setColor(QPalette.ColorRole.Dark, QColor(self.colours.preview_backdrop))
         self.pdf_view.setPalette(backdrop)
         self.pdf_view.setDocument(self.document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)

@@ -28,34 +28,32 @@ from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 
 #: Item data: the registration id of a person's row (groups have none).
 REGISTRATION = Qt.ItemDataRole.UserRole
 #: Item data: the folded name and organisation the filter matches.
 FILTER_KEY = Qt.ItemDataRole.UserRole + 1
 
-GREEN, AMBER, RED, SLATE = "#1b6e3a", "#9a5b00", "#a32019", "#37474f"
-IDLE, INK = "#e3eaee", "#1b3a4b"
-STYLE = f"""
-QLabel#viewTitle {{ font-size: 14pt; font-weight: bold; color: {INK}; }}
-QLabel#rollCallCounts {{ font-size: 12pt; color: {INK}; }}
-QPushButton#segmentButton {{
-    background: white; color: {INK}; border: 1px solid #b0bec5; border-radius: 8px; padding: 4px 8px;
-    font-size: 12pt;
-}}
-QPushButton#segmentButton:checked {{ background: #00796b; color: white; border: 1px solid #00695c; font-weight: bold; }}
-QPushButton#segmentButton:hover:!checked {{ background: #eef3f4; }}
-QTreeWidget#rollCallList {{ font-size: 12pt; }}
-QTreeWidget#rollCallList::item {{ padding: 3px 2px; }}
-QLineEdit#rollCallFilter {{ padding: 5px 8px; font-size: 12pt; }}
+STYLE = (
+    choice_buttons("QPushButton#segmentButton")
+    + """
+QLabel#viewTitle { font-size: 14pt; font-weight: bold; color: $ink; }
+QLabel#rollCallCounts { font-size: 12pt; color: $ink; }
+QPushButton#segmentButton { padding: 4px 8px; font-size: 12pt; }
+QTreeWidget#rollCallList { font-size: 12pt; }
+QTreeWidget#rollCallList::item { padding: 3px 2px; }
+QLineEdit#rollCallFilter { padding: 5px 8px; font-size: 12pt; }
 """
+)
+#: (colour role, symbol, headline) for each outcome of a scan.
 LOOKS = {
-    MarkCode.MARKED: (GREEN, "✔", "Marked present"),
-    MarkCode.ALREADY_MARKED: (AMBER, "●", "Already marked"),
-    MarkCode.NOT_BOOKED_HERE: (RED, "✖", "Not booked on this session"),
-    MarkCode.NOT_ACTIVE: (RED, "✖", "Booking not active"),
-    MarkCode.NOT_FOUND: (RED, "?", "Code not known here"),
-    MarkCode.INVALID_CODE: (RED, "✖", "Not a valid badge"),
+    MarkCode.MARKED: ("admitted", "✔", "Marked present"),
+    MarkCode.ALREADY_MARKED: ("warning", "●", "Already marked"),
+    MarkCode.NOT_BOOKED_HERE: ("refused", "✖", "Not booked on this session"),
+    MarkCode.NOT_ACTIVE: ("refused", "✖", "Booking not active"),
+    MarkCode.NOT_FOUND: ("refused", "?", "Code not known here"),
+    MarkCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
 }
 FIXED_COLUMNS = 3  # name, organisation, at the desk; then one column per part of the day
 
@@ -73,6 +71,7 @@ class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rollCallBanner")
+        self.colours = palette_in_use()
         self.code: MarkCode | None = None
         self.symbol = QLabel()
         self.symbol.setFixedWidth(44)
@@ -97,26 +96,29 @@ class Banner(QFrame):
 
     def show_idle(self) -> None:
         self.show_message(
-            IDLE,
+            "idle",
             "▣",
             self.tr("Scan a badge to mark the person present"),
             self.tr("or tick their name below"),
-            ink=INK,
+            ink="ink",
         )
 
     def show_mark(self, outcome: MarkOutcome, detail: str) -> None:
-        colour, symbol, headline = LOOKS[outcome.code]
+        role, symbol, headline = LOOKS[outcome.code]
         name = outcome.delegate.display_name if outcome.delegate else ""
-        self.show_message(colour, symbol, f"{self.tr(headline)}{' — ' + name if name else ''}", detail)
+        self.show_message(role, symbol, f"{self.tr(headline)}{' — ' + name if name else ''}", detail)
         self.code = outcome.code
 
     def show_message(
-        self, colour: str, symbol: str, headline: str, detail: str, *, ink: str = "white"
+        self, role: str, symbol: str, headline: str, detail: str, *, ink: str = "on_colour"
     ) -> None:
+        """A message on the role's colour (a palette role), its words in the `ink` role."""
         self.code = None
         self.setStyleSheet(
-            f"#rollCallBanner {{ background: {colour}; border-radius: 10px; }}"
-            f"#rollCallBanner QLabel {{ color: {ink}; background: transparent; }}"
+            self.colours.sheet(
+                f"#rollCallBanner {{ background: ${role}; border-radius: 10px; }}"
+                f"#rollCallBanner QLabel {{ color: ${ink}; background: transparent; }}"
+            )
         )
         self.symbol.setText(symbol)
         self.headline.setText(headline)
@@ -147,7 +149,8 @@ class RollCallView(QWidget):
         self.title.setObjectName("viewTitle")
         self.counts = QLabel()
         self.counts.setObjectName("rollCallCounts")
-        self.setStyleSheet(STYLE)
+        colours = palette_in_use()
+        self.setStyleSheet(colours.sheet(STYLE) + focus_rule(colours, "QPushButton#segmentButton"))
 
         self.segment_buttons = QButtonGroup(self)
         self.segment_buttons.setExclusive(True)
@@ -471,14 +474,14 @@ class RollCallView(QWidget):
             with self.context.database.session() as db:
                 record(db, registration_id, self.segment_id, desk=self.context.desk, method=Method.ROLL_CALL)
         except UserError as error:
-            self.banner.show_message(RED, "✖", self.tr("Not marked"), str(error))
+            self.banner.show_message("refused", "✖", self.tr("Not marked"), str(error))
             QTimer.singleShot(0, self.reload)  # not now: the tree is inside its own signal
             return
         name, part = item.text(0), self._segment_name()
         if present:
-            self.banner.show_message(GREEN, "✔", self.tr("Marked present — {0}").format(name), part)
+            self.banner.show_message("admitted", "✔", self.tr("Marked present — {0}").format(name), part)
         else:
-            self.banner.show_message(SLATE, "↶", self.tr("Unmarked — {0}").format(name), part)
+            self.banner.show_message("neutral", "↶", self.tr("Unmarked — {0}").format(name), part)
         self._after_change()
 
     def scan(self, text: str, method: Method = Method.SCANNER) -> MarkOutcome | None:
@@ -488,7 +491,7 @@ class RollCallView(QWidget):
         with self.context.database.session() as db:
             session = self.context.session(db)
             if session is None or self.segment_id is None:
-                self.banner.show_message(RED, "!", self.tr("Choose a session first"), "")
+                self.banner.show_message("refused", "!", self.tr("Choose a session first"), "")
                 return None
             outcome = mark_by_scan(
                 db, text, session, self.segment_id, desk=self.context.desk, method=method, clock=self.clock

@@ -10,11 +10,10 @@ from checkin.sync.hub import check_hub, hub_engine
 from ui.base.context import DeskContext
 from ui.base.failure import failure_text
 from ui.base.operations import Operation, run_op
+from ui.base.theme import palette_in_use
 from ui.sync.service import CONNECT_TIMEOUT_S, connect_url, has_hub_password, store_hub_password
 
 EXAMPLE_URL = "postgresql://desk@hub.example.org:5432/checkin?sslmode=require"
-OK_INK = "#1b6e3a"
-PROBLEM_INK = "#a32019"
 
 
 def hub_url_problem(url: str) -> str | None:
@@ -177,5 +176,7 @@ class HubSettingsBox(QGroupBox):
         self.test_button.setText(self.tr("Test connection"))
 
     def _said(self, text: str, *, ok: bool) -> None:
-        self.message.setStyleSheet(f"color: {OK_INK if ok else PROBLEM_INK}; font-weight: bold;")
+        self.message.setStyleSheet(
+            palette_in_use().sheet(f"color: ${'admitted' if ok else 'refused'}; font-weight: bold;")
+        )
         self.message.setText(text)

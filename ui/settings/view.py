@@ -27,6 +27,7 @@ from checkin.desk.pin import check_pin, clear_pin, has_pin, pin_problem, set_pin
 from checkin.domain.clock import utc_now
 from ui.base.context import DeskContext
 from ui.base.pin import require_organiser
+from ui.base.theme import focus_rule, palette_in_use
 from ui.settings.data_box import DataBox
 from ui.settings.hub_settings import HubSettingsBox
 
@@ -77,13 +78,18 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName("settingsView")
+        colours = palette_in_use()
         self.setStyleSheet(
-            "#settingsView QPushButton { border: 1px solid #90a4ae; background: white; padding: 7px 18px; }"
-            "#settingsView QPushButton#saveSettings { background: #00796b; color: white; border: none;"
-            " font-weight: bold; padding: 8px 26px; }"
-            "#settingsView QGroupBox { font-weight: bold; }"
-            "#settingsView QLabel#savedMessage { color: #1b6e3a; font-weight: bold; }"
-            "#settingsView QLabel#pinMessage { color: #8a1c14; }"
+            colours.sheet(
+                "#settingsView QPushButton { border: 1px solid $strong_border; background: $surface;"
+                " padding: 7px 18px; }"
+                "#settingsView QPushButton#saveSettings { background: $accent; color: $on_colour;"
+                " border: none; font-weight: bold; padding: 8px 26px; }"
+                "#settingsView QGroupBox { font-weight: bold; }"
+                "#settingsView QLabel#savedMessage { color: $admitted; font-weight: bold; }"
+                "#settingsView QLabel#pinMessage { color: $refused_deep; }"
+            )
+            + focus_rule(colours, "#settingsView QPushButton", "#settingsView QPushButton#saveSettings")
         )
 
         title = QLabel(self.tr("Settings for this desk"))

@@ -38,20 +38,20 @@ def build_window(
     )
     app.installEventFilter(scanner)
     scanner.scanned.connect(window.route_scan)
-    window.scanner = scanner  # type: ignore[attr-defined]
+    window.scanner = scanner
     from ui.shell.idle_lock import install_idle_lock
     from ui.shell.live_settings import apply_live_settings
 
     context.settings_changed.connect(lambda: apply_live_settings(settings, scanner, window))
-    window.idle_lock = install_idle_lock(window, context)  # type: ignore[attr-defined]
-    window.sounds = OutcomeSounds(settings, parent=window)  # type: ignore[attr-defined]
-    window.desk_view.outcome_shown.connect(window.sounds.play_outcome)  # type: ignore[attr-defined]
+    window.idle_lock = install_idle_lock(window, context)
+    sounds = window.sounds = OutcomeSounds(settings, parent=window)
+    window.desk_view.outcome_shown.connect(sounds.play_outcome)
     from ui.sync.status import install_sync
 
-    window.sync = install_sync(window, context)  # type: ignore[attr-defined]
+    window.sync, window.sync_indicator, window.duplicates_badge = install_sync(window, context)
     from ui.settings.backups import install_snapshots
 
-    window.snapshots = install_snapshots(window, database)  # type: ignore[attr-defined]
+    window.snapshots = install_snapshots(window, database)
     return window, scanner
 
 
@@ -79,7 +79,7 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
         from ui.kiosk.window import build_kiosk
 
         kiosk_window, _kiosk_scanner = build_kiosk(database, settings, desk, session_code)
-        kiosk_window.snapshots = install_snapshots(kiosk_window, database)  # type: ignore[attr-defined]
+        kiosk_window.snapshots = install_snapshots(kiosk_window, database)
         kiosk_window.showFullScreen()
         return app.exec()
     window, _scanner = build_window(database, settings, desk, session_code)

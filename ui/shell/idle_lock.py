@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QW
 
 from ui.base.context import DeskContext
 from ui.base.pin import require_organiser
+from ui.base.theme import palette_in_use
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -33,9 +34,11 @@ class LockCover(QWidget):
         self.setObjectName("lockCover")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
-            "#lockCover { background: #eceff1; }"
-            "#lockCover QLabel#lockTitle { font-size: 22pt; font-weight: bold; color: #263238; }"
-            "#lockCover QLabel#lockDetail { font-size: 13pt; color: #455a64; }"
+            palette_in_use().sheet(
+                "#lockCover { background: $quiet; }"
+                "#lockCover QLabel#lockTitle { font-size: 22pt; font-weight: bold; color: $cover_ink; }"
+                "#lockCover QLabel#lockDetail { font-size: 13pt; color: $cover_ink_soft; }"
+            )
         )
         symbol = QLabel("🔒")
         symbol.setStyleSheet("font-size: 48pt;")

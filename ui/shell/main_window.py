@@ -19,9 +19,16 @@ from PySide6.QtWidgets import (
 from checkin.desk.roster import session_summaries
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
+from ui.base.scans import TakesScans
 from ui.desk.view import DeskView
+from ui.input.scanner import ScannerFilter
+from ui.input.sounds import OutcomeSounds
+from ui.settings.backups import SnapshotTimer
+from ui.shell.idle_lock import IdleLock
+from ui.sync.service import SyncService
+from ui.sync.status import DuplicatesBadge, SyncIndicator
 
-#: (title, shortcut, factory). Each view takes the context; one with a `scan(text, method)` takes scans.
+#: (title, shortcut, factory). Each view takes the context; one that is `TakesScans` takes scans.
 ViewFactory = Callable[[DeskContext], QWidget]
 
 
@@ -76,6 +83,14 @@ class MainWindow(QMainWindow):
     def __init__(self, context: DeskContext) -> None:
         super().__init__()
         self.context = context
+        # What build_window installs around the window; None in a window made on its own.
+        self.scanner: ScannerFilter | None = None
+        self.idle_lock: IdleLock | None = None
+        self.sounds: OutcomeSounds | None = None
+        self.sync: SyncService | None = None
+        self.sync_indicator: SyncIndicator | None = None
+        self.duplicates_badge: DuplicatesBadge | None = None
+        self.snapshots: SnapshotTimer | None = None
         self.setWindowTitle(self.tr("Check-in Desk — {0}").format(context.desk))
         self.resize(1280, 760)
         self.setMinimumSize(1000, 640)
@@ -107,10 +122,10 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             QShortcut(QKeySequence(shortcut), self, activated=lambda t=title: self.show_view(t))
         self.views = Views(list(self._factories), self._make_view, self.view_made.emit)
-        desk = self.views["Desk"]  # made now: it is what start-up waits for
+        desk = self.desk_view  # made now: it is what start-up waits for
         self.nav.currentRowChanged.connect(self._show_row)
         if "Print" in self.views:  # a walk-in's badge: one click on the desk, one in the print dialog
-            desk.badge_printer = self._print_walk_in_badge  # type: ignore[attr-defined]
+            desk.badge_printer = self._print_walk_in_badge
         self.nav.setCurrentRow(0)
 
         body = QHBoxLayout()
@@ -154,7 +169,11 @@ class MainWindow(QMainWindow):
         return view
 
     def _print_walk_in_badge(self, registration_id: int) -> object:
-        return self.views["Print"].print_walk_in_badge(registration_id)  # type: ignore[attr-defined]
+        from ui.printing.view import PrintView  # made when first asked for, like the view
+
+        view = self.views["Print"]
+        assert isinstance(view, PrintView)
+        return view.print_walk_in_badge(registration_id)
 
     def _show_row(self, row: int) -> None:
         if row >= 0:
@@ -205,7 +224,7 @@ class MainWindow(QMainWindow):
     def route_scan(self, text: str, method: Method = Method.SCANNER) -> None:
         """A scan caught anywhere in the window goes to the view in front, or the desk."""
         view = self.stack.currentWidget()
-        target = view if hasattr(view, "scan") else self.desk_view
+        target: TakesScans = view if isinstance(view, TakesScans) else self.desk_view
         if target is self.desk_view and view is not self.desk_view:
             self.show_view("Desk")
         target.scan(text, method)

@@ -1,6 +1,6 @@
 """The views after the desk, in the order the side bar lists them (title, shortcut, factory).
 
-Each factory takes the DeskContext. A view with a `scan(text, method)` method receives scans caught
+Each factory takes the DeskContext. A view that is `TakesScans` (ui.base.scans) receives scans caught
 anywhere in the window while it is in front; otherwise scans go to the desk.
 """
 

@@ -21,23 +21,25 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.pin import pin_problem, set_pin
 from checkin.settings import Settings
+from ui.base.theme import focus_rule, palette_in_use
 from ui.input.scanner import ScannerFilter, configure_scanner
 from ui.settings.view import computer_name, fill_camera_choice
 
 STYLE = """
-#wizard { background: #f5f7f8; }
-#wizard QLabel#wizardStep { font-size: 11pt; color: #00796b; font-weight: bold; letter-spacing: 1px; }
-#wizard QLabel#wizardTitle { font-size: 24pt; font-weight: bold; color: #17323f; }
-#wizard QLabel#wizardText { font-size: 13pt; color: #45606b; }
-#wizard QLabel#wizardResult { font-size: 16pt; font-weight: bold; color: #1b6e3a; }
-#wizard QLabel#wizardProblem { font-size: 13pt; color: #a32019; }
-#wizard QLineEdit, #wizard QComboBox { font-size: 16pt; padding: 8px 12px; border: 2px solid #9fb3ba;
-                                      border-radius: 8px; background: white; }
-#wizard QLineEdit:focus { border-color: #00796b; }
-#wizard QFrame#scanTarget { background: white; border: 3px dashed #80cbc4; border-radius: 16px; }
+#wizard { background: $window; }
+#wizard QLabel#wizardStep { font-size: 11pt; color: $accent; font-weight: bold; letter-spacing: 1px; }
+#wizard QLabel#wizardTitle { font-size: 24pt; font-weight: bold; color: $display_ink; }
+#wizard QLabel#wizardText { font-size: 13pt; color: $display_ink_soft; }
+#wizard QLabel#wizardResult { font-size: 16pt; font-weight: bold; color: $admitted; }
+#wizard QLabel#wizardProblem { font-size: 13pt; color: $refused; }
+#wizard QLineEdit, #wizard QComboBox { font-size: 16pt; padding: 8px 12px; border: 2px solid $field_border;
+                                      border-radius: 8px; background: $surface; }
+#wizard QLineEdit:focus { border-color: $focus; }
+#wizard QFrame#scanTarget { background: $surface; border: 3px dashed $accent_light; border-radius: 16px; }
 #wizard QPushButton { font-size: 13pt; padding: 8px 22px; border-radius: 8px; }
-#wizard QPushButton#nextButton { background: #00796b; color: white; border: none; }
-#wizard QPushButton#skipButton { background: transparent; color: #45606b; border: 1px solid #b0bec5; }
+#wizard QPushButton#nextButton { background: $accent; color: $on_colour; border: none; }
+#wizard QPushButton#skipButton { background: transparent; color: $display_ink_soft;
+                                 border: 1px solid $border; }
 """
 
 STEPS = 4
@@ -59,7 +61,11 @@ class WizardDialog(QDialog):
         self.scanner = scanner
         self.setObjectName("wizard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(STYLE)
+        self.colours = palette_in_use()
+        self.setStyleSheet(
+            self.colours.sheet(STYLE)
+            + focus_rule(self.colours, "#wizard QPushButton#nextButton", "#wizard QPushButton#skipButton")
+        )
         self.setWindowTitle(self.tr("Set up this desk — Check-in Desk"))
         self.resize(760, 520)
 
@@ -153,7 +159,7 @@ class WizardDialog(QDialog):
         self.scan_target.setPlaceholderText(self.tr("Waiting for a scan…"))
         self.scan_target.returnPressed.connect(self._typed)
         self.scan_result = _text(self.tr("No scan yet."), "wizardResult")
-        self.scan_result.setStyleSheet("color: #45606b;")
+        self.scan_result.setStyleSheet(self.colours.sheet("color: $display_ink_soft;"))
         layout.addWidget(self.scan_target)
         layout.addSpacing(8)
         layout.addWidget(self.scan_result)
@@ -224,7 +230,7 @@ class WizardDialog(QDialog):
         self.scan_target.clear()
         if not text:
             return
-        self.scan_result.setStyleSheet("color: #9a5b00;")
+        self.scan_result.setStyleSheet(self.colours.sheet("color: $warning;"))
         self.scan_result.setText(
             self.tr(
                 "That came in as typing, not a scan: {0} characters, with more than {1} ms between keys "

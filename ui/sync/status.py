@@ -8,14 +8,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
 from ui.base.context import DeskContext
+from ui.base.theme import palette_in_use
 from ui.conflicts.view import DuplicatesView, duplicates_label
 from ui.sync.service import SyncService, SyncState, describe_round
 
-#: (symbol, ink, background) for each state: never colour alone.
-ONLINE = ("●", "#1b6e3a", "#e3f3e8")
-OFFLINE = ("●", "#a32019", "#fdeceb")
-CONNECTING = ("◌", "#37474f", "#eceff1")
-NO_HUB = ("○", "#546e7a", "transparent")
+#: (symbol, ink, background) colour roles for each state: never colour alone. Without a hub, no background.
+ONLINE = ("●", "admitted", "online_wash")
+OFFLINE = ("●", "refused", "offline_wash")
+CONNECTING = ("◌", "neutral", "quiet")
+NO_HUB = ("○", "ink_muted", "")
 
 _BUTTON_STYLE = (
     "QToolButton {{ color: {ink}; background: {background}; border: 1px solid {border};"
@@ -27,8 +28,15 @@ _BUTTON_STYLE = (
 
 def _style(button: QToolButton, look: tuple[str, str, str]) -> None:
     _symbol, ink, background = look
-    border = "#cfd8dc" if background == "transparent" else background
+    border = palette_in_use().frame if background == "transparent" else background
     button.setStyleSheet(_BUTTON_STYLE.format(ink=ink, background=background, border=border))
+
+
+def _in_colours(look: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A state's look with its roles as the colours of the theme in use."""
+    symbol, ink, background = look
+    colours = palette_in_use()
+    return symbol, colours.role(ink), colours.role(background) if background else "transparent"
 
 
 def _changes(count: int) -> str:
@@ -36,7 +44,13 @@ def _changes(count: int) -> str:
 
 
 def status_words(state: SyncState, now: float | None = None) -> tuple[str, tuple[str, str, str]]:
-    """The indicator's text and look for a state (the words alone say it all)."""
+    """The indicator's text and look (symbol, ink, background colours) for a state (the words alone say
+    it all)."""
+    text, look = _status(state, now)
+    return text, _in_colours(look)
+
+
+def _status(state: SyncState, now: float | None) -> tuple[str, tuple[str, str, str]]:
     if not state.hub:
         return "○ No hub (this desk works alone)", NO_HUB
     if state.stopped:
@@ -120,8 +134,10 @@ class DuplicatesBadge(QToolButton):
         self.setObjectName("duplicatesBadge")
         self.setAutoRaise(True)
         self.setStyleSheet(
-            "QToolButton { background: #e65100; color: white; font-weight: bold; border-radius: 11px;"
-            " padding: 2px 12px; border: none; }"
+            palette_in_use().sheet(
+                "QToolButton { background: $alarm; color: $on_colour; font-weight: bold; border-radius: 11px;"
+                " padding: 2px 12px; border: none; }"
+            )
         )
         self.setToolTip(
             self.tr("People admitted at two desks that could not see each other: click to see them.")
@@ -134,8 +150,13 @@ class DuplicatesBadge(QToolButton):
         self.setVisible(count > 0)
 
 
-def install_sync(window: QMainWindow, context: DeskContext, **service_options) -> SyncService:  # noqa: ANN003
-    """Give the window its background sync, the status indicator and the duplicates badge; start syncing."""
+def install_sync(
+    window: QMainWindow,
+    context: DeskContext,
+    **service_options,  # noqa: ANN003
+) -> tuple[SyncService, SyncIndicator, DuplicatesBadge]:
+    """Give the window its background sync, the status indicator and the duplicates badge; start syncing.
+    Returns all three, for the window to keep."""
     service = SyncService(context, window, **service_options)
     views: Mapping[str, QWidget] = getattr(window, "views", {})
     show_view = getattr(window, "show_view", None)
@@ -153,7 +174,5 @@ def install_sync(window: QMainWindow, context: DeskContext, **service_options) -
         window,
     )
     bar.addPermanentWidget(indicator)
-    window.sync_indicator = indicator  # type: ignore[attr-defined]
-    window.duplicates_badge = badge  # type: ignore[attr-defined]
     service.start()
-    return service
+    return service, indicator, badge
