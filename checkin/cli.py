@@ -301,7 +301,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_badges(args: argparse.Namespace) -> int:
     from checkin.desk.bookings import session_by_code
-    from checkin.printing.badges import registrations_of_delegates, render_badges
+    from checkin.printing.badge_jobs import BadgeRequest, make_badge_job
+    from checkin.printing.badges import registrations_of_delegates
     from checkin.printing.stocks import load_stocks
 
     stock = load_stocks().named(args.stock)
@@ -312,24 +313,22 @@ def cmd_badges(args: argparse.Namespace) -> int:
     with database.session() as db:
         session = session_by_code(db, args.session)
         wanted = registrations_of_delegates(db, session, args.delegate) if args.delegate else None
-        run = render_badges(
-            db,
-            session,
-            stock,
-            output,
-            registration_ids=wanted,
-            start_at=args.start_at,
+        request = BadgeRequest(
+            session.code,
+            stock.name,
+            registration_ids=tuple(wanted) if wanted is not None else None,
             only_unprinted=args.unprinted,
-            desk=args.desk,
+            start_at=args.start_at,
             outlines=args.outlines,
         )
-    if run.count == 0:
+        job = make_badge_job(db, request, output, desk=args.desk, printed=True)
+    if job is None:
         _say(f"No badges to print for {session.code}: every badge has been printed already.")
         return EXIT_NO
-    reprints = f" ({run.reprints} reprint{'s' if run.reprints != 1 else ''})" if run.reprints else ""
+    reprints = f" ({job.reprints} reprint{'s' if job.reprints != 1 else ''})" if job.reprints else ""
     _say(
-        f"{run.count} badge{'s' if run.count != 1 else ''} for {session.code} on {stock.name} written to "
-        f"{output}: {run.pages} page{'s' if run.pages != 1 else ''}{reprints}. Print at actual size, "
+        f"{job.count} badge{'s' if job.count != 1 else ''} for {session.code} on {stock.name} written to "
+        f"{output}: {job.pages} page{'s' if job.pages != 1 else ''}{reprints}. Print at actual size, "
         f"never fit to page."
     )
     return EXIT_OK

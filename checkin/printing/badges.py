@@ -7,27 +7,23 @@ shrunk to fit, then wrapped, then ellipsised), `qr` (the badge code), `image` (t
 picks the layout whose orientation it shares, and the layout is scaled to it: positions and boxes
 across and down separately, type and line widths by the smaller factor, QR codes as squares.
 
-Text is measured with the same font metrics ReportLab draws with, and each line's vertical extent is
-the font's full glyph box, so no glyph of any name, in any of the scripts the fonts cover, can leave
-its box, and boxes are checked to lie inside the label when a template is loaded.
+Text is fitted by `checkin.printing.fitting`: measured with the same font metrics ReportLab draws with,
+each line's vertical extent the font's full glyph box, so no glyph of any name, in any of the scripts
+the fonts cover, can leave its box; boxes are checked to lie inside the label when a template is loaded.
 """
 
 import json
-import math
-import re
 import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from PIL import ImageFont
 from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -37,7 +33,8 @@ from checkin.domain.clock import Clock, utc_now
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.errors import UsageError, UserError
 from checkin.files import written_beside
-from checkin.printing.fonts import PreparedText, prepare, register_fonts
+from checkin.printing.fitting import draw_fitted, fit_text, string_width
+from checkin.printing.fonts import register_fonts
 from checkin.printing.qr import draw_qr
 from checkin.printing.stocks import Rect, Stock
 from checkin.resources import resource_path
@@ -45,8 +42,6 @@ from checkin.store.models import PrintLog, Registration, Session
 
 DEFAULT_TEMPLATE = "default"
 ROLES = ("delegate", "trainer", "staff")
-ELLIPSIS = "…"
-_SIZE_STEP = 0.25  # points: how finely text shrinks
 
 
 class TemplateError(UserError):
@@ -419,213 +414,6 @@ def load_template(name_or_path: str = DEFAULT_TEMPLATE) -> BadgeTemplate:
     return _load_template_file(path, path.stat().st_mtime)
 
 
-# ---- text that fits -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FittedText:
-    """Lines ready to draw (visual order), their size in points and the vertical metrics used."""
-
-    lines: tuple[PreparedText, ...]
-    size: float
-    top: float  # from the first baseline up to the top of the line (room or ink), in points
-    bottom: float  # from the last baseline down to the bottom of the line (room or ink), in points
-    pitch: float  # baseline to baseline, in points
-    truncated: bool = False
-
-    @property
-    def height(self) -> float:
-        return self.top + self.bottom + self.pitch * (len(self.lines) - 1)
-
-
-#: Every line is given at least this much room above its baseline, in ems: accented capitals in Noto
-#: Sans and Arabic letters reach about 0.93; so that names sit on the same baseline badge after badge.
-_LINE_ABOVE = 0.95
-
-
-@cache
-def _line_below(font: str) -> float:
-    """Room below the baseline, in ems: the font's descent (Noto Sans 0.293), at most half an em (Noto
-    Sans Arabic's 0.738 is for rare stacked marks, which the ink measure catches when they occur)."""
-    return min(-pdfmetrics.getFont(font).face.descent / 1000, 0.5)
-
-
-@cache
-def _outline_font(font: str) -> ImageFont.FreeTypeFont:
-    # Basic layout: the text is already shaped and in visual order, as ReportLab draws it.
-    path = pdfmetrics.getFont(font).face.filename
-    return ImageFont.truetype(path, 1000, layout_engine=ImageFont.Layout.BASIC)
-
-
-@lru_cache(maxsize=65536)
-def _ink(text: str, font: str) -> tuple[float, float]:
-    """How far the glyph outlines of a drawn line reach above and below the baseline, in ems."""
-    left, top, right, bottom = _outline_font(font).getbbox(text, anchor="ls")
-    return -top / 1000, bottom / 1000
-
-
-def _extents(lines: Sequence[PreparedText]) -> tuple[float, float]:
-    """(above the first baseline, below the last), in ems: the line room or the ink, whichever is more."""
-    first, last = lines[0], lines[-1]
-    above = max(_LINE_ABOVE, _ink(first.text, first.font)[0]) if first.text else _LINE_ABOVE
-    below = (
-        max(_line_below(last.font), _ink(last.text, last.font)[1]) if last.text else _line_below(last.font)
-    )
-    return above, below
-
-
-@cache
-def _has_glyph(font: str, character: str) -> bool:
-    return ord(character) in pdfmetrics.getFont(font).face.charToGlyph
-
-
-def _ellipsis(font: str) -> str:
-    return ELLIPSIS if _has_glyph(font, ELLIPSIS) else "..."
-
-
-@lru_cache(maxsize=65536)
-def _width(text: str, bold: bool) -> float:
-    """Width at 1 point of a logical-order run of text, as drawn."""
-    prepared = prepare(text, bold)
-    return pdfmetrics.stringWidth(prepared.text, prepared.font, 1.0)
-
-
-def _longest_prefix(text: str, fits: Callable[[str], bool]) -> int:
-    """How many characters of `text` (at least one) fit, by binary search on a monotone test."""
-    low, high = 1, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(text[:middle]):
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-_BREAK_AFTER = re.compile(r"(?<=[-‐/])(?=.)")
-
-
-def _pieces(text: str) -> list[tuple[int, str, bool]]:
-    """(offset, piece, space before) for each place a line may break: spaces, and after hyphens."""
-    pieces = []
-    offset = 0
-    for number, word in enumerate(text.split(" ")):
-        for index, part in enumerate(_BREAK_AFTER.split(word)):
-            pieces.append((offset, part, number > 0 and index == 0))
-            offset += len(part)
-        offset += 1  # the space
-    return pieces
-
-
-def _wrap(text: str, limit: float, bold: bool) -> list[tuple[int, str]]:
-    """Greedy lines (offset in `text`, line) no wider than `limit` (in 1-point units), broken at spaces
-    and after hyphens; a piece wider than a line is broken between characters."""
-    lines: list[tuple[int, str]] = []
-    start, current = 0, ""
-    for offset, piece, spaced in _pieces(text):
-        # Measure the whole line, not the sum of its pieces: a line holding Arabic is drawn in the
-        # Arabic font, whose Latin letters are not as wide as Noto Sans's.
-        candidate = current + (" " if spaced else "") + piece
-        if current and _width(candidate, bold) <= limit:
-            current = candidate
-            continue
-        if current:
-            lines.append((start, current))
-        piece_width = _width(piece, bold)
-        while piece_width > limit and len(piece) > 1:
-            cut = _longest_prefix(piece, lambda part: _width(part, bold) <= limit)
-            lines.append((offset, piece[:cut]))
-            offset, piece = offset + cut, piece[cut:]
-            piece_width = _width(piece, bold)
-        start, current = offset, piece
-    if current:
-        lines.append((start, current))
-    return lines
-
-
-def _truncate(text: str, limit: float, bold: bool, font: str) -> str:
-    """`text` cut short with an ellipsis so that it is no wider than `limit` (1-point units)."""
-    mark = _ellipsis(font)
-    if _width(text, bold) <= limit:
-        return text
-    if _width(mark, bold) > limit:
-        return ""
-    cut = _longest_prefix(text, lambda part: _width(part.rstrip(" -") + mark, bold) <= limit)
-    if _width(text[:cut].rstrip(" -") + mark, bold) > limit:
-        return mark
-    return text[:cut].rstrip(" -") + mark
-
-
-@lru_cache(maxsize=8192)
-def fit_text(
-    text: str,
-    width: float,
-    height: float,
-    size_max: float,
-    size_min: float,
-    max_lines: int = 1,
-    bold: bool = False,
-    leading: float = 1.15,
-) -> FittedText:
-    """Lay `text` out in a box of `width` × `height` points: the largest size from `size_max` down to
-    `size_min` at which it fits on one line; failing that, the largest at which it wraps into
-    `max_lines`; failing that, at `size_min`, as many lines as fit with the last one ellipsised. Lines
-    that would not fit even at `size_min` are left out: no glyph is ever drawn outside the box."""
-    text = " ".join(text.split())
-    font = prepare(text or "x", bold).font
-    room_above, room_below = _LINE_ABOVE, _line_below(font)
-    if not text:
-        return FittedText((), size_max, room_above * size_max, room_below * size_max, leading * size_max)
-
-    def layout(lines: Sequence[str], size: float, truncated: bool = False) -> FittedText | None:
-        """The lines at this size, or None when their ink would not fit the box's height."""
-        prepared = tuple(prepare(line, bold) for line in lines)
-        above, below = _extents(prepared)
-        result = FittedText(prepared, size, above * size, below * size, leading * size, truncated)
-        return result if result.height <= height + 1e-9 else None
-
-    def lines_that_fit(size: float) -> int:
-        first = (room_above + room_below) * size
-        if first > height + 1e-9:
-            return 0
-        return min(max_lines, 1 + int((height - first) / (leading * size) + 1e-9))
-
-    above, below = _extents((prepare(text, bold),))
-    one_line = _floor_step(min(size_max, width / max(_width(text, bold), 1e-9), height / (above + below)))
-    if one_line >= size_min:
-        fitted = layout([text], one_line)
-        if fitted is not None:
-            return fitted
-
-    if max_lines > 1:
-        size = _floor_step(min(size_max, height / (room_above + room_below)))
-        while size >= size_min - 1e-9:
-            room = lines_that_fit(size)
-            if room > 1:
-                lines = _wrap(text, width / size, bold)
-                if len(lines) <= room:
-                    fitted = layout([line for _, line in lines], size)
-                    if fitted is not None:
-                        return fitted
-            size -= _SIZE_STEP
-
-    size = size_min
-    lines = _wrap(text, width / size, bold)
-    for room in range(lines_that_fit(size), 0, -1):
-        kept = [line for _, line in lines[: room - 1]]
-        last = _truncate(text[lines[room - 1][0] :], width / size, bold, font) if room <= len(lines) else ""
-        fitted = layout([*kept, last] if last else kept, size, truncated=True) if (kept or last) else None
-        if fitted is not None:
-            return fitted
-    return FittedText((), size, room_above * size, room_below * size, leading * size, True)
-
-
-def _floor_step(size: float) -> float:
-    """Sizes in whole steps, so that names of similar length come out the same size."""
-    stepped = math.floor(size / _SIZE_STEP + 1e-9) * _SIZE_STEP
-    return stepped if stepped > 0 else size
-
-
 # ---- placing a template on a stock ----------------------------------------------------------------
 
 
@@ -774,21 +562,8 @@ class _BadgeDrawer:
             return
         spare = h - fitted.height
         top = y + h - {"top": 0.0, "middle": spare / 2, "bottom": spare}[element.valign]
-        baseline = top - fitted.top
-        canvas = self.canvas
-        canvas.setFillColor(_rgb(element.colour))
-        for line in fitted.lines:
-            canvas.setFont(line.font, fitted.size)
-            align = element.align
-            if line.right_to_left and align != "center":  # start and end follow the writing direction
-                align = "end" if align == "start" else "start"
-            if align == "start":
-                canvas.drawString(x, baseline, line.text)
-            elif align == "center":
-                canvas.drawCentredString(x + w / 2, baseline, line.text)
-            else:
-                canvas.drawRightString(x + w, baseline, line.text)
-            baseline -= fitted.pitch
+        self.canvas.setFillColor(_rgb(element.colour))
+        draw_fitted(self.canvas, fitted, x, top, w, element.align)
 
     def _qr(self, element: QRElement, payload: str) -> None:
         x, y, side, _ = self._rect(self.placed.qr_box(element))
@@ -838,7 +613,7 @@ class _BadgeDrawer:
             canvas.setFont(line.font, fitted.size)
             baseline = y + (h - fitted.height) / 2 + fitted.bottom
             # Capitals read better letter-spaced; the spacing gives way first when the word is long.
-            natural = pdfmetrics.stringWidth(line.text, line.font, fitted.size)
+            natural = string_width(line.text, line.font, fitted.size)
             gaps = max(len(line.text) - 1, 1)
             spacing = max(0.0, min(0.1 * fitted.size, (w - 2 * inset - natural) / gaps))
             canvas.drawCentredString(x + w / 2, baseline, line.text, charSpace=spacing)

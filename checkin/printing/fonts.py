@@ -58,11 +58,12 @@ class PreparedText:
     right_to_left: bool
 
 
-def prepare(text: str, bold: bool = False) -> PreparedText:
-    """NFC, and for Arabic: shaped and reordered for drawing left to right."""
+def prepare(text: str, bold: bool = False, italic: bool = False) -> PreparedText:
+    """NFC, and for Arabic: shaped and reordered for drawing left to right. Bold wins over italic, and
+    Arabic has no italic."""
     text = unicodedata.normalize("NFC", text)
     if not has_arabic(text):
-        return PreparedText(text, SANS_BOLD if bold else SANS, False)
+        return PreparedText(text, SANS_BOLD if bold else SANS_ITALIC if italic else SANS, False)
     import arabic_reshaper
     from bidi import get_display
 

@@ -21,24 +21,16 @@ minimum (7 pt on A7, 9 pt on A6 and DL) at which everything fits. What does not 
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import combinations
 from pathlib import Path
 from typing import Protocol
 
 from checkin.errors import UserError
 from checkin.files import written_beside
-from checkin.printing.fonts import (
-    ARABIC,
-    ARABIC_BOLD,
-    SANS,
-    SANS_BOLD,
-    SANS_ITALIC,
-    has_arabic,
-    register_fonts,
-)
+from checkin.printing.fitting import break_lines, sizes_down, string_width, text_width
+from checkin.printing.fonts import SANS, has_arabic, prepare, register_fonts
 from checkin.printing.imposition import IMPOSITIONS, MM, Imposition, Panel, draw_marks, enter_panel
 from checkin.resources import resource_path
 
@@ -412,28 +404,14 @@ class Word:
     rtl: bool
 
 
-@cache
-def _width(text: str, font: str, size: float) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(text, font, size)
-
-
-def _word(text: str, bold: bool, size: float, regular: str = SANS, heavy: str = SANS_BOLD) -> Word:
-    if has_arabic(text):
-        import arabic_reshaper
-        from bidi import get_display
-
-        shaped = get_display(arabic_reshaper.reshape(text))
-        font = ARABIC_BOLD if bold else ARABIC
-        return Word(shaped, font, _width(shaped, font, size), True)
-    font = heavy if bold else regular
-    return Word(text, font, _width(text, font, size), False)
+def _word(text: str, bold: bool, size: float, italic: bool = False) -> Word:
+    prepared = prepare(text, bold, italic)
+    width = string_width(prepared.text, prepared.font, size)
+    return Word(prepared.text, prepared.font, width, prepared.right_to_left)
 
 
 def _words(spans: Iterable[Span], size: float, bold: bool = False, italic: bool = False) -> list[list[Word]]:
     """Words (each one or more pieces that differ in weight) from spans, split at white space."""
-    regular = SANS_ITALIC if italic else SANS
     chars = [(ch, bold or span.bold) for span in spans for ch in span.text]
     words: list[list[Word]] = []
     current: list[tuple[str, bool]] = []
@@ -446,7 +424,7 @@ def _words(spans: Iterable[Span], size: float, bold: bool = False, italic: bool 
         for i in range(1, len(current) + 1):
             if i == len(current) or current[i][1] != current[start][1]:
                 text = "".join(c for c, _ in current[start:i])
-                pieces.append(_word(text, current[start][1], size, regular))
+                pieces.append(_word(text, current[start][1], size, italic))
                 start = i
         words.append(pieces)
         current.clear()
@@ -467,7 +445,7 @@ def _split_long(word: list[Word], width: float, size: float) -> list[list[Word]]
     used = 0.0
     for piece in word:
         for ch in piece.text:
-            w = _width(ch, piece.font, size)
+            w = string_width(ch, piece.font, size)
             if line and used + w > width:
                 pieces.append(line)
                 line, used = [], 0.0
@@ -499,25 +477,22 @@ def _base_rtl(spans: Iterable[Span]) -> bool:
 def wrap(
     spans: Iterable[Span], width: float, size: float, bold: bool = False, italic: bool = False
 ) -> list[Line]:
+    """Rich text in lines no wider than `width`: each word's pieces in their own fonts, words a space apart."""
     spans = tuple(spans)
+    space = string_width(" ", SANS, size)
+
+    def line_width(words: Sequence[Sequence[Word]]) -> float:
+        used = 0.0
+        for index, word in enumerate(words):
+            used += (space if index else 0.0) + sum(p.width for p in word)
+        return used
+
+    def split(word: list[Word]) -> list[list[Word]]:
+        return [word] if line_width([word]) <= width else _split_long(word, width, size)
+
+    lines = break_lines(_words(spans, size, bold, italic), lambda line: line_width(line) <= width, split)
     rtl = _base_rtl(spans)
-    space = _width(" ", SANS, size)
-    lines: list[Line] = []
-    current: list[tuple[Word, ...]] = []
-    used = 0.0
-    for word in _words(spans, size, bold, italic):
-        word_width = sum(p.width for p in word)
-        parts = [word] if word_width <= width else _split_long(word, width, size)
-        for part in parts:
-            part_width = sum(p.width for p in part)
-            if current and used + space + part_width > width:
-                lines.append(Line(tuple(current), used, rtl))
-                current, used = [], 0.0
-            used += (space if current else 0.0) + part_width
-            current.append(tuple(part))
-    if current:
-        lines.append(Line(tuple(current), used, rtl))
-    return lines
+    return [Line(tuple(tuple(word) for word in line), line_width(line), rtl) for line in lines]
 
 
 def _visual_order(line: Line) -> list[tuple[Word, ...]]:
@@ -538,7 +513,7 @@ def _visual_order(line: Line) -> list[tuple[Word, ...]]:
 
 
 def draw_line(canvas, line: Line, x: float, baseline: float, width: float, size: float, colour) -> None:  # noqa: ANN001
-    space = _width(" ", SANS, size)
+    space = string_width(" ", SANS, size)
     position = x + (width - line.width if line.rtl else 0.0)
     canvas.setFillColorRGB(*colour)
     words = _visual_order(line)
@@ -684,11 +659,15 @@ class Typesetter:
         pad = s.body * 0.6
         bar = s.body * 0.32
         inner = self.width - 2.3 * pad - bar
-        number_size = s.body * 2.0
-        number = _word(block.number, True, number_size)
-        while number.width > inner and number_size > s.body:  # a long number gets smaller, never cut
-            number_size -= 0.25
-            number = _word(block.number, True, number_size)
+        # A long number gets smaller, never cut: down to the body size, then it wraps.
+        number_size = next(
+            (
+                size
+                for size in sizes_down(s.body * 2.0, s.body)
+                if text_width(block.number, True, size) <= inner
+            ),
+            s.body,
+        )
         number_lines = wrap([Span(block.number)], inner, number_size, bold=True)
         label_size = s.body * 0.92
         label_lines = wrap([Span(block.label)], inner, label_size) if block.label else []

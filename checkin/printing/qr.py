@@ -198,11 +198,6 @@ def qr_matrix(payload: str) -> QRMatrix:
     return QRMatrix(rows, version, mask, path)
 
 
-def module_size(payload: str, side: float) -> float:
-    """The module size (in the unit of `side`) when the code and its quiet zone fill a square of `side`."""
-    return side / qr_matrix(payload).size_with_quiet_zone
-
-
 def draw_qr(
     canvas: Canvas, payload: str, x: float, y: float, side: float, *, mm_unit: float, where: str = ""
 ) -> None:

@@ -18,7 +18,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -37,7 +36,16 @@ from checkin.domain.clock import Clock, utc_now
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.errors import UsageError
 from checkin.files import written_beside
-from checkin.printing.fonts import SANS, SANS_BOLD, SANS_ITALIC, PreparedText, prepare, register_fonts
+from checkin.printing.fitting import (
+    LINE_ABOVE,
+    FittedText,
+    draw_fitted,
+    sizes_down,
+    string_width,
+    text_width,
+    wrap,
+)
+from checkin.printing.fonts import SANS, SANS_BOLD, SANS_ITALIC, prepare, register_fonts
 from checkin.store.models import AuditLog, Session
 
 log = logging.getLogger(__name__)
@@ -425,11 +433,11 @@ def write_register_pdf(
     name_w, organisation_w = rest * 0.43, rest * 0.57
     # A part's name fits its narrow column on one line per word: the heading shrinks rather than break one.
     longest = max(
-        (w for _, name in segments for w in name.split()), key=lambda w: _width(w, True, 7), default=""
+        (w for _, name in segments for w in name.split()), key=lambda w: text_width(w, True, 7), default=""
     )
-    head_size = 7.0
-    while head_size > 5 and _width(longest, True, head_size) > segment_w - 8:  # 6 pt of cell padding
-        head_size -= 0.25
+    head_size = next(
+        (size for size in sizes_down(7.0, 5.0) if text_width(longest, True, size) <= segment_w - 8), 5.0
+    )  # segment_w - 8: 6 pt of cell padding
     segment_head = ParagraphStyle(
         "segment_head", styles["head_c"], fontSize=head_size, leading=head_size * 1.2
     )
@@ -644,48 +652,8 @@ def write_signin_sheet(
 
 # ---- certificates of attendance ------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class FittedText:
-    """Text laid out in a box: its lines (each ready to draw) at one size."""
-
-    lines: tuple[PreparedText, ...]
-    size: float
-    leading: float
-
-    @property
-    def height(self) -> float:
-        return self.leading * len(self.lines)
-
-
-def _width(text: str, bold: bool, size: float) -> float:
-    prepared = prepare(text, bold)
-    return stringWidth(prepared.text, prepared.font, size)
-
-
-def _wrap(text: str, bold: bool, width: float, size: float) -> list[str]:
-    """Greedy lines of logical text (Arabic is shaped per line afterwards); a word too long for a line is
-    broken between letters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if _width(candidate, bold, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-            current = ""
-        while _width(word, bold, size) > width:
-            cut = 1
-            while cut < len(word) and _width(word[: cut + 1], bold, size) <= width:
-                cut += 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
-    return lines
+_STEP = 0.5  # points: how finely certificate text shrinks
+_SMALLEST_EVER = 3.0  # points: a name too long even for this overflows rather than being cut short
 
 
 def fit_text(
@@ -698,42 +666,44 @@ def fit_text(
     bold: bool = False,
     leading: float = 1.18,
 ) -> FittedText:
-    """Shrink to fit one line (down to `smallest`), then wrap, shrinking further until the lines fit the
-    box. Never returns lines wider than `width` or taller than `height` (unless under 3 pt)."""
+    """Certificate text, never cut short: the largest size from `largest` down to `smallest`, in half
+    points, at which it fits one line; failing that, wrapped at spaces at `smallest`, shrinking further
+    until the lines fit the box. Never returns lines wider than `width` or taller than `height` (unless
+    under 3 pt). Each line is `leading` times the size, its baseline 0.95 of the size below its top."""
     text = " ".join(text.split())
-    size = largest
-    while size >= smallest:
-        if _width(text, bold, size) <= width and size * leading <= height:
-            return FittedText((prepare(text, bold),), size, size * leading)
-        size -= 0.5
+
+    def lines_at(size: float, lines: Sequence[str]) -> FittedText:
+        pitch = size * leading
+        above = LINE_ABOVE * size
+        return FittedText(tuple(prepare(line, bold) for line in lines), size, above, pitch - above, pitch)
+
+    for size in sizes_down(largest, smallest, _STEP):
+        if text_width(text, bold, size) <= width and size * leading <= height:
+            return lines_at(size, [text])
     size = smallest
     while True:
-        lines = _wrap(text, bold, width, size)
-        if len(lines) * size * leading <= height or size <= 3:
-            return FittedText(tuple(prepare(line, bold) for line in lines), size, size * leading)
-        size -= 0.5
+        lines = [line for _, line in wrap(text, width, bold, size=size, hyphens=False)]
+        if len(lines) * size * leading <= height or size <= _SMALLEST_EVER:
+            return lines_at(size, lines)
+        size -= _STEP
 
 
-def _draw_centred(canvas: Canvas, fitted: FittedText, x: float, top: float, color: Any = INK) -> float:
-    """Draws the lines centred on x below `top`; returns the y under the last line."""
+def _draw_centred(
+    canvas: Canvas, fitted: FittedText, x: float, top: float, width: float, color: Any = INK
+) -> float:
+    """Draws the lines centred in the box `width` wide at `x`, below `top`; returns the y under them."""
     canvas.setFillColor(color)
-    y = top
-    for line in fitted.lines:
-        y -= fitted.leading
-        canvas.setFont(line.font, fitted.size)
-        # The baseline sits a little above the line's bottom so descenders stay inside the box.
-        canvas.drawCentredString(x, y + fitted.leading - fitted.size * 0.95, line.text)
-    return y
+    return draw_fitted(canvas, fitted, x, top, width, "center")
 
 
 def _spaced(canvas: Canvas, text: str, x: float, y: float, font: str, size: float, spacing: float) -> None:
     """Letter-spaced small capitals, centred on x (fitted to the page by the caller)."""
-    width = stringWidth(text, font, size) + spacing * (len(text) - 1)
+    width = string_width(text, font, size) + spacing * (len(text) - 1)
     canvas.setFont(font, size)
     cursor = x - width / 2
     for char in text:
         canvas.drawString(cursor, y, char)
-        cursor += stringWidth(char, font, size) + spacing
+        cursor += string_width(char, font, size) + spacing
 
 
 @dataclass(frozen=True)
@@ -777,7 +747,7 @@ def _draw_signature(canvas: Canvas, x: float, y: float, width: float, name: Fitt
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.5)
     canvas.line(x - width / 2, y, x + width / 2, y)
-    below = _draw_centred(canvas, name, x, y - 2 * mm)
+    below = _draw_centred(canvas, name, x - width / 2, y - 2 * mm, width)
     canvas.setFont(SANS, 7.5)
     canvas.setFillColor(MUTED)
     canvas.drawCentredString(x, below - 3.2 * mm, caption)
@@ -786,14 +756,20 @@ def _draw_signature(canvas: Canvas, x: float, y: float, width: float, name: Fitt
 def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: CertificateFacts) -> None:
     width, height = landscape(A4)
     centre = width / 2
-    text_width = width - 76 * mm
+    line_w = width - 76 * mm
+    left = centre - line_w / 2
     _draw_frame(canvas, width, height)
 
     top = height - 37 * mm
     organiser = (facts.organiser or facts.delivered_by or facts.programme).upper()
-    size = 8.5
-    while size > 5 and stringWidth(organiser, SANS_BOLD, size) + 1.8 * len(organiser) > text_width:
-        size -= 0.5
+    size = next(
+        (
+            size
+            for size in sizes_down(8.5, 5.0, _STEP)
+            if string_width(organiser, SANS_BOLD, size) + 1.8 * len(organiser) <= line_w
+        ),
+        5.0,
+    )
     canvas.setFillColor(ACCENT)
     _spaced(canvas, prepare(organiser).text, centre, top, SANS_BOLD, size, 1.8)
 
@@ -810,20 +786,19 @@ def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: Certific
 
     # The name: a box it can never leave, shrinking then wrapping.
     name_top, name_height = top - 44 * mm, 25 * mm
-    name = fit_text(person.name, text_width, name_height, largest=36, smallest=20, bold=True)
-    _draw_centred(canvas, name, centre, name_top - (name_height - name.height) / 2)
+    name = fit_text(person.name, line_w, name_height, largest=36, smallest=20, bold=True)
+    _draw_centred(canvas, name, left, name_top - (name_height - name.height) / 2, line_w)
 
     y = name_top - name_height - 6 * mm
     canvas.setFont(SANS_ITALIC, 12)
     canvas.setFillColor(MUTED)
     canvas.drawCentredString(centre, y, "has attended")
 
-    session_title = fit_text(facts.title, text_width, 16 * mm, largest=19, smallest=12, bold=True)
-    y = _draw_centred(canvas, session_title, centre, y - 4 * mm)
+    session_title = fit_text(facts.title, line_w, 16 * mm, largest=19, smallest=12, bold=True)
+    y = _draw_centred(canvas, session_title, left, y - 4 * mm, line_w)
     programme = facts.programme + (f", delivered by {facts.delivered_by}" if facts.delivered_by else "")
-    y = _draw_centred(
-        canvas, fit_text(programme, text_width, 10 * mm, largest=10, smallest=8), centre, y - 1 * mm, MUTED
-    )
+    fitted = fit_text(programme, line_w, 10 * mm, largest=10, smallest=8)
+    y = _draw_centred(canvas, fitted, left, y - 1 * mm, line_w, MUTED)
 
     place = ", ".join(part for part in (facts.venue, facts.address) if part)
     details = [facts.date] + ([place] if place else [])
@@ -831,8 +806,8 @@ def _draw_certificate(canvas: Canvas, facts: SessionPrintFacts, person: Certific
         details.append(f"{describe_hours(facts.training)} of training ({facts.times})")
     y -= 3.5 * mm
     for detail in details:
-        fitted = fit_text(detail, text_width, 7 * mm, largest=11, smallest=7.5, leading=1.45)
-        y = _draw_centred(canvas, fitted, centre, y)
+        fitted = fit_text(detail, line_w, 7 * mm, largest=11, smallest=7.5, leading=1.45)
+        y = _draw_centred(canvas, fitted, left, y, line_w)
 
     # Signatures: trainers on the left, the organiser on the right, the certificate number between.
     line_y, column = 41 * mm, 80 * mm

@@ -523,27 +523,19 @@ class DelegatesView(QWidget):
         registration_id = row.registration_id
 
         def work(progress):  # noqa: ANN001, ANN202 - runs on the thread pool
-            from checkin.desk.bookings import session_by_code
-            from checkin.printing.badges import render_badges
-            from checkin.printing.stocks import stock_named
+            from checkin.printing.badge_jobs import BadgeRequest, make_badge_job
 
             progress(0, 1)
+            request = BadgeRequest(code, stock_name, registration_ids=(registration_id,))
             with database.session() as db:
-                return render_badges(
-                    db,
-                    session_by_code(db, code),
-                    stock_named(stock_name),
-                    path,
-                    registration_ids=[registration_id],
-                    desk=desk,
-                )
+                return make_badge_job(db, request, Path(path), desk=desk, printed=True)
 
         self.print_action.setEnabled(False)
         self.badge_printing = run_op(
             self, work, on_success=lambda run: self._badge_written(row, run), on_failure=self._badge_failed
         )
 
-    def _badge_written(self, row: RosterRow, run) -> None:  # noqa: ANN001 - a BadgeRun
+    def _badge_written(self, row: RosterRow, run) -> None:  # noqa: ANN001 - a BadgeJob
         self._update_actions()
         what = self.tr("reprinted") if run.reprints else self.tr("printed")
         self._done(

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import (
@@ -60,6 +61,9 @@ from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 from ui.printing.printer import offset_for, pages_chosen, prepare_printer, print_document
 
+if TYPE_CHECKING:  # for the annotation only: the badge job (and ReportLab) loads when badges are first made
+    from checkin.printing.badge_jobs import BadgeJob
+
 log = logging.getLogger(__name__)
 
 BADGES, GUIDE, REGISTER, SIGNIN, CERTIFICATES = "badges", "guide", "register", "signin", "certificates"
@@ -107,9 +111,12 @@ class PrintJob:
     title: str  # for the file name and the print queue
     summary: str  # one line for the person at the desk
     duplex: str | None = None
-    stock: str | None = None  # badges: the stock they are laid out for
-    next_label: int | None = None  # badges on a sheet: the first label left free after them
-    registration_ids: tuple[int, ...] = ()
+    badges: "BadgeJob | None" = None  # badges: what was made, to log as printed once printed or saved
+
+    @property
+    def next_label(self) -> int | None:
+        """Badges on a sheet: the first label left free after them."""
+        return self.badges.next_label if self.badges is not None else None
 
 
 @dataclass(frozen=True)
@@ -135,52 +142,43 @@ def make_badges(
 ) -> PrintJob | None:
     """Badges as a PDF in `folder` for the preview; None when no one is left. Nothing is logged as printed
     until the preview is printed or saved (`log_printed_badges`)."""
-    from checkin.desk.bookings import session_by_code
-    from checkin.printing.badges import render_badges
-    from checkin.printing.stocks import stock_named
+    from checkin.printing.badge_jobs import BadgeRequest, make_badge_job
 
-    stock = stock_named(choice.stock)
-    path = folder / f"badges-{code}-{stock.name}.pdf"
+    request = BadgeRequest(
+        code,
+        choice.stock,
+        registration_ids=choice.registration_ids if choice.which == CHOSEN else None,
+        only_unprinted=choice.which == UNPRINTED,
+        start_at=choice.start_at,
+        outlines=choice.outlines,
+    )
     with database.session() as db:
-        session = session_by_code(db, code)
-        run = render_badges(
-            db,
-            session,
-            stock,
-            path,
-            registration_ids=list(choice.registration_ids) if choice.which == CHOSEN else None,
-            start_at=choice.start_at,
-            only_unprinted=choice.which == UNPRINTED,
-            desk=desk,
-            outlines=choice.outlines,
-            log=False,
+        badges = make_badge_job(
+            db, request, folder / f"badges-{code}-{choice.stock}.pdf", desk=desk, printed=False
         )
-    if run.count == 0:
+    if badges is None:
         return None
-    per_page = stock.labels_per_page
-    next_label = (choice.start_at - 1 + run.count) % per_page + 1 if per_page > 1 else None
-    reprints = f", {_plural(run.reprints, 'reprint')}" if run.reprints else ""
-    sheets = _plural(run.pages, "sheet" if per_page > 1 else "label")
+    reprints = f", {_plural(badges.reprints, 'reprint')}" if badges.reprints else ""
+    on_sheets = badges.next_label is not None  # not one label a page (a label printer's roll)
+    sheets = _plural(badges.pages, "sheet" if on_sheets else "label")
     return PrintJob(
-        path,
+        badges.path,
         BADGES,
         f"Badges {code}",
-        f"{_plural(run.count, 'badge')} on {sheets} of {stock.name}{reprints}",
-        stock=stock.name,
-        next_label=next_label,
-        registration_ids=run.registration_ids,
+        f"{_plural(badges.count, 'badge')} on {sheets} of {badges.stock}{reprints}",
+        badges=badges,
     )
 
 
 def log_printed_badges(database: Database, desk: str, job: PrintJob) -> bool:
     """The badges of a job went to a printer or into a saved PDF: log them (reprints marked). Returns
     whether there were badges to log."""
-    from checkin.printing.badges import log_badges_printed
+    from checkin.printing.badge_jobs import log_badge_job
 
-    if job.kind != BADGES or not job.registration_ids or job.stock is None:
+    if job.badges is None:
         return False
     with database.session() as db:
-        log_badges_printed(db, job.registration_ids, job.stock, desk=desk)
+        log_badge_job(db, job.badges, desk=desk)
     return True
 
 
@@ -757,13 +755,14 @@ class PrintView(QWidget):
         self._remember_next_label(job)
 
     def _remember_next_label(self, job: PrintJob) -> None:
-        if job.stock is None or job.next_label is None:
+        if job.badges is None or job.badges.next_label is None:
             return
+        stock, next_label = job.badges.stock, job.badges.next_label
         labels = self.context.settings.get("next_labels")
-        labels[job.stock] = job.next_label
+        labels[stock] = next_label
         self.context.settings.set("next_labels", labels)
-        if self.stock_picker.currentData() == job.stock:
-            self.start_spin.setValue(job.next_label)
+        if self.stock_picker.currentData() == stock:
+            self.start_spin.setValue(next_label)
 
     def _kind_toggled(self, index: int, checked: bool) -> None:
         if checked:
