@@ -9,7 +9,7 @@ The licence is what each distribution's metadata says (PEP 639 `License-Expressi
 
 import re
 from dataclasses import dataclass
-from importlib.metadata import Distribution, PackageNotFoundError, distribution
+from importlib.metadata import Distribution, PackageMetadata, PackageNotFoundError, distribution
 
 PACKAGE = "checkin-desk"
 
@@ -35,19 +35,25 @@ def _normalised(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _field(meta: PackageMetadata, name: str) -> str | None:
+    """The first value of a metadata field, or None, as the email Message behind `meta` would `get` it:
+    Python 3.11's PackageMetadata protocol declares no `get`, only `get_all`."""
+    values: list[str] = meta.get_all(name) or []
+    return values[0] if values else None
+
+
 def _licence_of(dist: Distribution) -> str:
     meta = dist.metadata
-    expression = meta.get("License-Expression")
+    expression = _field(meta, "License-Expression")
     if expression:
         return expression.strip()
-    text = (meta.get("License") or "").strip()
+    text = (_field(meta, "License") or "").strip()
     # Some projects paste the whole licence text (or a sentence) here; only a short name is useful.
     if text and "\n" not in text and len(text) <= 40 and text.upper() != "UNKNOWN":
         return text
+    declared: list[str] = meta.get_all("Classifier") or []
     classifiers = [
-        c.split("::")[-1].strip()
-        for c in meta.get_all("Classifier") or []
-        if c.startswith("License ::") and "Proprietary" not in c
+        c.split("::")[-1].strip() for c in declared if c.startswith("License ::") and "Proprietary" not in c
     ]
     if classifiers:
         return "; ".join(classifiers)
@@ -56,9 +62,11 @@ def _licence_of(dist: Distribution) -> str:
 
 def _homepage(dist: Distribution) -> str:
     meta = dist.metadata
-    if meta.get("Home-page"):
-        return meta["Home-page"]
-    for entry in meta.get_all("Project-URL") or []:
+    homepage = _field(meta, "Home-page")
+    if homepage:
+        return homepage
+    urls: list[str] = meta.get_all("Project-URL") or []
+    for entry in urls:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "source", "source code", "repository"):
             return url.strip()

@@ -72,11 +72,12 @@ class Settings:
 
     def _load(self) -> dict[str, Any]:
         try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}  # no file yet, or a damaged one: the defaults serve, and the next save repairs it
-        if not isinstance(stored, dict):
+        if not isinstance(loaded, dict):
             return {}
+        stored: dict[str, Any] = loaded
         version = stored.pop("version", VERSION)
         while version < VERSION:
             stored = _UPGRADES[version](stored)

@@ -144,8 +144,9 @@ def segment_attendance(db: OrmSession, session: Session) -> dict[int, set[int]]:
             CheckinEvent.undoes,
         ).where(CheckinEvent.session_id == session.id, CheckinEvent.segment_id.is_not(None))
     )
-    for registration_id, segment_id, *fields in rows:
-        grouped[(registration_id, segment_id)].append(EventFacts(*fields))
+    for registration_id, segment_id, uuid, kind, at, desk, method, undoes in rows:
+        assert segment_id is not None  # the query asks for segment marks only
+        grouped[(registration_id, segment_id)].append(EventFacts(uuid, kind, at, desk, method, undoes))
     present: dict[int, set[int]] = defaultdict(set)
     for (registration_id, segment_id), facts in grouped.items():
         if current_checkin(facts) is not None:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
@@ -102,7 +102,7 @@ class OverallFigures:
 
 def _arrivals(db: OrmSession, session_id: int | None = None) -> dict[int, datetime]:
     """registration id -> desk check-in time, for active bookings checked in now."""
-    conditions = [Registration.status.in_(ACTIVE_STATUSES)]
+    conditions: list[ColumnElement[bool]] = [Registration.status.in_(ACTIVE_STATUSES)]
     if session_id is not None:
         conditions.append(Registration.session_id == session_id)
     active = select(Registration.id).where(*conditions)

@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,6 +44,20 @@ class DemoSummary:
     first_session_code: str
 
 
+class _Organisation(TypedDict):
+    """An invented employer in people.json."""
+
+    name: str
+    domain: str
+    sector: str
+    weight: float
+    jobs: list[str]
+    #: The towns its people mostly come from; none for a county-wide body.
+    towns: NotRequired[list[str]]
+    #: "female" for a women's organisation.
+    staff: NotRequired[str]
+
+
 def _uk_time(day: date, clock_time: time) -> datetime:
     return datetime.combine(day, clock_time, tzinfo=UK).astimezone(UTC)
 
@@ -68,7 +82,7 @@ class _People:
         self.listed = list(self.names["listed"]["people"])
         rng.shuffle(self.listed)
         self.preferred: dict[str, str] = data["preferred_names"]
-        self.organisations = data["organisations"]
+        self.organisations: list[_Organisation] = data["organisations"]
         self.access = [(need, weight) for need, weight in data["access_needs"]]
         self.dietary = [(need, weight) for need, weight in data["dietary_needs"]]
         self.phones = rng.sample(range(1000), 1000)
@@ -94,7 +108,7 @@ class _People:
                 self.taken_names.add((fold(first), fold(last)))
                 return first, last, local, gender
 
-    def _organisation(self, town: str, gender: str) -> dict[str, Any]:
+    def _organisation(self, town: str, gender: str) -> _Organisation:
         # Most people come to the session nearest them; county-wide bodies send people everywhere.
         weights = []
         for organisation in self.organisations:

@@ -129,7 +129,8 @@ def locked_until(settings: Settings, now: datetime) -> datetime | None:
 def lock_length(failures: int) -> timedelta:
     """Five minutes after the first five wrong PINs in a row, ten after the next five, and so on."""
     rounds = max(failures // FAILURES_BEFORE_LOCK, 1)
-    return min(FIRST_LOCK * 2 ** min(rounds - 1, 16), LONGEST_LOCK)
+    multiple: int = 2 ** min(rounds - 1, 16)  # typeshed says Any: a power may be a float
+    return min(FIRST_LOCK * multiple, LONGEST_LOCK)
 
 
 def check_pin(settings: Settings, pin: str, now: datetime) -> PinCheck:

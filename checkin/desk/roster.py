@@ -56,8 +56,8 @@ def load_events(db: OrmSession, *conditions: ColumnElement[bool]) -> dict[int, l
             CheckinEvent.undoes,
         ).where(*conditions)
     )
-    for registration_id, *fields in rows:
-        events[registration_id].append(EventFacts(*fields))
+    for registration_id, uuid, kind, at, desk, method, undoes in rows:
+        events[registration_id].append(EventFacts(uuid, kind, at, desk, method, undoes))
     return events
 
 

@@ -46,7 +46,7 @@ _BYTE_TO_CHARACTER = bytes(ord(ALPHABET[b % len(ALPHABET)]) if b < _USABLE_BYTES
 _UNUSABLE_BYTES = bytes(range(_USABLE_BYTES, 256))
 # Two-character groups of the alphabet, for writing a signature two digits at a time.
 _PAIRS = [a + b for a in ALPHABET for b in ALPHABET]
-_SIGNATURE_RANGE = len(ALPHABET) ** SIGNATURE_LENGTH
+_SIGNATURE_RANGE: int = len(ALPHABET) ** SIGNATURE_LENGTH  # typeshed says Any: a power may be a float
 
 
 def _random_text(length: int, token_bytes: Callable[[int], bytes]) -> str:

@@ -360,13 +360,13 @@ class _Import:
                 Delegate.id, Delegate.email, Delegate.first_name, Delegate.last_name, Delegate.organisation
             ).order_by(Delegate.id)
         )
-        for delegate_id, email, first, last, organisation in rows:
+        for existing_id, email, first, last, organisation in rows:
             if email:
-                by_email.setdefault(email, delegate_id)
+                by_email.setdefault(email, existing_id)
             if first or last:
-                by_name.setdefault(_name_key(first, last, organisation), (delegate_id, email))
-            if delegate_id in code_owners:
-                known_people[delegate_id] = (email, (_fold(first), _fold(last)))
+                by_name.setdefault(_name_key(first, last, organisation), (existing_id, email))
+            if existing_id in code_owners:
+                known_people[existing_id] = (email, (_fold(first), _fold(last)))
 
         # Each person -> an existing delegate (by code, then email, then name and organisation) or None.
         matched: dict[int, DelegateRow] = {}
@@ -670,7 +670,7 @@ class _Import:
             elif name in defaults:
                 default = defaults[name]
                 if default.is_callable:
-                    values = [default.arg(None) for _ in rows]  # type: ignore[operator]
+                    values = [default.arg(None) for _ in rows]
                 else:
                     values = [default.arg] * len(rows)
             else:
@@ -730,7 +730,7 @@ def _encode_repeated(processor: Callable[[Any], Any], values: list[Any]) -> list
     """JSON of each value, made once per distinct value: the answers of a list repeat (a ticket type, a
     yes or no) and encoding is most of the cost of writing them."""
     made: dict[Any, Any] = {}
-    encoded = []
+    encoded: list[Any] = []
     for value in values:
         if value is None:
             encoded.append(None)

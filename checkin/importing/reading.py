@@ -1046,7 +1046,19 @@ class _DelegateReader:
             first, last = split_full_name(full)
         if not (first or last or email):
             return None
-        row = DelegateRow(line=line, first_name=first, last_name=last, email=email, **values)
+        row = DelegateRow(
+            line=line,
+            first_name=first,
+            last_name=last,
+            badge_name=values.get("badge_name", ""),
+            email=email,
+            organisation=values.get("organisation", ""),
+            job_title=values.get("job_title", ""),
+            phone=values.get("phone", ""),
+            sector=values.get("sector", ""),
+            access_needs=values.get("access_needs", ""),
+            dietary_needs=values.get("dietary_needs", ""),
+        )
         for index, kind in self.code_columns:
             raw = cells[index]
             if raw:

@@ -77,7 +77,7 @@ def restore_from(database: Database, backup: Path) -> Path | None:
 def _readable(path: Path) -> bool:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            ok = connection.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+            ok: bool = connection.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         connection.close()
     except sqlite3.DatabaseError:
         return False

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
@@ -89,9 +89,10 @@ class Database:
 SCHEMA_HEAD = "0004"
 
 
-def _current_revision(connection: Any) -> str | None:
+def _current_revision(connection: Connection) -> str | None:
     try:
-        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        revision: str | None = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return revision
     except sa_exc.DBAPIError:
         connection.rollback()
         return None  # a new database: no version table yet

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -57,6 +58,9 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime}
+    # SQLAlchemy types `__table__` as any FromClause, since a class may be mapped to a join or a select;
+    # every model here is mapped to a Table (SQLAlchemy's advice in its issue 9130).
+    __table__: ClassVar[Table]
 
 
 class Programme(Base):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session as OrmSession
 
 from checkin.errors import UsageError
 from checkin.files import written_beside
@@ -31,7 +32,7 @@ class BundleReport:
     warnings: list[str]
 
 
-def export_bundle(db, path: Path) -> int:
+def export_bundle(db: OrmSession, path: Path) -> int:
     """Write everything this desk holds to `path` (gzip JSON); returns the number of changes."""
     changes = snapshot_changes(db)
     db.commit()
@@ -74,7 +75,7 @@ def _read(path: Path) -> dict[str, Any]:
     return document
 
 
-def import_bundle(db, path: Path) -> BundleReport:
+def import_bundle(db: OrmSession, path: Path) -> BundleReport:
     """Merge a bundle; commits. A bundle of another programme is refused and nothing is written."""
     document = _read(path)
     local = set(db.scalars(select(Programme.uuid)))
@@ -92,7 +93,7 @@ def import_bundle(db, path: Path) -> BundleReport:
             "hlc": c["hlc"],
             "relayed": c,
         }
-        for c in report.applied_changes or []
+        for c in report.applied_changes
     ]
     if relay:
         db.execute(
@@ -106,4 +107,4 @@ def import_bundle(db, path: Path) -> BundleReport:
 
         scrub_relayed_of_erased(db)  # an erased person's old values are not kept to be passed on
     db.commit()
-    return BundleReport(len(document["changes"]), report.applied, report.warnings or [])
+    return BundleReport(len(document["changes"]), report.applied, report.warnings)

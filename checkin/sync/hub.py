@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, delete, func, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
@@ -148,8 +148,11 @@ def _upgrade_hub(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def _hub_programme(connection: Any) -> str | None:
-    return connection.execute(select(hub_meta.c.value).where(hub_meta.c.key == "programme")).scalar()
+def _hub_programme(connection: Connection) -> str | None:
+    programme: str | None = connection.execute(
+        select(hub_meta.c.value).where(hub_meta.c.key == "programme")
+    ).scalar()
+    return programme
 
 
 def _local_programmes(db: OrmSession) -> list[str]:
@@ -202,10 +205,10 @@ def snapshot_changes(db: OrmSession) -> list[dict[str, Any]]:
                 )
             )
     for clock in db.scalars(select(FieldClock).order_by(FieldClock.id)):
-        spec = SPECS.get(clock.entity)
-        if spec is None:
+        if clock.entity not in SPECS:
             continue
-        row_id = db.execute(select(spec.table.c.id).where(spec.table.c.uuid == clock.entity_uuid)).scalar()
+        table = SPECS[clock.entity].table
+        row_id = db.execute(select(table.c.id).where(table.c.uuid == clock.entity_uuid)).scalar()
         if row_id is None:
             continue
         change_id = uuid_module.uuid5(
@@ -307,7 +310,7 @@ def pull(db: OrmSession, hub: Engine, report: SyncReport) -> None:
         db.commit()
         report.pulled += len(changes)
         report.applied += merged.applied
-        report.warnings += merged.warnings or []
+        report.warnings += merged.warnings
 
 
 def init_hub(database: Database, url: str) -> SyncReport:

@@ -13,7 +13,7 @@ A change is a plain dict:
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -171,13 +171,11 @@ class MergeReport:
     applied: int = 0
     unchanged: int = 0
     deferred: int = 0
-    warnings: list[str] | None = None
+    warnings: list[str] = field(default_factory=list)
     #: The changes that changed something here, in order.
-    applied_changes: list[dict[str, Any]] | None = None
+    applied_changes: list[dict[str, Any]] = field(default_factory=list)
 
     def warn(self, text: str) -> None:
-        if self.warnings is None:
-            self.warnings = []
         self.warnings.append(text)
 
 
@@ -204,7 +202,7 @@ def apply_changes(db: OrmSession, changes: Iterable[dict[str, Any]]) -> MergeRep
 
     New rows go in entity by entity in bulk; updates are decided field by field against the local field
     clocks; anything that clashes with a row here falls back to one-by-one handling."""
-    report = MergeReport(applied_changes=[])
+    report = MergeReport()
     changes = [c for c in changes if c.get("entity") in SPECS]
     if not changes:
         return report
@@ -285,7 +283,6 @@ def _create_batch(
         if spec.name in _REFERENCED:  # later changes in this pull may refer to the new rows
             uuids.resolve(spec.name, set(fresh))
         report.applied += len(inserted)
-        assert report.applied_changes is not None
         report.applied_changes += inserted
     return left
 
@@ -321,19 +318,19 @@ def _update_batch(
         here = {i for i in ids.values() if i is not None}
         local_uuid: dict[int, str] = {}
         for start in range(0, len(here), 500):
-            chunk = sorted(here)[start : start + 500]
+            id_chunk = sorted(here)[start : start + 500]
             local_uuid.update(
                 connection.execute(
-                    select(spec.table.c.id, spec.table.c.uuid).where(spec.table.c.id.in_(chunk))
+                    select(spec.table.c.id, spec.table.c.uuid).where(spec.table.c.id.in_(id_chunk))
                 ).all()
             )
         clocks: dict[tuple[str, str], str] = {}
         wanted = list(set(local_uuid.values()))
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+            uuid_chunk = wanted[start : start + 500]
             for key, name, hlc in connection.execute(
                 select(FieldClock.entity_uuid, FieldClock.field, FieldClock.hlc).where(
-                    FieldClock.entity == entity, FieldClock.entity_uuid.in_(chunk)
+                    FieldClock.entity == entity, FieldClock.entity_uuid.in_(uuid_chunk)
                 )
             ):
                 clocks[(key, name)] = hlc
@@ -352,7 +349,6 @@ def _update_batch(
                     took = True
             if took:
                 report.applied += 1
-                assert report.applied_changes is not None
                 report.applied_changes.append(change)
             else:
                 report.unchanged += 1
