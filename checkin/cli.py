@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin import __version__
-from checkin.domain.clock import iso
+from checkin.domain.clock import clock_for_people, day_for_people, iso, time_for_people, utc_now
 from checkin.errors import UserError
 
 EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
@@ -121,7 +121,8 @@ def cmd_session_add(args: argparse.Namespace) -> int:
     with database.session() as db:
         session = add_session(db, args.code, args.title, args.venue, starts, ends, args.capacity)
         db.commit()
-        _say(f"Session {session.code} added: {session.title}, {iso(session.starts_at)}.")
+        when = f"{day_for_people(session.starts_at)} {clock_for_people(session.starts_at)}"
+        _say(f"Session {session.code} added: {session.title}, {when}.")
     return EXIT_OK
 
 
@@ -152,7 +153,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         _say("No sessions yet. Add one with `checkin session add`, or try `checkin demo`.")
     for s in summaries:
         places = f"/{s.capacity}" if s.capacity else ""
-        when = s.starts_at.astimezone().strftime("%a %d %b %Y %H:%M")
+        when = f"{day_for_people(s.starts_at)} {clock_for_people(s.starts_at)}"
         _say(f"{s.code:<10} {when}  {s.title} — {s.venue}  booked {s.booked}{places}, in {s.checked_in}")
     return EXIT_OK
 
@@ -222,10 +223,13 @@ def cmd_delegates(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([_delegate_json(entry) for entry in entries])
         return EXIT_OK
+    now = utc_now()
     for e in entries:
         state = ""
         if e.status is not None:
-            state = f"  [{e.status}{', in ' + e.checked_in_at.astimezone().strftime('%H:%M') if e.checked_in_at else ''}]"
+            state = (
+                f"  [{e.status}{', in ' + time_for_people(e.checked_in_at, now) if e.checked_in_at else ''}]"
+            )
         _say(f"{e.delegate_id:>6}  {e.last_name}, {e.first_name}  {e.organisation}{state}")
     return EXIT_OK
 
@@ -439,8 +443,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not conflicts:
         _say("No duplicate admissions.")
+    now = utc_now()
     for c in conflicts:
-        times = "; ".join(f"{e.desk} at {e.at.astimezone():%H:%M:%S}" for e in c.events)
+        times = "; ".join(f"{e.desk} at {time_for_people(e.at, now, seconds=True)}" for e in c.events)
         _say(f"{c.delegate.display_name}: admitted by {times}")
     return EXIT_OK
 

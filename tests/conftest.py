@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from factories import demo_database
@@ -42,6 +44,32 @@ def pg_database_url(postgres_server: PostgresServer) -> Iterator[str]:
         yield postgres_server.database_url(name)
     finally:
         postgres_server.drop_database(name)
+
+
+# -- the clock on the wall -------------------------------------------------------------------------------
+
+#: The UK's rules written out (GMT in winter, BST from the last Sunday in March to the last in October), so
+#: the zone does not depend on the machine's own zone or its zone files.
+LONDON_RULES = "GMT0BST,M3.5.0/1,M10.5.0"
+
+
+@pytest.fixture
+def london_time() -> Iterator[ZoneInfo]:
+    """This process's local time is London's for the test (what a desk in Preston shows); yields the zone
+    for code that takes one. A test of local time must not pass only on a machine that is in London."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("the process's time zone can be set only where time.tzset exists")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = LONDON_RULES
+    time.tzset()
+    try:
+        yield ZoneInfo("Europe/London")
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 # -- label stocks ---------------------------------------------------------------------------------------

@@ -116,6 +116,7 @@ def test_of_two_admissions_by_desks_apart_the_earlier_counts():
     assert earlier is not None and earlier.desk == "desk-A"
 
 
-def test_the_clock_is_the_one_passed_in():
+def test_the_clock_is_the_one_passed_in(london_time):
     outcome = decide(BADGE, HERE, booking(), [event("in", 200)], NOW)
-    assert "at 06:25 UTC on 12 Mar" in outcome.reason
+    # Issue 13: the time on the wall (GMT in March), the day left out when it is today.
+    assert "at 06:25 at desk" in outcome.reason and "UTC" not in outcome.reason

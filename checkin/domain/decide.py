@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from checkin.domain.clock import as_utc
+from checkin.domain.clock import as_utc, time_for_people
 from checkin.domain.codes import CodeKind, ReadCode
 from checkin.domain.person import Person
 from checkin.domain.vocabulary import EventKind, RegistrationStatus
@@ -105,7 +105,7 @@ def _ago(earlier: datetime, now: datetime) -> str:
         return "just now"
     if minutes < 120:
         return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
-    return f"at {as_utc(earlier):%H:%M} UTC on {as_utc(earlier):%d %b}"
+    return f"at {time_for_people(earlier, now)}"  # the laptop's local time, as on the wall
 
 
 _REFUSED_STATUSES = {

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.desk.attendance import eligible_for_certificate, segment_attendance
 from checkin.desk.roster import RosterEntry, session_roster
-from checkin.domain.clock import Clock, utc_now
+from checkin.domain.clock import Clock, time_for_people, utc_now
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.errors import UsageError
 from checkin.files import written_beside
@@ -456,7 +456,8 @@ def write_register_pdf(
         active = entry.status in ACTIVE_STATUSES
         style = styles["cell"] if active else styles["cell_muted"]
         present = marks.get(entry.registration_id or -1, set())
-        arrived = _clock_time(entry.checked_in_at.astimezone(zone)) if entry.checked_in_at else ""
+        # An arrival on another day than the session's (the evening before) says its date.
+        arrived = time_for_people(entry.checked_in_at, session.starts_at, zone) if entry.checked_in_at else ""
         rows.append(
             [
                 Paragraph(str(number), styles["cell_muted"]),

@@ -2,14 +2,14 @@
 
 import csv
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.desk.roster import RosterEntry, session_roster
-from checkin.domain.clock import Clock, utc_now
+from checkin.domain.clock import Clock, to_local, utc_now
 from checkin.errors import UsageError
 from checkin.files import written_beside
 from checkin.store.models import AuditLog, Session
@@ -46,7 +46,12 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def register_rows(entries: Sequence[RosterEntry]) -> list[list[str]]:
+def _arrival_cell(moment: datetime | None, zone: tzinfo | None = None) -> str:
+    """'2026-07-12 15:05:09': local time, sortable as text, with the date (the file outlives the day)."""
+    return f"{to_local(moment, zone):%Y-%m-%d %H:%M:%S}" if moment is not None else ""
+
+
+def register_rows(entries: Sequence[RosterEntry], zone: tzinfo | None = None) -> list[list[str]]:
     rows = []
     for entry in entries:
         rows.append(
@@ -58,7 +63,7 @@ def register_rows(entries: Sequence[RosterEntry]) -> list[list[str]]:
                 safe_cell(entry.email),
                 safe_cell(entry.status),
                 "yes" if entry.checked_in_at else "no",
-                safe_cell(entry.checked_in_at.astimezone() if entry.checked_in_at else None),
+                _arrival_cell(entry.checked_in_at, zone),
                 safe_cell(entry.checked_in_desk),
                 safe_cell(entry.badge_code),
             ]
@@ -102,20 +107,21 @@ def export_register(
     *,
     desk: str = "",
     clock: Clock = utc_now,
+    zone: tzinfo | None = None,
 ) -> int:
     """Write the session's register; returns the number of bookings written. The file appears whole or
-    not at all (written beside it, then renamed)."""
+    not at all (written beside it, then renamed). Times are in `zone` (default: this computer's)."""
     if export_format is ExportFormat.PDF:
         from checkin.printing.registers import (
             write_register_pdf,  # ReportLab loads only when a PDF is asked for
         )
 
-        return write_register_pdf(db, session, path, desk=desk, clock=clock)
+        return write_register_pdf(db, session, path, desk=desk, clock=clock, zone=zone)
     if path.is_dir():
         raise UsageError(f"{path} is a folder: give a file name for the register.")
     if not path.parent.exists():
         raise UsageError(f"The folder {path.parent} does not exist.")
-    rows = register_rows(session_roster(db, session))
+    rows = register_rows(session_roster(db, session), zone)
     with written_beside(path, prefix=".register-", suffix=path.suffix) as temporary:
         if export_format is ExportFormat.CSV:
             _write_csv(Path(temporary), rows)

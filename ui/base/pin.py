@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.pin import FAILURES_BEFORE_LOCK, check_pin, has_pin, locked_until
-from checkin.domain.clock import Clock, utc_now
+from checkin.domain.clock import Clock, time_for_people, utc_now
 from ui.base.context import DeskContext
 from ui.base.theme import error_style
 
@@ -103,7 +103,7 @@ class PinDialog(QDialog):
                 self.tr("Locked for {0} minutes after {1} wrong PINs. Try again at {2}.").format(
                     minutes,
                     self.tr("five") if FAILURES_BEFORE_LOCK == 5 else FAILURES_BEFORE_LOCK,
-                    until.astimezone().strftime("%H:%M"),
+                    time_for_people(until, self.clock()),
                 )
             )
 

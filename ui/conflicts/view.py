@@ -6,6 +6,7 @@ background whenever attendance changes — here or arriving from other desks by 
 """
 
 import logging
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.bookings import session_by_code
 from checkin.desk.conflicts import DuplicateAdmission, duplicate_admissions
+from checkin.domain.clock import time_for_people, utc_now
 from ui.base.context import DeskContext
 from ui.base.operations import Operation, run_op
 from ui.base.theme import palette_in_use
@@ -35,8 +37,8 @@ def duplicates_label(count: int) -> str:
     return "1 duplicate" if count == 1 else f"{count} duplicates"
 
 
-def _local_time(moment) -> str:  # noqa: ANN001 - a datetime
-    return moment.astimezone().strftime("%H:%M:%S")
+def _local_time(moment: datetime) -> str:
+    return time_for_people(moment, utc_now(), seconds=True)
 
 
 class DuplicatesView(QWidget):

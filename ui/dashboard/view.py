@@ -29,7 +29,7 @@ from checkin.desk.dashboard import (
     overall,
     session_figures,
 )
-from checkin.domain.clock import Clock, utc_now
+from checkin.domain.clock import Clock, clock_for_people, day_for_people, time_for_people, utc_now
 from ui.base.context import DeskContext
 from ui.base.theme import palette_in_use
 
@@ -52,10 +52,6 @@ QTableWidget { border: none; }
 
 def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
-
-
-def _local(moment, pattern: str = "%H:%M") -> str:  # noqa: ANN001 - a datetime
-    return moment.astimezone().strftime(pattern)
 
 
 class Card(QFrame):
@@ -248,7 +244,7 @@ class DashboardView(QWidget):
                 bins = arrivals_per_5_minutes(db, session.id, since=start - LEAD_IN, until=start)
                 organisations = by_organisation(db, session.id)
             totals = overall(db, clock=lambda: now)
-        self.updated.setText(self.tr("updated {0}").format(_local(now, "%H:%M:%S")))
+        self.updated.setText(self.tr("updated {0}").format(clock_for_people(now, seconds=True)))
         if figures != self.figures:
             self.figures = figures
             self._show_session(figures)
@@ -277,6 +273,7 @@ class DashboardView(QWidget):
         )
         self.progress.setRange(0, max(figures.expected, 1))
         self.progress.setValue(min(figures.checked_in, max(figures.expected, 1)))
+        starts = time_for_people(figures.starts_at, self.clock())
         room = (
             self.tr(" · {0} more marked in the room").format(figures.marked_only)
             if figures.marked_only
@@ -284,10 +281,10 @@ class DashboardView(QWidget):
         )
         if figures.started:
             self.absent_card.caption.setText(self.tr("No-shows"))
-            detail = self.tr("booked, not here since {0}{1}").format(_local(figures.starts_at), room)
+            detail = self.tr("booked, not here since {0}{1}").format(starts, room)
         else:
             self.absent_card.caption.setText(self.tr("Still to arrive"))
-            detail = self.tr("starts at {0}{1}").format(_local(figures.starts_at), room)
+            detail = self.tr("starts at {0}{1}").format(starts, room)
         self.absent_card.set_figure(str(figures.not_arrived), detail)
         self.walk_in_card.set_figure(str(figures.walk_ins), self.tr("registered at the desk on the day"))
 
@@ -307,7 +304,7 @@ class DashboardView(QWidget):
             table.setItem(
                 0,
                 0,
-                _cell(self.tr("Listed once the session starts at {0}.").format(_local(figures.starts_at))),
+                _cell(self.tr("Listed once the session starts at {0}.").format(starts)),
             )
             table.setItem(0, 1, _cell(""))
 
@@ -317,9 +314,10 @@ class DashboardView(QWidget):
         for axis in chart.axes():
             chart.removeAxis(axis)
         if figures is not None and figures.first_arrival and figures.last_arrival:
+            now = self.clock()
             self.chart_title.setText(
                 self.tr("Arrivals per 5 minutes · first {0}, latest {1}").format(
-                    _local(figures.first_arrival), _local(figures.last_arrival)
+                    time_for_people(figures.first_arrival, now), time_for_people(figures.last_arrival, now)
                 )
             )
         else:
@@ -342,7 +340,8 @@ class DashboardView(QWidget):
         # With many bars, label the quarter hours only; hidden labels must still be distinct categories.
         every = 1 if len(bins) <= 16 else 3
         categories = [
-            _local(b.starts_at) if i % every == 0 else "\u200b" * (i + 1) for i, b in enumerate(bins)
+            clock_for_people(b.starts_at) if i % every == 0 else "\u200b" * (i + 1)
+            for i, b in enumerate(bins)
         ]
         x_axis = QBarCategoryAxis()
         x_axis.append(categories)
@@ -395,7 +394,7 @@ class DashboardView(QWidget):
         for row, s in enumerate(totals.sessions):
             here = s.code == self.context.session_code
             table.setItem(row, 0, _cell(f"{s.code} · {s.venue}", bold=here))
-            table.setItem(row, 1, _cell(_local(s.starts_at, "%a %d %b"), bold=here))
+            table.setItem(row, 1, _cell(day_for_people(s.starts_at), bold=here))
             table.setItem(row, 2, _cell(str(s.checked_in), number=True, bold=here))
             table.setItem(row, 3, _cell(str(s.expected), number=True, bold=here))
             turnout = _percent(s.checked_in, s.expected) if s.started else self.tr("to come")

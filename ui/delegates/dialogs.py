@@ -23,6 +23,7 @@ from checkin.desk.delegate_edits import EDITABLE_FIELDS, delegate_details, updat
 from checkin.desk.roster import session_summaries
 from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
+from checkin.domain.clock import day_for_people, time_for_people, utc_now
 from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
@@ -114,7 +115,7 @@ class TransferDialog(QDialog):
         for summary in summaries:
             if summary.code == context.session_code:
                 continue
-            when = summary.starts_at.astimezone().strftime("%a %d %b %Y")
+            when = day_for_people(summary.starts_at)
             places = (
                 self.tr("{0} of {1} places taken").format(summary.booked, summary.capacity)
                 if summary.capacity
@@ -207,9 +208,10 @@ class HistoryDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        now = utc_now()
         for r, line in enumerate(self.lines):
             cells = (
-                line.at.astimezone().strftime("%a %d %b %H:%M:%S"),
+                time_for_people(line.at, now, seconds=True),
                 self.tr(history_words(line)),
                 line.desk,
                 line.method,

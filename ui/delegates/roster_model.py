@@ -20,6 +20,7 @@ from checkin.desk.roster_index import (
     roster_ids,
     roster_rows,
 )
+from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database
 from ui.base.theme import palette_in_use
@@ -220,7 +221,7 @@ class RosterModel(QAbstractTableModel):
         if column == CHECKED_IN:
             if row.checked_in_at is None:
                 return self.tr("Not yet")
-            return "✔ " + row.checked_in_at.astimezone().strftime("%H:%M")
+            return "✔ " + time_for_people(row.checked_in_at, utc_now())
         if row.badges_printed == 0:
             return self.tr("Not printed")
         if row.badges_printed == 1:
@@ -242,7 +243,7 @@ class RosterModel(QAbstractTableModel):
             return f"{self.tr(status_word(row.status))}: {row.status_reason}"
         if column == CHECKED_IN and row.checked_in_at is not None:
             return self.tr("Checked in at {0} by desk {1}").format(
-                row.checked_in_at.astimezone().strftime("%H:%M:%S on %d %b"), row.checked_in_desk
+                time_for_people(row.checked_in_at, utc_now(), seconds=True), row.checked_in_desk
             )
         if column in (SURNAME, FIRST_NAME):
             needs = " · ".join(n for n in (row.access_needs, row.dietary_needs) if n)

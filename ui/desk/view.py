@@ -26,7 +26,7 @@ from checkin.desk.scanning import (
     undo_last_admission,
 )
 from checkin.desk.search import SearchHit, search
-from checkin.domain.clock import utc_now
+from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
@@ -209,7 +209,7 @@ class DeskView(QWidget):
                 self.tr("Earlier check-in"),
                 self.tr("{0} was checked in at {1} by desk {2} ({3}).").format(
                     outcome.delegate.display_name if outcome.delegate else "",
-                    earlier.at.astimezone().strftime("%H:%M:%S on %d %b"),
+                    time_for_people(earlier.at, utc_now(), seconds=True),
                     earlier.desk,
                     earlier.method,
                 ),
@@ -283,7 +283,7 @@ class DeskView(QWidget):
 
     def _hit_state(self, hit: SearchHit) -> str:
         if hit.checked_in_at is not None:
-            return self.tr("   ✔ in since {0}").format(hit.checked_in_at.astimezone().strftime("%H:%M"))
+            return self.tr("   ✔ in since {0}").format(time_for_people(hit.checked_in_at, utc_now()))
         if hit.status not in ("booked", "walk_in"):
             return f"   ✖ {hit.status}"
         return ""

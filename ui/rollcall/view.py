@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from checkin.desk.attendance import mark_segment, unmark_segment
 from checkin.desk.rollcall import RollCall, RollCallEntry, current_segment, mark_by_scan
 from checkin.desk.rollcall import roll_call as load_roll_call
-from checkin.domain.clock import Clock, utc_now
+from checkin.domain.clock import Clock, clock_for_people, time_for_people, utc_now
 from checkin.domain.marks import MarkCode, MarkOutcome
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
@@ -61,8 +61,8 @@ FIXED_COLUMNS = 3  # name, organisation, at the desk; then one column per part o
 def _hours(start: datetime | None, end: datetime | None) -> str:
     if start is None:
         return ""
-    text = start.astimezone().strftime("%H:%M")
-    return f"{text}–{end.astimezone().strftime('%H:%M')}" if end is not None else text
+    text = clock_for_people(start)
+    return f"{text}–{clock_for_people(end)}" if end is not None else text
 
 
 class Banner(QFrame):
@@ -341,6 +341,7 @@ class RollCallView(QWidget):
         group.setFont(0, font)
         group.setBackground(0, self.palette().window())
         self.tree.setFirstColumnSpanned(self.tree.indexOfTopLevelItem(group), self.tree.rootIndex(), True)
+        now = self.clock()
         for entry in entries:
             item = QTreeWidgetItem(group)
             item.setFlags(
@@ -354,9 +355,7 @@ class RollCallView(QWidget):
             )
             item.setText(0, entry.display_name)
             item.setText(1, entry.organisation)
-            item.setText(
-                2, entry.checked_in_at.astimezone().strftime("%H:%M") if entry.checked_in_at else "—"
-            )
+            item.setText(2, time_for_people(entry.checked_in_at, now) if entry.checked_in_at else "—")
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignCenter)
             self._paint_marks(item, entry.marked)
         group.setExpanded(True)

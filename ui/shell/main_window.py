@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.roster import session_summaries
+from checkin.domain.clock import day_for_people
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
 from ui.base.scans import TakesScans
@@ -190,7 +191,7 @@ class MainWindow(QMainWindow):
         self.session_picker.blockSignals(True)
         self.session_picker.clear()
         for s in summaries:
-            when = s.starts_at.astimezone().strftime("%a %d %b %Y")
+            when = day_for_people(s.starts_at)
             self.session_picker.addItem(f"{s.code} — {s.title} · {s.venue} · {when}", s.code)
         self.session_picker.blockSignals(False)
         wanted = preferred or self.context.settings.get("last_session")

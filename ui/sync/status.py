@@ -7,6 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
+from checkin.domain.clock import time_for_people, utc_now
 from ui.base.context import DeskContext
 from ui.base.theme import palette_in_use
 from ui.conflicts.view import DuplicatesView, duplicates_label
@@ -56,7 +57,7 @@ def _status(state: SyncState, now: float | None) -> tuple[str, tuple[str, str, s
     if state.stopped:
         return "○ Sync paused", NO_HUB
     if state.online:
-        synced = state.last_synced.astimezone().strftime("%H:%M:%S") if state.last_synced else ""
+        synced = time_for_people(state.last_synced, utc_now(), seconds=True) if state.last_synced else ""
         waiting = f" · {_changes(state.pending)} to send" if state.pending else ""
         return f"● Online — synced {synced}{waiting}", ONLINE
     if state.online is None:
@@ -75,7 +76,7 @@ def status_tooltip(state: SyncState) -> str:
     if state.last_synced is not None:
         done = describe_round(state.last_report)
         lines.append(
-            f"Last sync: {state.last_synced.astimezone().strftime('%H:%M:%S')}"
+            f"Last sync: {time_for_people(state.last_synced, utc_now(), seconds=True)}"
             + (f" ({done})" if done else "")
         )
     else:
