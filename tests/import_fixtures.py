@@ -303,6 +303,69 @@ def write_pretix_order_export(path: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------------
+# Meetup
+#
+# A group's member list as Meetup gives it to organisers ("Download membership list"): a file named
+# `<Group>_Member_List_on_MM-DD-YY.xls` that is really tab-separated text with LF line ends (written here
+# as UTF-8), one row per member in order of display name, no emails and no organisations. `User ID` is "user <number>" unless the
+# member chose a name; `Member ID` is the number; each row ends with a space after the profile URL.
+# Shape from a real export (fagan2888/meetup_cumulative_growth_plotter ·
+# PyData-London-Meetup_Member_List_on_06-22-15.xls · e4e01d401ae8089b2d244dadbd75737d0110cbea); the
+# people here are made up. Display names are often a first name alone, so many members share one.
+
+MEETUP_HEADER = [
+    "Name", "User ID", "Title", "Member ID", "Location", "Joined Group on", "Last visited group on",
+    "Last Attended", "Total RSVPs", "RSVPed Yes", "RSVPed Maybe", "RSVPed No", "Meetups attended", "No shows",
+    "Intro", "Photo", "Assistant Organizer", "Mailing List", "URL of Member Profile",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MeetupMember:
+    name: str
+    member_id: str
+    user_id: str = ""  # "user <member id>" unless the member chose a name
+    location: str = "Preston"
+
+    @property
+    def user(self) -> str:
+        return self.user_id or f"user {self.member_id}"
+
+
+MEETUP_MEMBERS = [
+    MeetupMember("Abi", "12014301"),
+    MeetupMember("Abi", "3507156"),
+    MeetupMember("Adam", "97404142", user_id="plusm"),
+    MeetupMember("Adam", "183836455"),
+    MeetupMember("Adam", "186958742", location="Blackburn"),
+    MeetupMember("Amara Mensah", "79288492", location="Burnley"),
+    MeetupMember("Łukasz", "145821362"),
+    MeetupMember("Sarah K.", "158501312"),
+    MeetupMember("Sarah K.", "162231772", location="Lancaster"),
+    MeetupMember("Zoë Ellis", "75187382"),
+]
+
+
+def meetup_rows(members: Sequence[MeetupMember] = MEETUP_MEMBERS) -> list[list[str]]:
+    rows = [list(MEETUP_HEADER)]
+    for m in members:
+        rows.append(
+            [
+                m.name, m.user, "", m.member_id, m.location, "01/09/2026", "02/22/2026", "", " 1", "1", "0", "0",
+                "0", "0", "No", "Yes", "No", "Yes",
+                f"http://www.meetup.com/Preston-Safeguarding-Network/members/{m.member_id}/ ",
+            ]
+        )  # fmt: skip
+    return rows
+
+
+def write_meetup(path: Path, members: Sequence[MeetupMember] = MEETUP_MEMBERS) -> Path:
+    """The member list as Meetup writes it: tab-separated text in a file named .xls."""
+    text = "".join("\t".join(row) + "\n" for row in meetup_rows(members))
+    return _write_text(path, text, "utf-8")
+
+
+# --------------------------------------------------------------------------------------------------
 # Microsoft Forms and Google Forms
 
 MS_FORMS_HEADER = [

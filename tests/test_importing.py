@@ -7,7 +7,7 @@ import io
 import shutil
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -468,6 +468,176 @@ def test_warns_about_earlier_bookings_missing_from_the_file(database: Database, 
     assert counts(report) == (0, 0, 2, 0)
     assert any(w.startswith("5 delegates booked on this session") for w in report.warnings)
     assert booked(database)["Zoë Ellis"].status == "booked"  # left as it was
+
+
+# --------------------------------------------------------------------------------------------------
+# Who is who: a platform's number for each person tells namesakes apart
+
+
+REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
+
+
+def people_and_numbers(database: Database) -> list[tuple[str, tuple[str, ...]]]:
+    """Every delegate by name with the codes of all their bookings, namesakes listed apart."""
+    with database.session() as db:
+        return sorted(
+            (
+                f"{d.first_name} {d.last_name}".strip(),
+                tuple(sorted(c.code for r in d.registrations for c in r.external_codes)),
+            )
+            for d in db.scalars(select(Delegate))
+        )
+
+
+def meetup_numbers(members: list[fx.MeetupMember]) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((m.name, tuple(sorted((m.member_id, "".join(m.user.split()))))) for m in members)
+
+
+@pytest.mark.parametrize("saved_as", ["xls", "xlsx"])
+def test_a_meetup_member_list_is_one_delegate_per_member(
+    database: Database, tmp_path: Path, saved_as: str
+) -> None:
+    # Meetup's own download is tab-separated text named .xls; opened and saved in Excel it is a workbook.
+    if saved_as == "xls":
+        path = fx.write_meetup(tmp_path / "Preston-Safeguarding-Network_Member_List_on_03-01-26.xls")
+    else:
+        path = fx.write_xlsx(tmp_path / "members.xlsx", fx.meetup_rows())
+    report = run_import(database, path)
+
+    assert report.format == "meetup"
+    # Three Adams, two Abis and two Sarah K.s, without emails: each member is their own delegate.
+    assert (report.rows, counts(report)) == (10, (10, 0, 0, 0))
+    assert not [w for w in report.warnings if "merged" in w]
+    assert people_and_numbers(database) == meetup_numbers(fx.MEETUP_MEMBERS)
+    assert report.column_mapping["Member ID"] == "external_code"
+    assert report.column_mapping["Meetups attended"] == "ignored"
+    assert scan_resolves_to(database, "75187382") == "Zoë Ellis"
+    with database.session() as db:
+        assert set(db.scalars(select(ExternalCode.kind))) == {"meetup-id"}
+
+
+def test_a_meetup_reimport_updates_each_member_in_place(database: Database, tmp_path: Path) -> None:
+    run_import(database, fx.write_meetup(tmp_path / "members.xls"))
+    with database.session() as db:
+        badges = {c.code: c.registration.badge_code for c in db.scalars(select(ExternalCode))}
+
+    # A month later: the third Adam now shows his surname, and a new member has joined.
+    members = [
+        replace(m, name="Adam Byrne") if m.member_id == "186958742" else m for m in fx.MEETUP_MEMBERS
+    ] + [fx.MeetupMember("Adam", "190000001")]
+    report = run_import(database, fx.write_meetup(tmp_path / "members-later.xls", members))
+
+    assert counts(report) == (1, 1, 9, 0)
+    assert people_and_numbers(database) == meetup_numbers(members)
+    with database.session() as db:
+        for c in db.scalars(select(ExternalCode).where(ExternalCode.code.in_(badges))):
+            assert c.registration.badge_code == badges[c.code]  # badges already printed still work
+    assert counts(run_import(database, tmp_path / "members-later.xls")) == (0, 0, 11, 0)
+
+
+def test_the_same_member_twice_in_a_list_is_one_person(database: Database, tmp_path: Path) -> None:
+    # Two downloads pasted together: the third Adam is in both, the second time with his surname.
+    members = [*fx.MEETUP_MEMBERS, fx.MeetupMember("Adam Byrne", "186958742", location="Blackburn")]
+    report = run_import(database, fx.write_meetup(tmp_path / "members.xls", members))
+
+    assert counts(report) == (10, 0, 0, 0)
+    assert people_and_numbers(database) == meetup_numbers(
+        [m for m in fx.MEETUP_MEMBERS if m.member_id != "186958742"]
+        + [fx.MeetupMember("Adam Byrne", "186958742")]
+    )
+    assert "1 duplicate row for the same ticket code or ID was merged: lines 6 and 12." in report.warnings
+
+
+@pytest.mark.parametrize(("saved_as", "where"), [("csv", "lines"), ("xlsx", "rows")])
+def test_without_ids_or_emails_namesakes_are_merged_and_their_lines_named(
+    database: Database, tmp_path: Path, saved_as: str, where: str
+) -> None:
+    rows = [
+        ["Name", "Organisation"],
+        ["Adam Byrne", "Preston City Council"],
+        ["Sarah Khan", "NHS Lancashire"],
+        ["Adam Byrne", "Preston City Council"],
+        ["Sarah Khan", "NHS Lancashire"],
+        ["Sarah Khan", "NHS Lancashire"],
+        ["Sarah Khan", "Lancashire Constabulary"],  # another organisation: another person
+    ]
+    write = fx.write_csv if saved_as == "csv" else fx.write_xlsx
+    report = run_import(database, write(tmp_path / f"delegates.{saved_as}", rows))
+
+    assert counts(report) == (3, 0, 0, 0)
+    [warning] = [w for w in report.warnings if "same name and organisation" in w]
+    assert warning.startswith(
+        "3 duplicate rows for the same name and organisation were merged: "
+        f"{where} 2 and 4; {where} 3, 5 and 6. If some are different people, add their emails"
+    )
+
+
+def test_namesakes_with_their_own_ids_are_not_merged_into_an_earlier_delegate(
+    database: Database, tmp_path: Path
+) -> None:
+    # Preston's list was typed by hand: one Adam, no email, no ID.
+    run_import(database, fx.write_csv(tmp_path / "preston.csv", [["Name"], ["Adam"]]))
+    # Lancaster's comes from Meetup: three Adams, each with his member ID.
+    report = run_import(database, fx.write_meetup(tmp_path / "members.xls"), code="LAN-0319")
+
+    assert counts(report) == (10, 0, 0, 0)
+    assert not [w for w in report.warnings if "merged" in w]
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(Delegate)) == 10
+        adams = db.scalars(select(Delegate).where(Delegate.first_name == "Adam")).all()
+        assert sorted(len(d.registrations) for d in adams) == [1, 1, 2]  # one of them is Preston's Adam
+
+    # A new member called Adam is not one of the Adams already numbered.
+    newcomer = fx.write_meetup(tmp_path / "rsvps.xls", [fx.MeetupMember("Adam", "190000001")])
+    assert counts(run_import(database, newcomer, code="LAN-0319"))[0] == 1
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(Delegate)) == 11
+
+
+def test_a_member_list_on_a_second_session_books_the_same_people(database: Database, tmp_path: Path) -> None:
+    run_import(database, fx.write_meetup(tmp_path / "members.xls"))
+    report = run_import(database, fx.write_meetup(tmp_path / "members.xls"), code="LAN-0319")
+
+    assert counts(report) == (10, 0, 0, 0)  # new bookings, not new people
+    assert report.warnings == []  # the member IDs are these people's, not another booking's
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(Delegate)) == 10
+        assert db.scalar(select(func.count()).select_from(Registration)) == 20
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("Attendee #", "external-id"),
+        ("api_id", "external-id"),  # Luma's guest export
+        ("Member ID", "external-id"),
+        ("User ID", "external-id"),
+        ("Registrant ID", "external-id"),
+        ("ID", None),  # Microsoft Forms numbers responses, not people
+    ],
+)
+def test_a_column_of_each_persons_id_tells_namesakes_apart(
+    tmp_path: Path, heading: str, kind: str | None
+) -> None:
+    rows = [["Name", heading], ["Sam Lee", "g-100"], ["Sam Lee", "g-200"]]
+    delegate_list = read_delegate_list(fx.write_csv(tmp_path / "guests.csv", rows))
+
+    expected = [[], []] if kind is None else [[(kind, "g-100")], [(kind, "g-200")]]
+    assert [row.codes for row in delegate_list.rows] == expected
+
+
+def test_the_real_eventbrite_report_without_barcodes_identifies_attendees_by_number(
+    database: Database, tmp_path: Path
+) -> None:
+    report = run_import(database, REALWORLD / "eventbrite_ieee_attendee_report.csv")
+
+    assert (report.format, counts(report)) == ("eventbrite", (3, 0, 0, 0))
+    assert scan_resolves_to(database, "18441583423") == "John Doe"
+    assert scan_resolves_to(database, "18441700883") == "Jane Doe"
+    assert counts(run_import(database, REALWORLD / "eventbrite_ieee_attendee_report.csv")) == (0, 0, 3, 0)
+    # With barcodes in the report, the barcode is the attendee's code and the number is not kept.
+    run_import(database, fx.write_eventbrite(tmp_path / "report.csv"))
+    assert scan_resolves_to(database, fx.EVENTBRITE_ATTENDEES[0].attendee) is None
 
 
 # --------------------------------------------------------------------------------------------------

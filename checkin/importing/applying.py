@@ -24,7 +24,13 @@ from checkin.domain.codes import lookup_key, new_badge_codes
 from checkin.domain.person import DELEGATE_FIELDS, SEARCH_FIELDS, search_key, surname_key
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import RegistrationStatus
-from checkin.importing.reading import DelegateList, DelegateRow, ImportFileError, read_delegate_list
+from checkin.importing.reading import (
+    DelegateList,
+    DelegateRow,
+    ImportFileError,
+    is_person_id,
+    read_delegate_list,
+)
 from checkin.store.models import AuditLog, Delegate, ExternalCode, Registration, Session
 from checkin.store.outbox import record_bulk
 
@@ -38,6 +44,7 @@ __all__ = [
 ]
 
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's and PostgreSQL's parameter limits
+_SHOWN_GROUPS = 10  # groups of merged rows a warning names; a list merging more is mostly one mistake
 # Statuses the desk decides (a walk-in, a transfer to another session): a platform's list does not undo them.
 _DESK_STATUSES = (RegistrationStatus.WALK_IN, RegistrationStatus.TRANSFERRED)
 _ACTIVE = (RegistrationStatus.BOOKED, RegistrationStatus.WALK_IN)
@@ -225,6 +232,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _merged(merges: dict[int, list[int]]) -> int:
+    return sum(len(merged) for merged in merges.values())
+
+
+def _and(numbers: Sequence[int]) -> str:
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
 @dataclass(frozen=True)
 class _KnownCode:
     registration_id: int
@@ -252,23 +267,29 @@ class _Import:
         self.uuids: Iterator[str] = iter(())
         self.lookups = {code: lookup_key(code) for row in delegate_list.rows for _, code in row.codes}
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
+        self.numbered: dict[int, set[str]] | None = None
 
     # -- the file's people -------------------------------------------------------------------------
 
     def people(self) -> list[DelegateRow]:
-        """Rows merged into people: one per code, one per email (unless the names differ), and one per
-        name and organisation among rows that have neither."""
+        """Rows merged into people: one per code (a ticket's, or the platform's number for the person),
+        one per email (unless the names differ), and one per name and organisation among rows that have
+        neither: rows with different codes are different people, however alike their names."""
         people: list[DelegateRow] = []
         by_code: dict[str, DelegateRow] = {}
         by_email: dict[str, DelegateRow] = {}
         by_name: dict[tuple[str, str, str], DelegateRow] = {}
-        same_email = shared_email = same_name = 0
+        same_email = shared_email = 0
+        # The first row's line -> the lines merged into it, to name them in the warnings.
+        same_code: dict[int, list[int]] = {}
+        same_name: dict[int, list[int]] = {}
         for original in self.list.rows:
             row = _copy(original)
             target = None
             for _, code in row.codes:
                 target = by_code.get(self.lookups[code])
                 if target is not None:
+                    same_code.setdefault(target.line, []).append(row.line)
                     break
             if target is None and row.email:
                 earlier = by_email.get(row.email)
@@ -282,7 +303,7 @@ class _Import:
             if target is None and not row.email and not row.codes:
                 target = by_name.get(_name_key(row.first_name, row.last_name, row.organisation))
                 if target is not None:
-                    same_name += 1
+                    same_name.setdefault(target.line, []).append(row.line)
             if target is None:
                 people.append(row)
                 target = row
@@ -296,11 +317,14 @@ class _Import:
                 by_name.setdefault(
                     _name_key(target.first_name, target.last_name, target.organisation), target
                 )
+        if same_code:
+            self.warnings.append(self._duplicates(same_code, "ticket code or ID"))
         if same_email:
             self.warnings.append(f"{_count(same_email, 'duplicate row')} for the same email were merged.")
         if same_name:
             self.warnings.append(
-                f"{_count(same_name, 'duplicate row')} for the same name and organisation were merged."
+                self._duplicates(same_name, "name and organisation") + " If some are different people, add "
+                "their emails (or a column with each person's ID on the platform) and import the list again."
             )
         if shared_email:
             self.warnings.append(
@@ -308,6 +332,17 @@ class _Import:
                 "(a group booking made by one person); they were imported as separate delegates without an email."
             )
         return people
+
+    def _duplicates(self, merges: dict[int, list[int]], same: str) -> str:
+        count = _merged(merges)
+        was = "was" if count == 1 else "were"
+        return f"{_count(count, 'duplicate row')} for the same {same} {was} merged: {self._lines(merges)}."
+
+    def _lines(self, merges: dict[int, list[int]]) -> str:
+        """Groups of merged rows as the person finds them in the file: "lines 2 and 9; lines 4, 7 and 12"."""
+        groups = sorted([first, *merged] for first, merged in merges.items())
+        shown = "; ".join(f"{self.list.where}s {_and(group)}" for group in groups[:_SHOWN_GROUPS])
+        return shown + ("; ..." if len(groups) > _SHOWN_GROUPS else "")
 
     @staticmethod
     def _plausible(person: DelegateRow, known: tuple[str, tuple[str, str]]) -> bool:
@@ -321,6 +356,32 @@ class _Import:
             return True
         # One of the two names may have been corrected since the last import.
         return _fold(person.first_name) == first or _fold(person.last_name) == last
+
+    def _someone_else(
+        self, person: DelegateRow, delegate_id: int, claimed: set[int], matched: dict[int, DelegateRow]
+    ) -> bool:
+        """Whether a delegate found by name alone is another person than this one, who has a code: one
+        whom another row's code names or another row already matched (this list tells the two apart by
+        their codes), or one the platform numbers differently (a member ID of the same kind)."""
+        if delegate_id in claimed or delegate_id in matched:
+            return True
+        kinds = {kind for kind, _ in person.codes if is_person_id(kind)}
+        return bool(kinds) and not kinds.isdisjoint(self._numbered().get(delegate_id, ()))
+
+    def _numbered(self) -> dict[int, set[str]]:
+        """Delegate id -> the kinds of platform numbers for a person their bookings hold (asked once)."""
+        if self.numbered is None:
+            kinds = sorted({kind for row in self.list.rows for kind, _ in row.codes if is_person_id(kind)})
+            self.numbered = {}
+            query = (
+                select(Registration.delegate_id, ExternalCode.kind)
+                .join(Registration, ExternalCode.registration_id == Registration.id)
+                .where(ExternalCode.kind.in_(kinds))
+                .distinct()
+            )
+            for delegate_id, kind in self.db.execute(query):
+                self.numbered.setdefault(delegate_id, set()).add(kind)
+        return self.numbered
 
     # -- what the database knows -------------------------------------------------------------------
 
@@ -369,33 +430,44 @@ class _Import:
                 known_people[existing_id] = (email, (_fold(first), _fold(last)))
 
         # Each person -> an existing delegate (by code, then email, then name and organisation) or None.
+        # Codes are matched first, for everyone: a delegate whom a code names is that person's, so a
+        # namesake further up the file with a code of their own does not take them by name.
+        by_code: list[int | None] = [None] * len(people)
+        if codes:
+            for index, person in enumerate(people):
+                for _, code in person.codes:
+                    known = codes.get(self.lookups[code])
+                    if known is not None and self._plausible(person, known_people[known.delegate_id]):
+                        by_code[index] = known.delegate_id
+                        break
+        claimed = {owner for owner in by_code if owner is not None}
         matched: dict[int, DelegateRow] = {}
         resolved: list[tuple[DelegateRow, int | None]] = []
-        merged = 0
-        for person in people:
-            delegate_id: int | None = None
-            for _, code in person.codes if codes else ():
-                known = codes.get(self.lookups[code])
-                if known is not None and self._plausible(person, known_people[known.delegate_id]):
-                    delegate_id = known.delegate_id
-                    break
+        merged: dict[int, list[int]] = {}
+        for person, delegate_id in zip(people, by_code, strict=True):
             if delegate_id is None and person.email:
                 delegate_id = by_email.get(person.email)
             if delegate_id is None and by_name and (person.first_name or person.last_name):
                 found = by_name.get(_name_key(person.first_name, person.last_name, person.organisation))
-                # Same name, different email: a different person who happens to share the name.
-                if found is not None and (not person.email or not found[1] or found[1] == person.email):
+                # Same name, different email: a different person who happens to share the name. Same
+                # name and a code of their own: someone else where the codes tell the two apart.
+                if (
+                    found is not None
+                    and (not person.email or not found[1] or found[1] == person.email)
+                    and not (person.codes and self._someone_else(person, found[0], claimed, matched))
+                ):
                     delegate_id = found[0]
             if delegate_id is not None and delegate_id in matched:
                 _merge_row(matched[delegate_id], person)
-                merged += 1
+                merged.setdefault(matched[delegate_id].line, []).append(person.line)
                 continue
             if delegate_id is not None:
                 matched[delegate_id] = person
             resolved.append((person, delegate_id))
         if merged:
             self.warnings.append(
-                f"{_count(merged, 'row')} matched a delegate that an earlier row had already matched; merged."
+                f"{_count(_merged(merged), 'row')} matched a delegate that an earlier row had already matched; "
+                f"merged: {self._lines(merged)}."
             )
 
         known_delegates = {
@@ -459,7 +531,9 @@ class _Import:
         taken: set[str] = set()
         conflicts = 0
 
-        def add_codes(person: DelegateRow, registration_ref: int, registration_id: int | None) -> bool:
+        def add_codes(
+            person: DelegateRow, delegate_id: int | None, registration_ref: int, registration_id: int | None
+        ) -> bool:
             nonlocal conflicts
             added = False
             for kind, code in person.codes:
@@ -467,6 +541,8 @@ class _Import:
                 known = codes.get(lookup)
                 if known is not None and known.registration_id == registration_id:
                     continue
+                if known is not None and known.delegate_id == delegate_id and is_person_id(kind):
+                    continue  # the person's number, kept with their booking on another session
                 if known is not None or lookup in taken:
                     conflicts += 1
                     continue
@@ -507,12 +583,13 @@ class _Import:
                         },
                     )
                 )
-                add_codes(person, len(new_registrations) - 1, None)
+                add_codes(person, delegate_id, len(new_registrations) - 1, None)
                 self.counts["cancelled" if person.status == RegistrationStatus.CANCELLED else "added"] += 1
                 continue
             was_cancelled = registration.status == RegistrationStatus.CANCELLED
             changed_fields = self._update_registration(registration, person)
-            booking_changed = add_codes(person, -1 - registration.id, registration.id) or bool(changed_fields)
+            codes_added = add_codes(person, delegate_id, -1 - registration.id, registration.id)
+            booking_changed = codes_added or bool(changed_fields)
             changed = changed or booking_changed
             if booking_changed:
                 values = {name: getattr(registration, name) for name in changed_fields}

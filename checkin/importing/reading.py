@@ -27,7 +27,7 @@ from checkin.errors import UserError
 MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10  # hand-made sheets may have a title line or two above the headings
 DELIMITERS = (",", ";", "\t")
-FORMATS = ("eventbrite", "tito", "pretix", "microsoft-forms", "google-forms", "spreadsheet")
+FORMATS = ("eventbrite", "tito", "pretix", "meetup", "microsoft-forms", "google-forms", "spreadsheet")
 
 # A quoted field that never closes swallows the rest of the file; no real field is this long.
 csv.field_size_limit(1024 * 1024)
@@ -54,7 +54,8 @@ class DelegateRow:
     dietary_needs: str = ""
     status: RegistrationStatus = RegistrationStatus.BOOKED
     status_reason: str = ""
-    #: (kind, code): "eventbrite", "tito", "pretix" or "external", as the platform wrote the code.
+    #: (kind, code): "eventbrite", "tito", "pretix" or "external", as the platform wrote the code; a
+    #: kind ending "-id" is the platform's number for the person (see `is_person_id`).
     codes: list[tuple[str, str]] = field(default_factory=list)
     #: Questions that did not map to a delegate field: {heading: answer}.
     answers: dict[str, str] = field(default_factory=dict)
@@ -76,6 +77,9 @@ class DelegateList:
     warnings: list[str]
     #: Rows that could not be used at all (no name and no email), said without personal data.
     errors: list[str]
+    #: What a row's number counts, for messages: "line" in a text file (the heading is line 1 when it
+    #: is the first), "row" in a workbook.
+    where: str = "line"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -214,6 +218,33 @@ EXACT_HEADINGS: dict[str, str] = {
     ),
 }
 
+# A platform's number for each person (a member, guest, registrant or attendee): two rows with different
+# numbers are two people even when they share a name. Used only where the list has no ticket code (an
+# Eventbrite barcode already says which attendee a row is); then kept as the booking's code.
+PERSON_ID_HEADINGS = {
+    heading_key(name)
+    for name in (
+        "Attendee #",
+        "Attendee ID",
+        "Member ID",
+        "User ID",
+        "api_id",
+        "Registrant ID",
+        "Participant ID",
+        "Guest ID",
+        "Delegate ID",
+    )
+}
+_PERSON_ID = "person_id"  # the field of such a column until the list's other columns are known
+PERSON_ID_SUFFIX = "-id"  # of the kind of code such a number is kept as: "meetup-id", "external-id"
+
+
+def is_person_id(kind: str) -> bool:
+    """Whether a code's kind is a platform's number for a person ("meetup-id"), not a ticket's code: a
+    different number of the same kind is a different person, whatever the names say."""
+    return kind.endswith(PERSON_ID_SUFFIX)
+
+
 # Platform bookkeeping and addresses: not about the person at the desk, so not kept (less personal data).
 IGNORED_HEADINGS = {
     heading_key(name)
@@ -230,7 +261,6 @@ IGNORED_HEADINGS = {
         "Fees Paid",
         "Eventbrite Fees",
         "Eventbrite Payment Processing",
-        "Attendee #",
         "Event Name",
         "Event ID",
         "Event",
@@ -285,6 +315,20 @@ IGNORED_HEADINGS = {
         "Order locale",
         "Custom address field",
         "Created",
+        # Meetup: the member's activity in the group, not needed at the desk
+        "Joined Group on",
+        "Last visited group on",
+        "Last Attended",
+        "Total RSVPs",
+        "RSVPed Yes",
+        "RSVPed Maybe",
+        "RSVPed No",
+        "RSVPed on",
+        "Meetups attended",
+        "No shows",
+        "Assistant Organizer",
+        "Mailing List",
+        "URL of Member Profile",
     )
 }
 _IGNORED_PREFIXES = ("home ", "billing ", "shipping ", "buyer ", "invoice ", "work address", "payment ")
@@ -349,11 +393,14 @@ def _question_field(key: str) -> str | None:
 
 
 def classify_heading(key: str) -> tuple[str, int]:
-    """(field, rank) for a heading key; field is "answer" or "ignored" when it is not a delegate field."""
+    """(field, rank) for a heading key; field is "answer" or "ignored" when it is not a delegate field,
+    "person_id" for a platform's number for the person (see `PERSON_ID_HEADINGS`)."""
     if not key:
         return "ignored", 0
     if key in EXACT_HEADINGS:
         return EXACT_HEADINGS[key], _RANK_EXACT
+    if key in PERSON_ID_HEADINGS:
+        return _PERSON_ID, _RANK_EXACT
     if key in IGNORED_HEADINGS or key.startswith(_IGNORED_PREFIXES):
         return "ignored", 0
     for prefix, rank in [(p, _RANK_ATTENDEE) for p in _ATTENDEE_PREFIXES] + [(_WORK_PREFIX, _RANK_WORK)]:
@@ -434,6 +481,21 @@ _PLATFORM_MARKERS: dict[str, set[str]] = {
             "Eingecheckt",
         )
     },
+    # A Meetup group's member list (a tab-separated .xls) or an event's RSVPs. Not its ID columns: other
+    # lists have a "Member ID" too.
+    "meetup": {
+        heading_key(name)
+        for name in (
+            "Joined Group on",
+            "Last visited group on",
+            "Total RSVPs",
+            "RSVPed Yes",
+            "Meetups attended",
+            "URL of Member Profile",
+            "Event Host",
+            "RSVPed on",
+        )
+    },
 }
 
 
@@ -449,6 +511,8 @@ def recognise_platform(keys: Sequence[str]) -> str:
 
 
 def code_kind(platform: str, key: str) -> str:
+    if key in PERSON_ID_HEADINGS:
+        return f"{'external' if platform == 'spreadsheet' else platform}{PERSON_ID_SUFFIX}"
     if platform == "eventbrite" and key.startswith("barcode"):
         return "eventbrite"
     if platform == "tito" and key == "ticket reference":
@@ -897,7 +961,11 @@ def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> list[
             else c
             for c in columns
         ]
-    return columns
+    # A platform's number for each person is kept as a code, unless a ticket code already says who is who.
+    person_id = "ignored" if any(c.field == "external_code" for c in columns) else "external_code"
+    return [
+        _Column(c.index, c.heading, c.key, person_id, c.rank) if c.field == _PERSON_ID else c for c in columns
+    ]
 
 
 def read_delegate_list(path: Path, mapping_overrides: dict[str, str] | None = None) -> DelegateList:
@@ -1013,6 +1081,7 @@ class _DelegateReader:
             data_rows=len(data),
             warnings=warnings,
             errors=errors,
+            where=self.where,
         )
 
     def _clean(self, raw: str) -> str:

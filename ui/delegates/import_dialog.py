@@ -445,6 +445,7 @@ class ImportDialog(QDialog):
             "eventbrite": "Eventbrite attendee report",
             "tito": "Tito export",
             "pretix": "pretix export",
+            "meetup": "Meetup member list",
             "microsoft-forms": "Microsoft Forms responses",
             "google-forms": "Google Forms responses",
             "spreadsheet": "Spreadsheet",
