@@ -61,6 +61,8 @@ class EventbriteAttendee:
     buyer_first: str = ""
     buyer_last: str = ""
     buyer_email: str = ""
+    #: "Free Order", "Eventbrite Completed", ...; "Pending" or "Unpaid" while a deferred payment is unsettled.
+    order_type: str = "Free Order"
 
 
 EVENTBRITE_HEADER = [
@@ -122,7 +124,7 @@ def eventbrite_rows(attendees: Sequence[EventbriteAttendee] = EVENTBRITE_ATTENDE
         rows.append(
             [
                 a.order, "2026-02-10 14:03:12+00:00", a.first, a.last, a.email, "1", "Free", "General admission",
-                a.attendee, "", "Free Order", "GBP", "0.00", "0.00", "0.00", "0.00", a.status,
+                a.attendee, "", a.order_type, "GBP", "0.00", "0.00", "0.00", "0.00", a.status,
                 "1 Private Lane", "", "Preston", "Lancashire", "PR1 1AA", "GB", a.access, a.dietary, a.sector,
                 a.heard, a.buyer_first or a.first, a.buyer_last or a.last, a.buyer_email or a.email,
                 a.job, a.company, a.barcode,
@@ -281,15 +283,17 @@ ORDER_POSITIONS_HEADER = [
 ]  # fmt: skip
 
 
-def write_pretix_order_export(path: Path) -> Path:
+def write_pretix_order_export(path: Path, statuses: Sequence[str] = ("paid", "paid", "canceled")) -> Path:
     """pretix's order data export (positions) as "CSV (with semicolons)": `Company` and `Address`
-    appear twice, once for the attendee and once for the invoice address."""
+    appear twice, once for the attendee and once for the invoice address. `statuses` are the three orders'
+    as pretix shows them: "paid", "pending", "expired" or "canceled"."""
     rows: list[list[str]] = [list(ORDER_POSITIONS_HEADER)]
     people = [
-        ("paid", "Hannah Clarke", "Hannah", "Clarke", "hannah.clarke@wyre.gov.uk", "", "Wyre Council"),
-        ("paid", "Mohammed Iqbal", "Mohammed", "Iqbal", "m.iqbal@barnardos.org.uk", "Barnardo's", "Barnardo's HQ"),
-        ("canceled", "Emma Walsh", "Emma", "Walsh", "emma.walsh@fylde.gov.uk", "Fylde Council", "Fylde Council"),
+        ("Hannah Clarke", "Hannah", "Clarke", "hannah.clarke@wyre.gov.uk", "", "Wyre Council"),
+        ("Mohammed Iqbal", "Mohammed", "Iqbal", "m.iqbal@barnardos.org.uk", "Barnardo's", "Barnardo's HQ"),
+        ("Emma Walsh", "Emma", "Walsh", "emma.walsh@fylde.gov.uk", "Fylde Council", "Fylde Council"),
     ]  # fmt: skip
+    people = [(status, *person) for status, person in zip(statuses, people, strict=True)]
     for seed, (status, name, given, family, email, company, invoice_company) in enumerate(people, 10):
         rows.append(
             [
@@ -300,6 +304,97 @@ def write_pretix_order_export(path: Path) -> Path:
             ]
         )  # fmt: skip
     return write_csv(path, rows, delimiter=";")
+
+
+# pretix's check-in list when the list admits pending orders: a "Paid" column after "Automatically
+# checked in" (pretix's CSVCheckinList), otherwise the columns of its default export.
+CHECKIN_LIST_WITH_PENDING_HEADER = [
+    "Order code", "Attendee name", "Attendee name: Title", "Attendee name: First name",
+    "Attendee name: Middle name", "Attendee name: Family name", "Product", "Price", "Checked in",
+    "Checked out", "Automatically checked in", "Paid", "Secret", "E-mail", "Company", "Voucher code",
+    "Order date", "Requires special attention", "Comment", "Seat ID", "Seat name", "Seat zone", "Seat row",
+    "Seat number",
+]  # fmt: skip
+
+
+def write_pretix_checkin_list_with_pending(path: Path) -> Path:
+    """pretix's check-in list "CSV (with commas)" of a list that includes pending orders: every field
+    quoted, CRLF; Bilal's order is not paid yet."""
+    people = [
+        ("FOO12", "Mr", "Peter", "A", "Jones", "Yes", 21),
+        ("BAR34", "Mrs", "Andrea", "J", "Zulu", "Yes", 22),
+        ("BAZ56", "Mr", "Bilal", "", "Hussain", "No", 23),
+    ]
+    rows: list[list[object]] = [list(CHECKIN_LIST_WITH_PENDING_HEADER)]
+    for order, title, first, middle, family, paid, seed in people:
+        name = " ".join(part for part in (title, first, middle, family) if part)
+        rows.append(
+            [
+                order, name, title, first, middle, family, "Ticket", "23.00", "", "", "No", paid,
+                pretix_secret(seed), f"{first.lower()}@example.org", "", "", "2026-02-22", "No", "", "", "",
+                "", "", "",
+            ]
+        )  # fmt: skip
+    return write_csv(path, rows, quoting=csv.QUOTE_ALL)
+
+
+# --------------------------------------------------------------------------------------------------
+# Luma
+
+# Luma's guest CSV ("Download guest CSV"): fixed columns, then the event's registration questions.
+LUMA_HEADER = [
+    "api_id", "name", "first_name", "last_name", "email", "phone_number", "created_at", "approval_status",
+    "checked_in_at", "custom_source", "qr_code_url", "amount", "amount_tax", "amount_discount", "currency",
+    "coupon_code", "eth_address", "solana_address", "survey_response_rating", "survey_response_feedback",
+    "ticket_type_id", "ticket_name", "What organisation do you work for?",
+]  # fmt: skip
+
+
+def write_luma(path: Path) -> Path:
+    """A Luma guest list of an event that requires approval: one guest of each approval_status."""
+    guests = [
+        ("gst-a1", "Nadia", "Rahman", "approved", "Wyre Council"),
+        ("gst-b2", "Owen", "Birch", "pending_approval", "Fylde Council"),
+        ("gst-c3", "Ruth", "Ames", "invited", "Chorley Council"),
+        ("gst-d4", "Tariq", "Aziz", "declined", "Pendle Council"),
+        ("gst-e5", "Ines", "Silva", "waitlist", "Burnley Council"),
+    ]
+    rows: list[list[str]] = [list(LUMA_HEADER)]
+    for api_id, first, last, approval, organisation in guests:
+        rows.append(
+            [
+                api_id, f"{first} {last}", first, last, f"{first.lower()}.{last.lower()}@example.org", "",
+                "2026-02-10T09:00:00.000Z", approval, "", "", f"https://lu.ma/check-in/evt-x?pk=g-{api_id}",
+                "", "", "", "", "", "", "", "", "", "evtticktyp-1", "Standard", organisation,
+            ]
+        )  # fmt: skip
+    return write_csv(path, rows, newline="\n")
+
+
+# --------------------------------------------------------------------------------------------------
+# Zoom
+
+
+def write_zoom_registration_report(path: Path) -> Path:
+    """A Zoom webinar report of registrants with manual approval: title lines above the table, an
+    "Approval Status" column of approved, pending or denied."""
+    lines = [
+        ["Registration Report"],
+        ["Report Generated:", "03/01/2026 10:00:00 AM"],
+        ["Topic", "Webinar ID", "Scheduled Time", "# Registered"],
+        ["Spotting modern slavery", "812 3456 7890", "03/12/2026 09:30:00 AM", "3"],
+        [],
+        [
+            "First Name", "Last Name", "Email", "Organization", "Job Title", "Registration Time",
+            "Approval Status",
+        ],
+        ["Kate", "Morris", "kate.morris@pendle.gov.uk", "Pendle Council", "Licensing Officer",
+         "02/20/2026 10:01:00 AM", "approved"],
+        ["Liam", "Hart", "liam.hart@wyre.gov.uk", "Wyre Council", "Housing Officer",
+         "02/21/2026 11:30:00 AM", "pending"],
+        ["Mira", "Khan", "mira.khan@example.org", "", "", "02/22/2026 08:15:00 AM", "denied"],
+    ]  # fmt: skip
+    return write_csv(path, lines)
 
 
 # --------------------------------------------------------------------------------------------------

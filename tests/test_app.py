@@ -179,3 +179,32 @@ def test_an_empty_database_gets_the_demo_programme(tmp_path):
     with database.session() as db:
         assert len(session_summaries(db)) == 6
     database.dispose()
+
+
+def test_a_pending_booking_is_amber_and_one_changed_by_a_newer_desk_is_red(scan_desk, qtbot):
+    from sqlalchemy import update
+
+    from checkin.store.models import Registration
+    from ui.base.palette import palette_for
+
+    window, _scanner, database, code = scan_desk
+    view = window.desk_view
+    pending, newer = booked_people(database, code)[:2]
+    with database.session() as db:
+        set_status(db, pending.registration_id, RegistrationStatus.PENDING, "unpaid")
+        db.execute(
+            update(Registration).where(Registration.id == newer.registration_id).values(status="frozen")
+        )
+        db.commit()
+    colours = palette_for(False)
+    scanner_types(qtbot, view.input, pending.badge_code)
+    qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.NOT_CONFIRMED)
+    assert view.panel.headline.text() == "Booking not confirmed yet"
+    assert view.panel.reason.text() == "This booking is not confirmed yet: unpaid."
+    assert colours.warning in view.panel.styleSheet() and view.panel.symbol.text()
+    scanner_types(qtbot, view.input, newer.badge_code)
+    qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.NEEDS_UPDATE)
+    assert view.panel.headline.text() == "Update this desk"
+    assert "newer version of Check-in Desk: update this desk" in view.panel.reason.text()
+    assert colours.refused in view.panel.styleSheet() and view.panel.symbol.text()
+    assert window.counts.text().startswith("Checked in 0 of")

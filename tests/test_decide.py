@@ -120,3 +120,38 @@ def test_the_clock_is_the_one_passed_in(london_time):
     outcome = decide(BADGE, HERE, booking(), [event("in", 200)], NOW)
     # Issue 13: the time on the wall (GMT in March), the day left out when it is today.
     assert "at 06:25 at desk" in outcome.reason and "UTC" not in outcome.reason
+
+
+def test_a_status_written_by_a_newer_desk_is_refused_with_update_this_desk():
+    outcome = decide(BADGE, HERE, booking(status="frozen"), [], NOW)
+    assert outcome.code is OutcomeCode.NEEDS_UPDATE and not outcome.admitted
+    assert outcome.reason == "This booking was changed by a newer version of Check-in Desk: update this desk."
+    assert outcome.delegate == ZOE
+    # It is the booking here that counts: one on another session is still wrong_session.
+    assert (
+        decide(BADGE, HERE, booking(session=THERE, status="frozen"), [], NOW).code
+        is OutcomeCode.WRONG_SESSION
+    )
+
+
+def test_an_event_of_a_kind_from_a_newer_desk_neither_admits_nor_lets_out():
+    unknown = EventFacts("x-1", "teleported", NOW - timedelta(minutes=3), "door-9", "drone")
+    assert decide(BADGE, HERE, booking(), [unknown], NOW).code is OutcomeCode.ADMITTED
+    inside = [event("in", 10, uuid="in-1"), unknown]
+    assert decide(BADGE, HERE, booking(), inside, NOW).code is OutcomeCode.ALREADY_CHECKED_IN
+
+
+def test_a_pending_booking_is_not_confirmed_yet_after_cancelled_and_before_already_checked_in():
+    outcome = decide(BADGE, HERE, booking(status="pending", reason="unpaid"), [], NOW)
+    assert outcome.code is OutcomeCode.NOT_CONFIRMED and not outcome.admitted
+    assert outcome.reason == "This booking is not confirmed yet: unpaid."
+    assert (
+        decide(BADGE, HERE, booking(status="pending"), [], NOW).reason == "This booking is not confirmed yet."
+    )
+    # Already in (admitted while it was booked) and pending now: not_confirmed comes first.
+    pending_and_in = decide(BADGE, HERE, booking(status="pending"), [event("in", 1)], NOW)
+    assert pending_and_in.code is OutcomeCode.NOT_CONFIRMED
+    assert (
+        decide(BADGE, HERE, booking(session=THERE, status="pending"), [], NOW).code
+        is OutcomeCode.WRONG_SESSION
+    )

@@ -19,12 +19,17 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from checkin.desk.bookings import add_session, session_by_code
+from checkin.desk.roster import session_summaries
+from checkin.desk.scanning import record_scan
 from checkin.domain.codes import lookup_key
+from checkin.domain.decide import OutcomeCode
 from checkin.domain.person import surname_key as surname_key_of
 from checkin.importing.applying import ImportFileError, ImportReport, import_delegate_list
 from checkin.importing.reading import excel_damaged, read_delegate_list, split_full_name
+from checkin.printing.badges import render_badges
+from checkin.printing.stocks import stock_named
 from checkin.store.database import Database, open_database
-from checkin.store.models import AuditLog, Base, Delegate, ExternalCode, Registration, Venue
+from checkin.store.models import AuditLog, Base, CheckinEvent, Delegate, ExternalCode, Registration, Venue
 
 SESSION = "PRE-0312"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -309,6 +314,98 @@ def test_pretix_order_export_keeps_repeated_columns(database: Database, tmp_path
     assert people["Mohammed Iqbal"].organisation == "Barnardo's"
     assert (people["Emma Walsh"].status, people["Emma Walsh"].reason) == ("cancelled", "cancelled")
     assert scan_resolves_to(database, fx.pretix_secret(11)) == "Mohammed Iqbal"
+
+
+# --------------------------------------------------------------------------------------------------
+# Bookings not confirmed yet: unpaid, awaiting approval, invited
+
+
+def statuses(database: Database) -> dict[str, tuple[str, str]]:
+    return {name: (person.status, person.reason) for name, person in booked(database).items()}
+
+
+def test_pretix_check_in_list_with_pending_orders(database: Database, tmp_path: Path) -> None:
+    report = run_import(database, fx.write_pretix_checkin_list_with_pending(tmp_path / "checkin-list.csv"))
+
+    assert (report.format, report.column_mapping["Paid"]) == ("pretix", "status")
+    assert statuses(database) == {
+        "Peter Jones": ("booked", ""),
+        "Andrea Zulu": ("booked", ""),
+        "Bilal Hussain": ("pending", "unpaid"),
+    }
+    # The desk refuses the unpaid ticket, amber, with the reason, and records nothing.
+    with database.session() as db:
+        result = record_scan(
+            db, fx.pretix_secret(23), session_by_code(db, SESSION), desk="door-1", clock=lambda: NOW
+        )
+    assert result.outcome.code is OutcomeCode.NOT_CONFIRMED
+    assert result.outcome.reason == "This booking is not confirmed yet: unpaid."
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(CheckinEvent)) == 0
+
+
+def test_pretix_order_export_with_pending_and_expired_orders(database: Database, tmp_path: Path) -> None:
+    orders = fx.write_pretix_order_export(tmp_path / "orders.csv", ("paid", "pending", "expired"))
+    report = run_import(database, orders)
+
+    assert counts(report) == (2, 0, 0, 1)
+    assert statuses(database) == {
+        "Hannah Clarke": ("booked", ""),
+        "Mohammed Iqbal": ("pending", ""),
+        "Emma Walsh": ("cancelled", "expired"),
+    }
+
+
+def test_luma_guest_list_by_approval_status(database: Database, tmp_path: Path) -> None:
+    report = run_import(database, fx.write_luma(tmp_path / "Guests - Spotting modern slavery.csv"))
+
+    assert report.column_mapping["approval_status"] == "status"
+    assert statuses(database) == {
+        "Nadia Rahman": ("booked", ""),
+        "Owen Birch": ("pending", "awaiting approval"),
+        "Ruth Ames": ("pending", "invited, not registered"),
+        "Tariq Aziz": ("cancelled", "declined"),
+        "Ines Silva": ("waitlisted", ""),
+    }
+    # Pending bookings hold no place: not counted as booked, no badge unless asked for.
+    with database.session() as db:
+        session = session_by_code(db, SESSION)
+        [summary] = session_summaries(db, SESSION)
+        assert summary.booked == 1
+        run = render_badges(db, session, stock_named("avery-l4785"), tmp_path / "badges.pdf")
+        assert [db.get(Registration, r).delegate.first_name for r in run.registration_ids] == ["Nadia"]
+
+
+def test_eventbrite_pending_orders(database: Database, tmp_path: Path) -> None:
+    attendees = [
+        replace(a, order_type="Pending")
+        if a.first == "Tom"
+        else replace(a, order_type="Unpaid")
+        if a.first == "Amelia"
+        else a
+        for a in fx.EVENTBRITE_ATTENDEES
+    ]
+    report = run_import(database, fx.write_eventbrite(tmp_path / "report.csv", attendees))
+
+    assert (report.format, counts(report)) == ("eventbrite", (7, 0, 0, 1))
+    people = statuses(database)
+    assert people["Tom Price"] == people["Amelia Hughes"] == ("pending", "unpaid")
+    assert people["Priya Shah"] == ("booked", "")  # "Free Order"
+    assert people["Grace Okafor"] == ("cancelled", "refunded")
+    # Paid a week later: the re-import confirms the booking.
+    run_import(database, fx.write_eventbrite(tmp_path / "report-2.csv", fx.EVENTBRITE_ATTENDEES))
+    assert statuses(database)["Tom Price"] == ("booked", "")
+
+
+def test_zoom_registration_report_approval_column(database: Database, tmp_path: Path) -> None:
+    report = run_import(database, fx.write_zoom_registration_report(tmp_path / "registration_report.csv"))
+
+    assert report.column_mapping["Approval Status"] == "status"
+    assert statuses(database) == {
+        "Kate Morris": ("booked", ""),
+        "Liam Hart": ("pending", "awaiting approval"),
+        "Mira Khan": ("cancelled", "denied"),
+    }
 
 
 def test_microsoft_forms_with_anonymous_responses(database: Database, tmp_path: Path) -> None:

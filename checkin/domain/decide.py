@@ -6,8 +6,13 @@ The order (the first check that fails decides):
 2. ``not_found``           a well-formed code this desk does not know (yet)
 3. ``wrong_session``       the code belongs to another session and the person is not booked on this one
 4. ``cancelled``           the booking here is cancelled, refunded, void, transferred away or waitlisted
-5. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
-6. ``admitted``
+5. ``needs_update``        the booking's status was written by a newer version of the desk than this one
+6. ``not_confirmed``       the booking is pending: unpaid, awaiting approval, or invited and not registered
+7. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
+8. ``admitted``
+
+A booking has one status, so ``cancelled``, ``needs_update`` and ``not_confirmed`` never compete; an event
+of a kind this version does not know is kept but neither admits nor lets out (see `current_checkin`).
 """
 
 from collections.abc import Sequence
@@ -18,7 +23,7 @@ from enum import StrEnum
 from checkin.domain.clock import as_utc, time_for_people
 from checkin.domain.codes import CodeKind, ReadCode
 from checkin.domain.person import Person
-from checkin.domain.vocabulary import EventKind, RegistrationStatus
+from checkin.domain.vocabulary import KNOWN_STATUSES, UPDATE_THIS_DESK, EventKind, RegistrationStatus
 
 
 class OutcomeCode(StrEnum):
@@ -28,6 +33,8 @@ class OutcomeCode(StrEnum):
     CANCELLED = "cancelled"
     NOT_FOUND = "not_found"
     INVALID_CODE = "invalid_code"
+    NEEDS_UPDATE = "needs_update"
+    NOT_CONFIRMED = "not_confirmed"
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ def _ago(earlier: datetime, now: datetime) -> str:
     return f"at {time_for_people(earlier, now)}"  # the laptop's local time, as on the wall
 
 
-_REFUSED_STATUSES = {
+_REFUSED_STATUSES: dict[str, str] = {
     RegistrationStatus.CANCELLED: "This booking was cancelled",
     RegistrationStatus.WAITLISTED: "This person is on the waiting list, without a confirmed place",
     RegistrationStatus.TRANSFERRED: "This booking was transferred to another session",
@@ -149,12 +156,28 @@ def decide(
             booked_session=other,
             repaired_layout=repaired,
         )
-    refused = _REFUSED_STATUSES.get(RegistrationStatus(registration.status))
+    detail = f": {registration.status_reason}" if registration.status_reason else ""
+    refused = _REFUSED_STATUSES.get(registration.status)
     if refused is not None:
-        detail = f": {registration.status_reason}" if registration.status_reason else ""
         return Outcome(
             OutcomeCode.CANCELLED,
             f"{refused}{detail}.",
+            delegate,
+            registration_id=registration.id,
+            repaired_layout=repaired,
+        )
+    if registration.status not in KNOWN_STATUSES:
+        return Outcome(
+            OutcomeCode.NEEDS_UPDATE,
+            f"This booking was changed by {UPDATE_THIS_DESK}.",
+            delegate,
+            registration_id=registration.id,
+            repaired_layout=repaired,
+        )
+    if registration.status == RegistrationStatus.PENDING:
+        return Outcome(
+            OutcomeCode.NOT_CONFIRMED,
+            f"This booking is not confirmed yet{detail}.",
             delegate,
             registration_id=registration.id,
             repaired_layout=repaired,

@@ -215,6 +215,8 @@ EXACT_HEADINGS: dict[str, str] = {
         "ticket status",
         "booking status",
         "registration status",
+        "approval status",  # Luma's approval_status, Zoom's registration report
+        "payment status",
     ),
 }
 
@@ -510,6 +512,12 @@ def recognise_platform(keys: Sequence[str]) -> str:
     return best if scores[best] >= 2 else "spreadsheet"
 
 
+# Columns that say whether a booking is confirmed only in one platform's export (elsewhere the same
+# heading is bookkeeping): pretix's "Paid" (Yes/No, present when its check-in list includes pending
+# orders) and Eventbrite's "Order Type" ("Pending" and "Unpaid" for payments not yet settled).
+_PLATFORM_STATUS_HEADINGS = {"pretix": {"paid", "bezahlt"}, "eventbrite": {"order type"}}
+
+
 def code_kind(platform: str, key: str) -> str:
     if key in PERSON_ID_HEADINGS:
         return f"{'external' if platform == 'spreadsheet' else platform}{PERSON_ID_SUFFIX}"
@@ -538,11 +546,34 @@ _CANCELLED_WORDS = {
     "deleted": "deleted",
     "expired": "expired",
     "declined": "declined",
+    "denied": "denied",
     "rejected": "rejected",
     "storniert": "cancelled",
     "annule": "cancelled",
 }
 _WAITLIST_KEYS = {"waitlist", "waitlisted", "waiting list", "wait list", "on waitlist", "waiting"}
+# Whole values (as heading keys) meaning the booking is not confirmed yet, with the reason the desk shows:
+# pretix's order status, Luma's approval_status, Zoom's approval status, Eventbrite's pending orders.
+_PENDING_KEYS = {
+    "pending": "",
+    "ausstehend": "",
+    "pending approval": "awaiting approval",
+    "approval pending": "awaiting approval",
+    "awaiting approval": "awaiting approval",
+    "unpaid": "unpaid",
+    "not paid": "unpaid",
+    "pending payment": "unpaid",
+    "payment pending": "unpaid",
+    "awaiting payment": "unpaid",
+    "invited": "invited, not registered",
+}
+# What a bare "pending" is waiting for, by the column it is in.
+_PENDING_BY_COLUMN = {
+    "approval status": "awaiting approval",
+    "order type": "unpaid",
+    "payment status": "unpaid",
+}
+_PAID_NO = {"no", "nein", "false", "0", "n"}
 _NOT_VOID = {"", "no", "false", "0", "not void", "valid", "active", "none", "n"}
 
 
@@ -554,11 +585,15 @@ def parse_status(value: str, column_key: str) -> tuple[RegistrationStatus, str]:
         if key in _NOT_VOID:
             return RegistrationStatus.BOOKED, ""
         return RegistrationStatus.CANCELLED, "void"
+    if column_key in _PLATFORM_STATUS_HEADINGS["pretix"]:
+        return (RegistrationStatus.PENDING, "unpaid") if key in _PAID_NO else (RegistrationStatus.BOOKED, "")
     if key == "not attending":
         return RegistrationStatus.CANCELLED, "not attending"
     for word in key.split():
         if word in _CANCELLED_WORDS:
             return RegistrationStatus.CANCELLED, _CANCELLED_WORDS[word]
+    if key in _PENDING_KEYS:
+        return RegistrationStatus.PENDING, _PENDING_KEYS[key] or _PENDING_BY_COLUMN.get(column_key, "")
     if key in _WAITLIST_KEYS or "waitlist" in key or "waiting list" in key:
         return RegistrationStatus.WAITLISTED, ""
     return RegistrationStatus.BOOKED, ""
@@ -934,7 +969,8 @@ class _Column:
 MAPPING_FIELDS = (*DELEGATE_FIELDS, "full_name", "external_code", "status", "answer", "ignored")
 
 
-def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> list[_Column]:
+def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> tuple[str, list[_Column]]:
+    """The platform that wrote the headings, and what each column holds."""
     columns = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(cells):
@@ -946,6 +982,12 @@ def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> list[
         key = heading_key(heading)
         field_name, rank = classify_heading(key)
         columns.append(_Column(index, shown, key, field_name, rank))
+    platform = recognise_platform([column.key for column in columns])
+    status_keys = _PLATFORM_STATUS_HEADINGS.get(platform, set())
+    columns = [
+        _Column(c.index, c.heading, c.key, "status", _RANK_EXACT) if c.key in status_keys else c
+        for c in columns
+    ]
     fields = {column.field for column in columns}
     if "first_name" in fields and "last_name" not in fields:
         # Beside a first-name column, a bare "Name" ("Nom", "Name" in German) is the surname.
@@ -963,9 +1005,10 @@ def _columns(cells: list[str], overrides: dict[str, str] | None = None) -> list[
         ]
     # A platform's number for each person is kept as a code, unless a ticket code already says who is who.
     person_id = "ignored" if any(c.field == "external_code" for c in columns) else "external_code"
-    return [
+    columns = [
         _Column(c.index, c.heading, c.key, person_id, c.rank) if c.field == _PERSON_ID else c for c in columns
     ]
+    return platform, columns
 
 
 def read_delegate_list(path: Path, mapping_overrides: dict[str, str] | None = None) -> DelegateList:
@@ -991,8 +1034,7 @@ def read_delegate_list(path: Path, mapping_overrides: dict[str, str] | None = No
     data = table.rows[heading_at + 1 :]
     if not data:
         raise _fail(path, "the file has column headings but no delegates below them.")
-    columns = _columns(heading_cells, mapping_overrides)
-    platform = recognise_platform([column.key for column in columns])
+    platform, columns = _columns(heading_cells, mapping_overrides)
     return _DelegateReader(path, platform, columns, table.where).read(data, heading_cells)
 
 

@@ -19,7 +19,7 @@ from checkin.files import written_beside
 from checkin.store.models import Outbox, Programme
 from checkin.store.outbox import replica_id
 from checkin.sync.hub import snapshot_changes
-from checkin.sync.merge import apply_changes
+from checkin.sync.merge import NEWER_CHANGES, apply_changes
 
 FORMAT = "checkin-desk-bundle"
 VERSION = 1
@@ -83,6 +83,8 @@ def import_bundle(db: OrmSession, path: Path) -> BundleReport:
     if local and theirs and not local & theirs:
         raise UsageError(f"{path} carries another programme than this desk's; nothing was imported.")
     report = apply_changes(db, document["changes"])
+    # Passed on whole, what this desk did not understand too: desks that know it get it through this one.
+    passed_on = {c["uuid"]: c for c in [*(report.applied_changes), *(report.newer)]}
     relay = [
         {
             "change_uuid": c["uuid"],
@@ -93,7 +95,7 @@ def import_bundle(db: OrmSession, path: Path) -> BundleReport:
             "hlc": c["hlc"],
             "relayed": c,
         }
-        for c in report.applied_changes
+        for c in passed_on.values()
     ]
     if relay:
         db.execute(
@@ -107,4 +109,5 @@ def import_bundle(db: OrmSession, path: Path) -> BundleReport:
 
         scrub_relayed_of_erased(db)  # an erased person's old values are not kept to be passed on
     db.commit()
-    return BundleReport(len(document["changes"]), report.applied, report.warnings)
+    warnings = [*(report.warnings), *([NEWER_CHANGES] if report.newer else [])]
+    return BundleReport(len(document["changes"]), report.applied, warnings)

@@ -11,8 +11,9 @@ import os
 import uuid as uuid_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, func, select, text
 from sqlalchemy import exc as sa_exc
@@ -20,12 +21,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 
+from checkin.domain.vocabulary import UPDATE_THIS_DESK
 from checkin.errors import UserError
 from checkin.store.database import Database
 from checkin.store.models import FieldClock, Outbox, Programme
 from checkin.store.outbox import ORDER, SPECS, read_state, replica_id, write_state
 from checkin.sync.hub_schema import VERSION_TABLE, hub_change, hub_meta
-from checkin.sync.merge import apply_changes, rows_as_changes
+from checkin.sync.merge import NEWER_CHANGES, apply_changes, rows_as_changes
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HUB_MIGRATIONS = Path(__file__).with_name("hub_migrations")
 BATCH = 2000
@@ -137,15 +142,40 @@ def hub_error_for(error: Exception, url: str) -> HubError:
     return HubError(f"The hub {where} cannot be used: {message}")
 
 
-def _upgrade_hub(engine: Engine) -> None:
-    from alembic import command
-    from alembic.config import Config
+def _hub_config() -> "Config":
+    from alembic.config import Config  # only when a hub is used: alembic is slow to import
 
     config = Config()
     config.set_main_option("script_location", str(HUB_MIGRATIONS))
+    return config
+
+
+def _upgrade_hub(engine: Engine) -> None:
+    from alembic import command
+
+    config = _hub_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@cache
+def _known_hub_revisions() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    return frozenset(
+        script.revision for script in ScriptDirectory.from_config(_hub_config()).walk_revisions()
+    )
+
+
+def _check_hub_version(connection: Connection) -> None:
+    """HubError when a newer desk has upgraded the hub's tables past what this desk knows: refused before
+    anything is read or written, rather than failing halfway through a round."""
+    if not connection.dialect.has_table(connection, VERSION_TABLE):
+        return
+    stamped = set(connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars())
+    if stamped - _known_hub_revisions():
+        raise HubError(f"This hub was upgraded by {UPDATE_THIS_DESK}. Nothing was changed.")
 
 
 def _hub_programme(connection: Connection) -> str | None:
@@ -166,6 +196,7 @@ def _set_up_hub_programme(connection: Any, url: str) -> str | None:
             f"{make_url(url).render_as_string(hide_password=True)} is not set up as a hub: "
             "run `checkin hub init URL` from the desk that holds the programme."
         )
+    _check_hub_version(connection)
     return _hub_programme(connection)
 
 
@@ -205,9 +236,11 @@ def snapshot_changes(db: OrmSession) -> list[dict[str, Any]]:
                 )
             )
     for clock in db.scalars(select(FieldClock).order_by(FieldClock.id)):
-        if clock.entity not in SPECS:
+        clocked = SPECS.get(clock.entity)
+        # Clocks of fields only a newer version has (kept by desks before they left such fields out).
+        if clocked is None or (clock.field not in clocked.fields and clock.field not in clocked.refs):
             continue
-        table = SPECS[clock.entity].table
+        table = clocked.table
         row_id = db.execute(select(table.c.id).where(table.c.uuid == clock.entity_uuid)).scalar()
         if row_id is None:
             continue
@@ -311,6 +344,8 @@ def pull(db: OrmSession, hub: Engine, report: SyncReport) -> None:
         report.pulled += len(changes)
         report.applied += merged.applied
         report.warnings += merged.warnings
+        if merged.newer and NEWER_CHANGES not in report.warnings:
+            report.warnings.append(NEWER_CHANGES)
 
 
 def init_hub(database: Database, url: str) -> SyncReport:
@@ -318,6 +353,8 @@ def init_hub(database: Database, url: str) -> SyncReport:
     hub = hub_engine(url)
     report = SyncReport()
     try:
+        with hub.connect() as connection:
+            _check_hub_version(connection)
         _upgrade_hub(hub)
         with database.session() as db:
             local = _local_programmes(db)

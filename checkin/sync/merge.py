@@ -10,6 +10,10 @@ A change is a plain dict:
   value, so two desks editing different fields of one delegate both keep their edits, and the same field
   ends with the later edit everywhere.
 - ``event`` brings an immutable row (a check-in event, an external code); applying it twice changes nothing.
+
+A change from a newer version of the desk may carry what this one does not know: a table, a field, a
+booking status, a check-in event's kind or method. Values are kept as the text they came as, unknown
+fields and tables are left out, everything else is applied, and the report says so (`MergeReport.newer`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -23,6 +27,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.hlc import ZERO
 from checkin.domain.person import search_key, surname_key
+from checkin.domain.vocabulary import KNOWN_EVENT_KINDS, KNOWN_METHODS, KNOWN_STATUSES, UPDATE_THIS_DESK
 from checkin.store.models import (
     FieldClock,
     UuidAlias,
@@ -166,6 +171,39 @@ def rows_as_changes(db: OrmSession, outbox: Sequence[Any], origin: str) -> list[
 # ---- merging changes from elsewhere ---------------------------------------------------------------
 
 
+#: What sync says, once, when changes from a newer version of the desk arrived.
+NEWER_CHANGES = f"Some changes were made by {UPDATE_THIS_DESK}. The rest were applied."
+
+_OPS = ("create", "update", "event")
+# The synced fields whose values are words of the domain: a value outside these came from a newer desk.
+_KNOWN_VALUES: dict[str, dict[str, frozenset[str]]] = {
+    "registration": {"status": KNOWN_STATUSES},
+    "checkin_event": {"kind": KNOWN_EVENT_KINDS, "method": KNOWN_METHODS},
+}
+
+
+# The names a change of each entity may carry (every change of a pull is checked: sets, not loops).
+_NAMES = {name: frozenset((*spec.fields, *spec.refs, spec.key)) for name, spec in SPECS.items()}
+
+
+def from_newer_version(change: dict[str, Any]) -> bool:
+    """Whether a change carries a table, an operation, a field or a value this version does not know."""
+    names = _NAMES.get(change.get("entity", ""))
+    if names is None or change.get("op") not in _OPS:
+        return True
+    fields = change.get("fields") or {}
+    if fields.keys() - names:
+        return True
+    return any(
+        fields.get(name) is not None and (not isinstance(fields[name], str) or fields[name] not in known)
+        for name, known in _KNOWN_VALUES.get(change["entity"], {}).items()
+    )
+
+
+def _synced(spec: EntitySpec, name: str) -> bool:
+    return name in spec.fields or name in spec.refs
+
+
 @dataclass
 class MergeReport:
     applied: int = 0
@@ -174,6 +212,9 @@ class MergeReport:
     warnings: list[str] = field(default_factory=list)
     #: The changes that changed something here, in order.
     applied_changes: list[dict[str, Any]] = field(default_factory=list)
+    #: The changes carrying something only a newer version knows (`from_newer_version`), as they came:
+    #: what this desk understood of them was applied, and a desk passing changes on keeps them whole.
+    newer: list[dict[str, Any]] = field(default_factory=list)
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -202,7 +243,8 @@ def apply_changes(db: OrmSession, changes: Iterable[dict[str, Any]]) -> MergeRep
 
     New rows go in entity by entity in bulk; updates are decided field by field against the local field
     clocks; anything that clashes with a row here falls back to one-by-one handling."""
-    report = MergeReport()
+    changes = list(changes)
+    report = MergeReport(newer=[c for c in changes if from_newer_version(c)])
     changes = [c for c in changes if c.get("entity") in SPECS]
     if not changes:
         return report
@@ -343,6 +385,8 @@ def _update_batch(
             key = local_uuid[row_id]
             took = False
             for name, value in change["fields"].items():
+                if not _synced(spec, name):
+                    continue  # a field only a newer version has: left out, the rest applied
                 if change["hlc"] > clocks.get((key, name), ZERO):
                     clocks[(key, name)] = change["hlc"]
                     winners.setdefault(row_id, {})[name] = (change["hlc"], value)
@@ -417,7 +461,9 @@ def _apply_one(
         ).all()
     )
     newer = {
-        name: value for name, value in change["fields"].items() if change["hlc"] > clocks.get(name, ZERO)
+        name: value
+        for name, value in change["fields"].items()
+        if _synced(spec, name) and change["hlc"] > clocks.get(name, ZERO)
     }
     if not newer:
         report.unchanged += 1

@@ -15,6 +15,8 @@ LOOKS = {
     OutcomeCode.CANCELLED: ("refused", "✖", "Booking cancelled"),
     OutcomeCode.NOT_FOUND: ("refused", "?", "Code not known at this desk"),
     OutcomeCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
+    OutcomeCode.NEEDS_UPDATE: ("refused", "↻", "Update this desk"),
+    OutcomeCode.NOT_CONFIRMED: ("warning", "◷", "Booking not confirmed yet"),
 }
 
 

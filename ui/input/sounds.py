@@ -33,6 +33,8 @@ FAMILY_OF = {
     OutcomeCode.CANCELLED: SoundFamily.REFUSED,
     OutcomeCode.NOT_FOUND: SoundFamily.REFUSED,
     OutcomeCode.INVALID_CODE: SoundFamily.REFUSED,
+    OutcomeCode.NEEDS_UPDATE: SoundFamily.REFUSED,
+    OutcomeCode.NOT_CONFIRMED: SoundFamily.WARNING,
 }
 
 
