@@ -8,11 +8,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checkin import __version__
 from checkin.domain.clock import clock_for_people, day_for_people, iso, time_for_people, utc_now
 from checkin.errors import UserError
+
+if TYPE_CHECKING:  # for annotations only: the store loads when a command needs it
+    from checkin.store.database import Database
 
 EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
 
@@ -57,7 +60,7 @@ def _say(line: str) -> None:
 # ---- the commands ---------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202 - returns checkin.store.database.Database
+def _open(args: argparse.Namespace) -> "Database":
     from checkin.store.database import DatabaseError, open_database
 
     try:
@@ -812,7 +815,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.session, args.kiosk = None, False
         args.handler = cmd_app
     try:
-        return args.handler(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler  # a Namespace's attributes are Any
+        return handler(args)
     except UserError as error:  # the user's to put right: the message alone, no traceback
         print(f"checkin: {error}", file=sys.stderr)
         return EXIT_USAGE

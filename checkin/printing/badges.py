@@ -334,7 +334,10 @@ def _element(spec: Any, where: str, size: tuple[float, float]) -> Element:
         )
     if kind == "line":
         line = LineElement(
-            *(_mm(spec, key, where) for key in ("x1", "y1", "x2", "y2")),
+            x1=_mm(spec, "x1", where),
+            y1=_mm(spec, "y1", where),
+            x2=_mm(spec, "x2", where),
+            y2=_mm(spec, "y2", where),
             width=_mm(spec, "width", where, 0.5),
             colour=_colour(spec, "colour", "#c8ced6", where),
         )

@@ -28,14 +28,16 @@ T = TypeVar("T")
 @cache
 def string_width(text: str, font: str, size: float) -> float:
     """Width in points of text already prepared for drawing (visual order) in `font` at `size`."""
-    return pdfmetrics.stringWidth(text, font, size)
+    width: float = pdfmetrics.stringWidth(text, font, size)  # ReportLab ships no types
+    return width
 
 
 @lru_cache(maxsize=65536)
 def text_width(text: str, bold: bool = False, size: float = 1.0) -> float:
     """Width in points of a logical-order run of text as drawn: shaped, in the font chosen for it."""
     prepared = prepare(text, bold)
-    return pdfmetrics.stringWidth(prepared.text, prepared.font, size)
+    width: float = pdfmetrics.stringWidth(prepared.text, prepared.font, size)  # ReportLab ships no types
+    return width
 
 
 # ---- sizes ----------------------------------------------------------------------------------------
@@ -195,7 +197,8 @@ class FittedText:
 def _line_below(font: str) -> float:
     """Room below the baseline, in ems: the font's descent (Noto Sans 0.293), at most half an em (Noto
     Sans Arabic's 0.738 is for rare stacked marks, which the ink measure catches when they occur)."""
-    return min(-pdfmetrics.getFont(font).face.descent / 1000, 0.5)
+    descent: float = pdfmetrics.getFont(font).face.descent  # ReportLab ships no types
+    return min(-descent / 1000, 0.5)
 
 
 @cache

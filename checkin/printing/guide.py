@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from reportlab.pdfgen.canvas import Canvas
 
 from checkin.errors import UserError
 from checkin.files import written_beside
@@ -33,6 +35,9 @@ from checkin.printing.fitting import break_lines, sizes_down, string_width, text
 from checkin.printing.fonts import SANS, has_arabic, prepare, register_fonts
 from checkin.printing.imposition import IMPOSITIONS, MM, Imposition, Panel, draw_marks, enter_panel
 from checkin.resources import resource_path
+
+if TYPE_CHECKING:  # for the annotation only: importing the guide does not load SQLAlchemy
+    from sqlalchemy.orm import Session as OrmSession
 
 DEFAULT_CONTENT = ("guide", "spot-the-signs.md")
 PLACEHOLDER = "{{local_contacts}}"
@@ -167,8 +172,8 @@ def parse_guide(text: str, source: str = "the guide") -> GuideContent:
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
     stripped = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     if "<!--" in stripped:
-        line = stripped[: stripped.index("<!--")].count("\n") + 1
-        raise GuideContentError(f"{source}, line {line}: a comment '<!--' is never closed with '-->'.")
+        unclosed = stripped[: stripped.index("<!--")].count("\n") + 1
+        raise GuideContentError(f"{source}, line {unclosed}: a comment '<!--' is never closed with '-->'.")
 
     pages: list[GuidePage] = []
     blocks: list[Block] = []
@@ -308,7 +313,7 @@ def parse_local_contacts(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def venue_contacts(db, name: str | None = None) -> VenueContacts | None:  # noqa: ANN001 - an ORM session
+def venue_contacts(db: "OrmSession", name: str | None = None) -> VenueContacts | None:
     """The venue named (any case), or else the first session's venue; None when there is none."""
     from sqlalchemy import func, select
 
@@ -337,6 +342,7 @@ AMBER_TINT = (0xFD / 255, 0xF1 / 255, 0xD3 / 255)
 INK = (0.13, 0.14, 0.16)
 MUTED = (0.42, 0.44, 0.48)
 WHITE = (1.0, 1.0, 1.0)
+RGB = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -382,7 +388,8 @@ SIZES = {
     "dl-trifold": LayoutSizes(10.5, 9.0, 9.0, 12.0, 11.0),
 }
 
-Draw = Callable[..., None]  # (canvas, x, top, width, height) in points, top = y of the item's top edge
+# (canvas, x, top, width, height) in points, top = y of the item's top edge
+Draw = Callable[[Canvas, float, float, float, float], None]
 
 
 @dataclass
@@ -512,7 +519,9 @@ def _visual_order(line: Line) -> list[tuple[Word, ...]]:
     return [word for run in ordered for word in run]
 
 
-def draw_line(canvas, line: Line, x: float, baseline: float, width: float, size: float, colour) -> None:  # noqa: ANN001
+def draw_line(
+    canvas: Canvas, line: Line, x: float, baseline: float, width: float, size: float, colour: RGB
+) -> None:
     space = string_width(" ", SANS, size)
     position = x + (width - line.width if line.rtl else 0.0)
     canvas.setFillColorRGB(*colour)
@@ -535,16 +544,16 @@ def _text_item(
     size: float,
     leading: float,
     space_before: float,
-    colour,  # noqa: ANN001
+    colour: RGB,
     bold: bool = False,
     italic: bool = False,
     indent: float = 0.0,
-    marker: Callable[..., None] | None = None,
+    marker: Callable[[Canvas, float, float, float], None] | None = None,  # (canvas, x, baseline, width)
 ) -> Item:
     lines = wrap(spans, width - indent, size, bold, italic)
     ascent = size * 0.78
 
-    def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
+    def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
         first_baseline = top - ascent - (leading - size) / 2
         rtl = bool(lines) and lines[0].rtl
         if marker is not None:
@@ -624,7 +633,7 @@ class Typesetter:
         text_item = _text_item([Span(text)], self.width, size, size * 1.12, 0, NAVY, bold=True)
         gap = s.body * 0.55
 
-        def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
+        def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
             canvas.setFillColorRGB(*AMBER)
             length = min(w, s.body * 3.2)
             start = x + w - length if _base_rtl([Span(text)]) else x
@@ -638,7 +647,7 @@ class Typesetter:
         indent = s.body * 1.05
         dot = s.body * 0.32
 
-        def marker(canvas, x: float, baseline: float, width: float) -> None:  # noqa: ANN001
+        def marker(canvas: Canvas, x: float, baseline: float, width: float) -> None:
             canvas.setFillColorRGB(*(AMBER if not self.cover else WHITE))
             cx = x + width - dot * 1.3 if _base_rtl(block.spans) else x + dot * 0.2
             canvas.rect(cx, baseline + s.body * 0.22, dot, dot, stroke=0, fill=1)
@@ -675,7 +684,7 @@ class Typesetter:
         height = 2 * pad + len(number_lines) * number_leading + len(label_lines) * label_leading
         fill, ink, accent = (AMBER, NAVY, NAVY) if self.cover else (AMBER_TINT, NAVY, AMBER)
 
-        def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
+        def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
             canvas.setFillColorRGB(*fill)
             canvas.roundRect(x, top - height, w, height, s.body * 0.35, stroke=0, fill=1)
             canvas.setFillColorRGB(*accent)
@@ -711,7 +720,7 @@ class Typesetter:
         rule = s.body * 2.6  # room to write a name and a number by hand
         minimum = 2 * pad + caption_height + 4 * rule
 
-        def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
+        def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
             canvas.setStrokeColorRGB(*NAVY)
             canvas.setLineWidth(0.7)
             canvas.roundRect(x, top - h, w, h, s.body * 0.5, stroke=1, fill=0)
@@ -740,7 +749,7 @@ def stack_height(items: list[Item]) -> float:
     return sum(item.height + (item.space_before if i else 0.0) for i, item in enumerate(items))
 
 
-def draw_stack(canvas, items: list[Item], x: float, top: float, width: float, height: float) -> None:  # noqa: ANN001
+def draw_stack(canvas: Canvas, items: list[Item], x: float, top: float, width: float, height: float) -> None:
     """Items top to bottom; spare height is shared between the flexible ones."""
     spare = max(0.0, height - stack_height(items))
     flexible = [item for item in items if item.flexible]
@@ -770,7 +779,7 @@ def _columns(items: list[Item], gutter: float, rtl: bool = False) -> Item | None
         return None
     left, right = items[: best[1]], items[best[1] :]
 
-    def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
+    def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
         column = (w - gutter) / 2
         first, second = (x + column + gutter, x) if rtl else (x, x + column + gutter)
         draw_stack(canvas, left, first, top, column, h)
@@ -830,7 +839,7 @@ def set_panel(
 def _emblem(style: PanelStyle) -> Draw:
     """A magnifying glass, the guide's mark, drawn in the cover's spare space (if there is room)."""
 
-    def draw(canvas, x: float, top: float, w: float, h: float) -> None:  # noqa: ANN001
+    def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
         size = min(w * 0.62, h * 0.85)
         if size < 14 * MM:
             return
@@ -859,7 +868,7 @@ def _flat_blocks(pages: Iterable[GuidePage]) -> list[Block]:
     return [block for page in pages for block in page.blocks]
 
 
-def draw_panel(canvas, setting: PanelSetting, panel: Panel, style: PanelStyle, folio: bool) -> None:  # noqa: ANN001
+def draw_panel(canvas: Canvas, setting: PanelSetting, panel: Panel, style: PanelStyle, folio: bool) -> None:
     """Draw a set panel with the canvas origin at the panel's bottom-left, the right way up."""
     w, h = panel.width * MM, panel.height * MM
     left, top = style.margin_side * MM, h - style.margin_top * MM
@@ -986,8 +995,6 @@ def render_guide(
     venue: GuideVenue | None = None,
 ) -> GuideRun:
     """Write the guide imposed for folding as a PDF (A4 landscape), replacing `output_path` whole."""
-    from reportlab.pdfgen.canvas import Canvas
-
     if layout not in IMPOSITIONS:
         raise GuideError(f"Unknown layout {layout!r}; choose one of {', '.join(IMPOSITIONS)}.")
     imposition = IMPOSITIONS[layout]

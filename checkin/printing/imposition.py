@@ -47,7 +47,10 @@ boundary, labelled.
 """
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # for annotations only: the geometry needs no ReportLab
+    from reportlab.pdfgen.canvas import Canvas
 
 SHEET_WIDTH = 297.0
 SHEET_HEIGHT = 210.0
@@ -186,7 +189,7 @@ IMPOSITIONS: dict[str, Imposition] = {i.name: i for i in (_a7_zine(), _a6_bookle
 LAYOUTS = tuple(IMPOSITIONS)
 
 
-def draw_marks(canvas, side: Side) -> None:  # noqa: ANN001 - a reportlab Canvas
+def draw_marks(canvas: "Canvas", side: Side) -> None:
     """Fold ticks in the margins along each fold line, and labelled cut lines."""
     canvas.saveState()
     canvas.setLineWidth(0.5)
@@ -213,7 +216,7 @@ def draw_marks(canvas, side: Side) -> None:  # noqa: ANN001 - a reportlab Canvas
     canvas.restoreState()
 
 
-def enter_panel(canvas, panel: Panel) -> None:  # noqa: ANN001 - a reportlab Canvas
+def enter_panel(canvas: "Canvas", panel: Panel) -> None:
     """Move the canvas origin to the panel's bottom-left as its page sees it (turned if rotated).
 
     The caller wraps this in saveState/restoreState and then draws the page in points, from (0, 0) to

@@ -30,11 +30,14 @@ class QRSizeError(UserError, ValueError):
 
 def error_correction_for(payload: str) -> int:
     """As pretix chooses: H up to 32 characters, M up to 128, L beyond."""
+    level: int  # qrcode ships no types; its levels are ints
     if len(payload) <= 32:
-        return ERROR_CORRECT_H
-    if len(payload) <= 128:
-        return ERROR_CORRECT_M
-    return ERROR_CORRECT_L
+        level = ERROR_CORRECT_H
+    elif len(payload) <= 128:
+        level = ERROR_CORRECT_M
+    else:
+        level = ERROR_CORRECT_L
+    return level
 
 
 @dataclass(frozen=True)

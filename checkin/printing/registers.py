@@ -453,8 +453,8 @@ def write_register_pdf(
     ]
     rows: list[list[Any]] = [header]
     for number, entry in enumerate(entries, start=1):
-        active = entry.status in ACTIVE_STATUSES
-        style = styles["cell"] if active else styles["cell_muted"]
+        attending = entry.status in ACTIVE_STATUSES
+        style = styles["cell"] if attending else styles["cell_muted"]
         present = marks.get(entry.registration_id or -1, set())
         # An arrival on another day than the session's (the evening before) says its date.
         arrived = time_for_people(entry.checked_in_at, session.starts_at, zone) if entry.checked_in_at else ""
@@ -466,7 +466,7 @@ def write_register_pdf(
                 Paragraph(escape(STATUS_LABELS.get(entry.status or "", entry.status or "")), style),
                 Paragraph(arrived, style),
                 *[Tick() if segment_id in present else "" for segment_id, _ in segments],
-                Spacer(1, 8 * mm) if active else Paragraph("not attending", styles["void"]),
+                Spacer(1, 8 * mm) if attending else Paragraph("not attending", styles["void"]),
             ]
         )
 
