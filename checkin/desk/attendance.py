@@ -20,6 +20,7 @@ from checkin.domain.clock import Clock, utc_now
 from checkin.domain.decide import EventFacts, current_checkin
 from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method
 from checkin.errors import UsageError
+from checkin.store.database import begin_write
 from checkin.store.models import CheckinEvent, Registration, Segment, Session
 
 
@@ -67,6 +68,7 @@ def mark_segment(
 ) -> bool:
     """Record that the person is present for the segment; commits. Returns False (and records nothing)
     when they were marked already, so ticking twice is harmless. Only active bookings can be marked."""
+    begin_write(db)
     registration, segment = _booking_and_segment(db, registration_id, segment_id)
     if registration.status not in ACTIVE_STATUSES:
         raise UsageError(
@@ -102,6 +104,7 @@ def unmark_segment(
 ) -> bool:
     """Take back a segment mark (a tick in the wrong row); commits. The marks stay in the record, each
     cancelled by an 'undo' event. Returns False when there was no mark to take back."""
+    begin_write(db)
     registration, segment = _booking_and_segment(db, registration_id, segment_id)
     events = _segment_events(db, registration_id, segment_id)
     undone = {e.undoes for e in events if e.kind == EventKind.UNDO}

@@ -25,6 +25,7 @@ from checkin.domain.clock import Clock, as_utc, utc_now
 from checkin.domain.marks import MarkCode, MarkOutcome, decide_mark
 from checkin.domain.person import Person
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method
+from checkin.store.database import begin_write
 from checkin.store.models import Registration, Segment, Session
 
 
@@ -146,6 +147,7 @@ def mark_by_scan(
     """Mark the person a scanned code stands for present in the segment; commits. The code is read and
     resolved exactly as at the desk, and `checkin.domain.marks.decide_mark` decides. It never checks
     anyone in at the desk; it logs the scan."""
+    begin_write(db)  # before the marks are read: another program marking this person decides first
     segment = db.get(Segment, segment_id)
     if segment is None or segment.session_id != session.id:
         raise ValueError(f"segment {segment_id} is not part of session {session.code}")

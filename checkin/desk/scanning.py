@@ -20,6 +20,7 @@ from checkin.domain.decide import (
 from checkin.domain.person import Person
 from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, RegistrationStatus
 from checkin.errors import UsageError
+from checkin.store.database import begin_write
 from checkin.store.models import (
     CheckinEvent,
     ExternalCode,
@@ -167,6 +168,7 @@ def record_scan(
     new_id: Callable[[], str] = new_uuid,
 ) -> ScanResult:
     """Decide a scan and record it; commits. The admission is on disk when this returns."""
+    begin_write(db)  # before the events are read: another program's scan of this badge decides first
     now = clock()
     read = read_scan(db, text, session)
     registration = resolve(db, read, session)
@@ -230,6 +232,7 @@ def undo_last_admission(
     """Undo this desk's most recent admission at this session if it is under two minutes old.
 
     Undo is an event of its own; the admission stays in the record. Returns whose check-in was undone."""
+    begin_write(db)  # so the admission found is still the last when the undo is written
     now = clock()
     undone = select(CheckinEvent.undoes).where(CheckinEvent.undoes.is_not(None))
     last = db.scalars(

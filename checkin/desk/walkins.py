@@ -11,6 +11,7 @@ from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method, RegistrationStatus
 from checkin.errors import UsageError, UserError
+from checkin.store.database import begin_write
 from checkin.store.models import Delegate, Registration, Session
 
 
@@ -61,6 +62,7 @@ def register_walk_in(
     email = normalise_email(person.email)
     if person.email.strip() and not email:
         raise UsageError(f"{person.email.strip()!r} is not an email address.")
+    begin_write(db)  # before the places are counted and the email looked up: one walk-in at a time
     taken = places_taken(db, session)
     if session.capacity is not None and taken >= session.capacity and not over_capacity_ok:
         raise OverCapacity(taken, session.capacity)
