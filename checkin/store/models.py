@@ -202,6 +202,29 @@ class ExternalCode(Base):
     registration: Mapped[Registration] = relationship(back_populates="external_codes")
 
 
+class RevokedCode(Base):
+    """A code that admitted once and was replaced (a ticket reissued by the platform, a lost badge
+    reprinted): kept so a scan of it is refused with when it was replaced. Rows are only ever added; a
+    code is live (a badge code, an external code) or revoked, never both."""
+
+    __tablename__ = "revoked_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    #: "badge" for one of our badge codes, else the platform's kind as in ExternalCode.kind.
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(200))
+    #: As ExternalCode.lookup: what a scan is looked up by.
+    lookup: Mapped[str] = mapped_column(String(200), unique=True)
+    revoked_at: Mapped[datetime]
+    desk: Mapped[str] = mapped_column(String(100), default="")
+    #: Why, in the desk's words: "replaced in the pretix list", "badge lost".
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
 class CheckinEvent(Base):
     """Append-only: attendance is derived from these, never stored as a flag."""
 

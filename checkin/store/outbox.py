@@ -24,6 +24,7 @@ from checkin.store.models import (
     ExternalCode,
     Programme,
     Registration,
+    RevokedCode,
     Segment,
     Session,
     SyncState,
@@ -132,6 +133,22 @@ SPECS: dict[str, EntitySpec] = {
             immutable=True,
             key="lookup",
         ),
+        # After external_code: a code replaced on one desk arrives after the live code it retires.
+        EntitySpec(
+            "revoked_code",
+            RevokedCode.__table__,
+            {
+                "kind": "text",
+                "code": "text",
+                "lookup": "text",
+                "revoked_at": "datetime",
+                "desk": "text",
+                "reason": "text",
+            },
+            {"registration_id": "registration"},
+            immutable=True,
+            natural=("lookup",),
+        ),
         EntitySpec(
             "checkin_event",
             CheckinEvent.__table__,
@@ -157,6 +174,7 @@ _BY_CLASS = {
     Delegate: "delegate",
     Registration: "registration",
     ExternalCode: "external_code",
+    RevokedCode: "revoked_code",
     CheckinEvent: "checkin_event",
 }
 # Fields recomputed from others on each desk rather than sent.

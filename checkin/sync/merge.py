@@ -9,7 +9,8 @@ A change is a plain dict:
 - ``update`` brings some fields; each is taken only if its HLC is later than the one that set the local
   value, so two desks editing different fields of one delegate both keep their edits, and the same field
   ends with the later edit everywhere.
-- ``event`` brings an immutable row (a check-in event, an external code); applying it twice changes nothing.
+- ``event`` brings an immutable row (a check-in event, an external code, a revoked code); applying it twice
+  changes nothing. A revoked code removes its live external code here as well.
 
 A change from a newer version of the desk may carry what this one does not know: a table, a field, a
 booking status, a check-in event's kind or method. Values are kept as the text they came as, unknown
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -275,10 +276,31 @@ def apply_changes(db: OrmSession, changes: Iterable[dict[str, Any]]) -> MergeRep
             report.warn(
                 f"{change['entity']} {change['entity_uuid']}: refers to something this desk does not have"
             )
+        _retire_replaced_codes(connection, report.applied_changes)
         db.flush()
     finally:
         db.info.pop(APPLYING, None)
     return report
+
+
+def _retire_replaced_codes(connection: Any, applied: list[dict[str, Any]]) -> None:
+    """A code revoked on another desk stops admitting here: its live copy (an external code that
+    arrived earlier, or in the same pull) is removed, so a scan finds it among the revoked only."""
+    lookups = {c["fields"].get("lookup") for c in applied if c["entity"] == "revoked_code"}
+    lookups |= {c["entity_uuid"] for c in applied if c["entity"] == "external_code"}
+    lookups.discard(None)
+    if not lookups:
+        return
+    live, revoked = SPECS["external_code"].table, SPECS["revoked_code"].table
+    wanted = sorted(lookups)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        connection.execute(
+            delete(live).where(
+                live.c.lookup.in_(chunk),
+                live.c.lookup.in_(select(revoked.c.lookup).where(revoked.c.lookup.in_(chunk))),
+            )
+        )
 
 
 def _refs_of(spec: EntitySpec, changes: list[dict[str, Any]], uuids: _Uuids) -> None:
