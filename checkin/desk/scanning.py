@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
 from checkin.domain.clock import Clock, utc_now
-from checkin.domain.codes import CodeKind, ReadCode, read_code
+from checkin.domain.codes import CodeKind, ReadCode, lookup_key, read_code
 from checkin.domain.decide import (
     EventFacts,
     Outcome,
@@ -26,6 +26,7 @@ from checkin.store.models import (
     ExternalCode,
     Programme,
     Registration,
+    RevokedCode,
     ScanLog,
     Session,
     new_uuid,
@@ -90,6 +91,24 @@ def read_scan(db: OrmSession, text: str, session: Session) -> ReadCode:
         return db.execute(_KNOWN_EXTERNAL, {"lookup": lookup}).first() is not None
 
     return read_code(text, keys, known_external)
+
+
+_REVOKED = select(RevokedCode.registration_id, RevokedCode.revoked_at).where(
+    RevokedCode.lookup == bindparam("lookup")
+)
+
+
+def find_revoked(db: OrmSession, read: ReadCode) -> tuple[ReadCode, Registration | None, datetime | None]:
+    """For a code that is not live here: the booking it was issued for and when it was replaced, if a
+    newer code replaced it (else the read as it was, None, None). One lookup by a unique index, made
+    only after the live lookups found nothing, so an admission costs nothing more."""
+    lookup = lookup_key(read.code)
+    found = db.execute(_REVOKED, {"lookup": lookup}).first() if lookup else None
+    if found is None:
+        return read, None, None
+    # On record, so a code whatever its shape (a spreadsheet's reference is not "invalid").
+    kind = CodeKind.WELL_FORMED if read.kind is CodeKind.INVALID else read.kind
+    return ReadCode(kind, lookup, read.layout), db.get(Registration, found.registration_id), found.revoked_at
 
 
 def resolve(db: OrmSession, read: ReadCode, session: Session) -> Registration | None:
@@ -172,9 +191,12 @@ def record_scan(
     now = clock()
     read = read_scan(db, text, session)
     registration = resolve(db, read, session)
+    revoked_at = None
+    if registration is None:
+        read, registration, revoked_at = find_revoked(db, read)
     facts = registration_facts(registration) if registration is not None else None
     events = session_events(db, registration.id) if registration is not None else []
-    outcome = decide(read, session_facts(session), facts, events, now)
+    outcome = decide(read, session_facts(session), facts, events, now, revoked_at)
     event_uuid = None
     checked_in_at = outcome.earlier.at if outcome.earlier else None
     if outcome.admitted and registration is not None:

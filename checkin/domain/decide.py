@@ -3,13 +3,14 @@
 The order (the first check that fails decides):
 
 1. ``invalid_code``        the text is not a code, or a badge code whose signature fails
-2. ``not_found``           a well-formed code this desk does not know (yet)
-3. ``wrong_session``       the code belongs to another session and the person is not booked on this one
-4. ``cancelled``           the booking here is cancelled, refunded, void, transferred away or waitlisted
-5. ``needs_update``        the booking's status was written by a newer version of the desk than this one
-6. ``not_confirmed``       the booking is pending: unpaid, awaiting approval, or invited and not registered
-7. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
-8. ``admitted``
+2. ``revoked``             a code replaced by a newer one (a reissued ticket, a reprinted badge)
+3. ``not_found``           a well-formed code this desk does not know (yet)
+4. ``wrong_session``       the code belongs to another session and the person is not booked on this one
+5. ``cancelled``           the booking here is cancelled, refunded, void, transferred away or waitlisted
+6. ``needs_update``        the booking's status was written by a newer version of the desk than this one
+7. ``not_confirmed``       the booking is pending: unpaid, awaiting approval, or invited and not registered
+8. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
+9. ``admitted``
 
 A booking has one status, so ``cancelled``, ``needs_update`` and ``not_confirmed`` never compete; an event
 of a kind this version does not know is kept but neither admits nor lets out (see `current_checkin`).
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from checkin.domain.clock import as_utc, time_for_people
+from checkin.domain.clock import as_utc, time_for_people, to_local
 from checkin.domain.codes import CodeKind, ReadCode
 from checkin.domain.person import Person
 from checkin.domain.vocabulary import KNOWN_STATUSES, UPDATE_THIS_DESK, EventKind, RegistrationStatus
@@ -35,6 +36,7 @@ class OutcomeCode(StrEnum):
     INVALID_CODE = "invalid_code"
     NEEDS_UPDATE = "needs_update"
     NOT_CONFIRMED = "not_confirmed"
+    REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -128,15 +130,25 @@ def decide(
     registration: RegistrationFacts | None,
     events: Sequence[EventFacts],
     now: datetime,
+    revoked_at: datetime | None = None,
 ) -> Outcome:
     """Decide a scan at `session`. `registration` is what the code resolved to: the person's booking on
     this session when they have one, otherwise the booking the code was issued for; `events` are that
-    registration's session-level check-in events."""
+    registration's session-level check-in events. `revoked_at` is when the code was replaced by a newer
+    one (then `registration` is the booking it was issued for)."""
     repaired = read.layout
     if read.kind is CodeKind.INVALID:
         return Outcome(
             OutcomeCode.INVALID_CODE,
             "Not a valid badge code: it may be forged or misread. Scan again, or search by name.",
+            repaired_layout=repaired,
+        )
+    if revoked_at is not None:
+        return Outcome(
+            OutcomeCode.REVOKED,
+            f"This ticket code was replaced on {to_local(revoked_at):%a %d %b} — ask for the delegate's name.",
+            registration.delegate if registration else None,
+            registration_id=registration.id if registration else None,
             repaired_layout=repaired,
         )
     if registration is None:

@@ -17,6 +17,7 @@ LOOKS = {
     OutcomeCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
     OutcomeCode.NEEDS_UPDATE: ("refused", "↻", "Update this desk"),
     OutcomeCode.NOT_CONFIRMED: ("warning", "◷", "Booking not confirmed yet"),
+    OutcomeCode.REVOKED: ("refused", "⊘", "Replaced code: does not admit"),
 }
 
 

@@ -190,7 +190,7 @@ class DeskView(QWidget):
         elif outcome.code is OutcomeCode.ALREADY_CHECKED_IN:
             self.action_button.setText(self.tr("Show the earlier check-in (F2)"))
             self.action_button.show()
-        elif outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE):
+        elif outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE, OutcomeCode.REVOKED):
             self.action_button.setText(self.tr("Search by name (F2)"))
             self.action_button.show()
         else:

@@ -35,6 +35,7 @@ FAMILY_OF = {
     OutcomeCode.INVALID_CODE: SoundFamily.REFUSED,
     OutcomeCode.NEEDS_UPDATE: SoundFamily.REFUSED,
     OutcomeCode.NOT_CONFIRMED: SoundFamily.WARNING,
+    OutcomeCode.REVOKED: SoundFamily.REFUSED,
 }
 
 
