@@ -868,7 +868,7 @@ def test_a_row_with_no_name_and_no_email_is_reported_by_line(database: Database,
 def test_report_json_has_exactly_the_cli_keys(database: Database, tmp_path: Path) -> None:
     report = run_import(database, fx.write_tito(tmp_path / "tito.csv"))
     assert list(report.as_json()) == [
-        "format", "rows", "added", "updated", "unchanged", "cancelled", "warnings", "errors",
+        "format", "rows", "added", "updated", "unchanged", "cancelled", "codes_replaced", "warnings", "errors",
     ]  # fmt: skip
 
 

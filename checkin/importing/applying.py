@@ -1,5 +1,9 @@
 """Importing a delegate list into a session: one person one delegate, matched, added, updated or cancelled.
 
+A booking the list gives a new code of a kind it already had (pretix regenerated a leaked ticket's secret,
+Eventbrite reissued a barcode) has its old code moved to the revoked codes: it no longer admits, and a scan
+of it says when it was replaced.
+
 Reading and recognising the file is `checkin.importing.reading`; this module applies what was read. The work
 is all-or-nothing inside a SAVEPOINT: a bad file raises before anything is written, a dry run rolls the
 savepoint back, and the caller commits. Matching runs on dicts preloaded in a few queries and new rows
@@ -16,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, ColumnDefault, Table, bindparam, func, insert, select, update
+from sqlalchemy import JSON, ColumnDefault, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from checkin.domain.clock import Clock, utc_now
@@ -31,7 +35,7 @@ from checkin.importing.reading import (
     is_person_id,
     read_delegate_list,
 )
-from checkin.store.models import AuditLog, Delegate, ExternalCode, Registration, Session
+from checkin.store.models import AuditLog, Delegate, ExternalCode, Registration, RevokedCode, Session
 from checkin.store.outbox import record_bulk
 
 __all__ = [
@@ -64,6 +68,8 @@ class ImportReport:
     warnings: list[str]
     errors: list[str]
     column_mapping: dict[str, str] = field(default_factory=dict)
+    #: Codes of bookings the list replaced with newer ones (now revoked).
+    codes_replaced: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """Exactly the keys of `checkin import --json`."""
@@ -74,6 +80,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "cancelled": self.cancelled,
+            "codes_replaced": self.codes_replaced,
             "warnings": list(self.warnings),
             "errors": list(self.errors),
         }
@@ -136,7 +143,7 @@ def apply_delegate_list(
     _ensure_outer_transaction(db)
     savepoint = db.begin_nested()
     try:
-        report = _Import(db, session, delegate_list, now, complete).run()
+        report = _Import(db, session, delegate_list, now, complete, desk).run()
         db.add(
             AuditLog(
                 at=now,
@@ -146,7 +153,8 @@ def apply_delegate_list(
                     f"session {session.code}, {report.format} list {delegate_list.path.name}: "
                     f"{report.rows} rows, {report.added} added, {report.updated} updated, "
                     f"{report.unchanged} unchanged, {report.cancelled} cancelled, "
-                    f"{len(report.warnings)} warnings, {len(report.errors)} errors"
+                    + (f"{report.codes_replaced} codes replaced, " if report.codes_replaced else "")
+                    + f"{len(report.warnings)} warnings, {len(report.errors)} errors"
                     + (" (dry run)" if dry_run else "")
                 ),
             )
@@ -257,8 +265,10 @@ class _Import:
         delegate_list: DelegateList,
         now: datetime,
         complete: bool = True,
+        desk: str = "",
     ) -> None:
         self.db = db
+        self.desk = desk
         self.session = session
         self.list = delegate_list
         self.now = now
@@ -266,7 +276,7 @@ class _Import:
         self.warnings = list(delegate_list.warnings)
         self.uuids: Iterator[str] = iter(())
         self.lookups = {code: lookup_key(code) for row in delegate_list.rows for _, code in row.codes}
-        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
+        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "cancelled": 0, "codes_replaced": 0}
         self.numbered: dict[int, set[str]] | None = None
 
     # -- the file's people -------------------------------------------------------------------------
@@ -409,6 +419,20 @@ class _Import:
                 known[lookup] = _KnownCode(registration_id, delegate_id, session_id)
         return known
 
+    def revoked_in_file(self) -> set[str]:
+        """The file's codes that a newer code has replaced here (an old copy of a list)."""
+        wanted = set(self.lookups.values())
+        revoked = self.db.execute(select(func.count()).select_from(RevokedCode)).scalar_one()
+        if not wanted or not revoked:
+            return set()
+        if revoked <= 2 * len(wanted):
+            return wanted.intersection(self.db.scalars(select(RevokedCode.lookup)))
+        return {
+            lookup
+            for chunk in _chunks(sorted(wanted))
+            for lookup in self.db.scalars(select(RevokedCode.lookup).where(RevokedCode.lookup.in_(chunk)))
+        }
+
     def run(self) -> ImportReport:
         people = self.people()
         codes = self.known_codes(people)
@@ -530,6 +554,10 @@ class _Import:
         registration_updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         taken: set[str] = set()
         conflicts = 0
+        revoked = self.revoked_in_file()
+        stale: set[str] = set()
+        # Existing bookings given a new code, and its kinds: their other codes of those kinds are replaced.
+        renewed: dict[int, set[str]] = {}
 
         def add_codes(
             person: DelegateRow, delegate_id: int | None, registration_ref: int, registration_id: int | None
@@ -543,11 +571,16 @@ class _Import:
                     continue
                 if known is not None and known.delegate_id == delegate_id and is_person_id(kind):
                     continue  # the person's number, kept with their booking on another session
+                if lookup in revoked:
+                    stale.add(lookup)
+                    continue
                 if known is not None or lookup in taken:
                     conflicts += 1
                     continue
                 taken.add(lookup)
                 new_codes.append((registration_ref, {"kind": kind, "code": code, "lookup": lookup}))
+                if registration_id is not None and not is_person_id(kind):  # a person's number is no ticket
+                    renewed.setdefault(registration_id, set()).add(kind)
                 added = True
             return added
 
@@ -614,9 +647,25 @@ class _Import:
             )
         for rows in delegate_updates.values():
             self._update(Delegate.__table__, rows)
+        if stale:
+            self.warnings.append(
+                f"{len(stale)} ticket codes in this list were replaced earlier by newer ones and still do not "
+                "admit (is this an old copy of the list?)."
+                if len(stale) > 1
+                else "1 ticket code in this list was replaced earlier by a newer one and still does not admit "
+                "(is this an old copy of the list?)."
+            )
         for rows in registration_updates.values():
             self._update(Registration.__table__, rows)
         self._insert(new_delegates, new_registrations, new_codes)
+        replaced = self._revoke_replaced(renewed)
+        if replaced:
+            self.counts["codes_replaced"] = replaced
+            self.warnings.append(
+                f"{replaced} ticket codes were replaced by newer ones; the old codes no longer admit."
+                if replaced > 1
+                else "1 ticket code was replaced by a newer one; the old code no longer admits."
+            )
         if delegate_updates or registration_updates or new_registrations or new_codes:
             # Objects the caller has loaded may now be stale: reload them when next used.
             for instance in list(self.db.identity_map.values()):
@@ -708,6 +757,44 @@ class _Import:
         record_bulk(self.db, "delegate", delegate_ids)
         record_bulk(self.db, "registration", registration_ids)
         record_bulk(self.db, "external_code", code_ids)
+
+    def _revoke_replaced(self, renewed: dict[int, set[str]]) -> int:
+        """Move the codes these bookings had of the kinds the list gave them anew, and that the list no
+        longer has, from the live codes to the revoked ones. Returns how many."""
+        in_file = set(self.lookups.values())
+        gone: list[int] = []
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(sorted(renewed)):
+            for id_, registration_id, kind, code, lookup in self.db.execute(
+                select(
+                    ExternalCode.id,
+                    ExternalCode.registration_id,
+                    ExternalCode.kind,
+                    ExternalCode.code,
+                    ExternalCode.lookup,
+                ).where(ExternalCode.registration_id.in_(chunk))
+            ):
+                if kind in renewed[registration_id] and lookup not in in_file:
+                    gone.append(id_)
+                    rows.append(
+                        {
+                            "registration_id": registration_id,
+                            "kind": kind,
+                            "code": code,
+                            "lookup": lookup,
+                            "revoked_at": self.now,
+                            "desk": self.desk,
+                            "reason": f"replaced in the {self.list.format} list",
+                        }
+                    )
+        if not rows:
+            return 0
+        for chunk in _chunks(gone):
+            self.db.execute(delete(ExternalCode.__table__).where(ExternalCode.__table__.c.id.in_(chunk)))
+        for row, uuid in zip(rows, _random_uuids(len(rows)), strict=True):
+            row["uuid"] = uuid
+        record_bulk(self.db, "revoked_code", self._bulk_insert(RevokedCode.__table__, rows))
+        return len(rows)
 
     def _bulk_insert(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows (all with the same keys) in one executemany; returns their new ids in order.
