@@ -1,4 +1,4 @@
-"""One booking's history at the desk: every scan (refused ones too), check-in event and badge print, in time order."""
+"""One booking's history at the desk: scans (refused ones too), check-ins, badge prints, replaced codes, in time order."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,18 +6,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from checkin.store.models import CheckinEvent, PrintLog, ScanLog, Segment, Session
+from checkin.desk.revocations import BADGE
+from checkin.store.models import CheckinEvent, PrintLog, Registration, RevokedCode, ScanLog, Segment, Session
 
 
 @dataclass(frozen=True)
 class HistoryLine:
     at: datetime
     desk: str
-    #: "scan", "event" or "print".
+    #: "scan", "event", "print" or "code" (a code replaced by a newer one).
     source: str
-    #: A scan's outcome code, an event's kind (in, out, undo), or "printed" / "reprinted".
+    #: A scan's outcome code, an event's kind (in, out, undo), "printed" / "reprinted", or for a replaced
+    #: code "badge" / "ticket".
     result: str
-    #: How: scanner, camera, search, roll-call... (a print's label stock).
+    #: How: scanner, camera, search, roll-call... (a print's label stock, why a code was replaced).
     method: str
     #: Where: the session code, and the part of the day for a roll-call mark.
     where: str
@@ -54,6 +56,14 @@ def registration_history(db: OrmSession, registration_id: int) -> list[HistoryLi
     )
     for at, desk, reprint, stock in prints:
         lines.append(HistoryLine(at, desk, "print", "reprinted" if reprint else "printed", stock, ""))
+    replaced = db.execute(
+        select(RevokedCode.revoked_at, RevokedCode.desk, RevokedCode.kind, RevokedCode.reason, Session.code)
+        .join(Registration, RevokedCode.registration_id == Registration.id)
+        .join(Session, Registration.session_id == Session.id)
+        .where(RevokedCode.registration_id == registration_id)
+    )
+    for at, desk, kind, reason, code in replaced:
+        lines.append(HistoryLine(at, desk, "code", "badge" if kind == BADGE else "ticket", reason, code))
     # A scan and the event it recorded share a time; the scan reads first.
-    order = {"scan": 0, "event": 1, "print": 2}
+    order = {"scan": 0, "event": 1, "code": 2, "print": 3}
     return sorted(lines, key=lambda line: (line.at, order[line.source]))

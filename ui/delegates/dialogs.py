@@ -178,6 +178,9 @@ HISTORY_WORDS = {
     ("event", "undo"): "Check-in undone",
     ("print", "printed"): "Badge printed",
     ("print", "reprinted"): "Badge reprinted",
+    ("scan", "revoked"): "Scan: replaced code refused",
+    ("code", "badge"): "Badge code replaced: the old badge no longer admits",
+    ("code", "ticket"): "Ticket code replaced: the old code no longer admits",
 }
 
 

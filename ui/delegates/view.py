@@ -1,5 +1,5 @@
 """Delegates (F6): the session's whole roster — find, sort and filter; edit, cancel or restore, transfer,
-print a badge, see a person's scans; import a delegate list."""
+print a badge or reissue a lost one, see a person's scans; import a delegate list."""
 
 import logging
 from pathlib import Path
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.bookings import set_status
+from checkin.desk.revocations import DEFAULT_REISSUE_REASON, reissue_badge
 from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations, roster_size
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from ui.base.context import DeskContext
@@ -229,6 +230,7 @@ class DelegatesView(QWidget):
         self.restore_action = self._action(self.tr("Restore booking"), "Ctrl+R", self.restore_booking)
         self.transfer_action = self._action(self.tr("Transfer…"), "Ctrl+T", self.transfer_booking)
         self.print_action = self._action(self.tr("Print badge"), "Ctrl+P", self.print_badge)
+        self.reissue_action = self._action(self.tr("Reissue badge…"), "Ctrl+B", self.reissue_badge)
         self.history_action = self._action(self.tr("Scan history…"), "Ctrl+H", self.show_history)
         self.import_action = self._action(self.tr("Import list…"), "Ctrl+I", self.open_import, per_row=False)
         self.find_action = self._action(self.tr("Find"), "Ctrl+F", self._focus_find, per_row=False)
@@ -238,6 +240,7 @@ class DelegatesView(QWidget):
             self.restore_action,
             self.transfer_action,
             self.print_action,
+            self.reissue_action,
             self.history_action,
         ]
         buttons = QHBoxLayout()
@@ -250,7 +253,7 @@ class DelegatesView(QWidget):
         self.hint = QLabel(
             self.tr(
                 "Enter or Ctrl+E edits · Del cancels · Ctrl+R restores · Ctrl+T transfers · Ctrl+P prints the "
-                "badge · Ctrl+H history · Ctrl+I imports · Ctrl+F finds"
+                "badge · Ctrl+B reissues a lost one · Ctrl+H history · Ctrl+I imports · Ctrl+F finds"
             )
         )
         self.hint.setObjectName("hint")
@@ -414,6 +417,7 @@ class DelegatesView(QWidget):
         )
         self.transfer_action.setEnabled(active or status == RegistrationStatus.WAITLISTED)
         self.print_action.setEnabled(active)
+        self.reissue_action.setEnabled(active)
         self.import_action.setEnabled(self.context.session_code is not None)
 
     def _context_menu(self, position) -> None:  # noqa: ANN001 - a QPoint
@@ -499,6 +503,37 @@ class DelegatesView(QWidget):
             self._done(
                 self.tr("{0} moved to {1}.").format(row.display_name, dialog.moved_to), row.registration_id
             )
+
+    def reissue_badge(self) -> None:
+        """A lost badge: a new badge code for this booking, the old one refused at every desk from now on."""
+        row = self.current_row()
+        if row is None or not self.reissue_action.isEnabled():
+            return
+        if not require_organiser(self, self.context, self.tr("Enter the organiser PIN to reissue a badge.")):
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Reissue badge"),
+            self.tr(
+                "Give {0} a new badge code? The old badge will be refused at every desk from now on; print "
+                "the new one next.\n\nReason:"
+            ).format(row.display_name),
+            QLineEdit.EchoMode.Normal,
+            self.tr(DEFAULT_REISSUE_REASON),
+        )
+        if not ok:
+            return
+        with self.context.database.session() as db:
+            reissue_badge(
+                db, row.registration_id, reason.strip() or DEFAULT_REISSUE_REASON, desk=self.context.desk
+            )
+            db.commit()
+        self._done(
+            self.tr(
+                "{0} has a new badge code; the old badge no longer admits. Print the new badge (Ctrl+P)."
+            ).format(row.display_name),
+            row.registration_id,
+        )
 
     def show_history(self) -> None:
         row = self.current_row()
