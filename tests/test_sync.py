@@ -361,9 +361,7 @@ def newer_changes(database, later_minutes=5):
                 "colour": "blue",
             },
         ),
-        change(
-            "table", "revoked_code", "rc-1", "create", {"code": "OLD-1", "revoked_at": at(0)().isoformat()}
-        ),
+        change("table", "badge_photo", "bp-1", "create", {"image": "OLD-1", "taken_at": at(0)().isoformat()}),
     ]
 
 
