@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,13 +21,9 @@ from checkin.sync.hub import init_hub, sync_round
 
 
 @pytest.fixture(autouse=True)
-def london_time(monkeypatch):
+def on_london_time(london_time):
     """The laptop's clock is on UK time (12 March is GMT, so local times read as the UTC ones)."""
-    monkeypatch.setenv("TZ", "Europe/London")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    return london_time
 
 
 @pytest.fixture
@@ -119,7 +114,7 @@ def test_a_setting_change_widens_the_window(tmp_path):
         badge = zoe.badge_code
     database.dispose()
     settings_file = tmp_path / "settings.json"
-    env = {**os.environ, "CHECKIN_SETTINGS": str(settings_file), "TZ": "Europe/London"}
+    env = {**os.environ, "CHECKIN_SETTINGS": str(settings_file)}  # TZ: London, from the fixture
     early = run("scan", badge, "--session", "PRE-0312", "--json", db=tmp_path / "desk.sqlite3", env=env)
     assert (early.returncode, json.loads(early.stdout)["outcome"]) == (1, "not_today")
     Settings(settings_file).set("admit_hours_before", 4)

@@ -12,7 +12,7 @@ LOOKS = {
     OutcomeCode.ADMITTED: ("admitted", "✔", "Welcome"),
     OutcomeCode.ALREADY_CHECKED_IN: ("warning", "⚠", "Already checked in"),
     OutcomeCode.WRONG_SESSION: ("warning", "⇄", "Booked on another session"),
-    OutcomeCode.NOT_TODAY: ("warning", "◷", "Not today"),
+    OutcomeCode.NOT_TODAY: ("warning", "▦", "Not today"),  # a calendar page: the day is wrong
     OutcomeCode.CANCELLED: ("refused", "✖", "Booking cancelled"),
     OutcomeCode.NOT_FOUND: ("refused", "?", "Code not known at this desk"),
     OutcomeCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
