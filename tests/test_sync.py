@@ -7,7 +7,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from factories import at, book, make_session
+from factories import admits_any_day, at, book, make_session
 from sqlalchemy import func, insert, select, text
 
 from checkin.desk.bookings import session_by_code
@@ -433,6 +433,8 @@ HUB_COLUMNS = {
 def test_a_bundle_from_a_newer_desk_imports_with_one_warning_and_is_passed_on(organiser_desk, tmp_path):
     bundle = tmp_path / "newer.bundle"
     with organiser_desk.session() as db:
+        admits_any_day(session_by_code(db, "PRE-0312"))  # scanned below through the command line
+        db.commit()
         export_bundle(db, bundle)
     with gzip.open(bundle, "rb") as stream:
         document = json.loads(stream.read())
