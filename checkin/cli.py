@@ -120,9 +120,14 @@ def cmd_session_add(args: argparse.Namespace) -> int:
 
     starts = _parse_time(args.starts, "--starts")
     ends = _parse_time(args.ends, "--ends") if args.ends else None
+    admit_from = _parse_time(args.admit_from, "--admit-from") if args.admit_from else None
+    admit_until = _parse_time(args.admit_until, "--admit-until") if args.admit_until else None
+    if admit_from is not None and admit_until is not None and admit_until <= admit_from:
+        raise CommandError("--admit-until must be after --admit-from.")
     database = _open(args)
     with database.session() as db:
         session = add_session(db, args.code, args.title, args.venue, starts, ends, args.capacity)
+        session.admit_from, session.admit_until = admit_from, admit_until
         db.commit()
         when = f"{day_for_people(session.starts_at)} {clock_for_people(session.starts_at)}"
         _say(f"Session {session.code} added: {session.title}, {when}.")
@@ -253,15 +258,60 @@ def _card_json(card: Any) -> dict[str, Any] | None:
     }
 
 
+def _organiser_pin() -> str:
+    """The organiser PIN for `scan --force`: CHECKIN_PIN, else one line of standard input."""
+    pin = os.environ.get("CHECKIN_PIN")
+    if pin is None and sys.stdin is not None:
+        if sys.stdin.isatty():
+            import getpass
+
+            pin = getpass.getpass("Organiser PIN: ")
+        else:
+            pin = sys.stdin.readline().rstrip("\r\n")
+    if not pin:
+        raise CommandError("--force needs the organiser PIN: give it on standard input or in CHECKIN_PIN.")
+    return pin
+
+
+def _check_organiser_pin(pin: str) -> None:
+    """Raise unless `pin` is this desk's organiser PIN. A desk with no PIN has no one to admit anyway."""
+    from checkin.desk.pin import check_pin, has_pin, refusal
+    from checkin.domain.clock import utc_now
+    from checkin.settings import Settings
+
+    settings = Settings()
+    if not has_pin(settings):
+        raise CommandError(
+            "No organiser PIN is set on this desk: set one in the app's Settings (F10) to admit anyway."
+        )
+    now = utc_now()
+    check = check_pin(settings, pin, now)
+    if not check.ok:
+        raise CommandError(refusal(check, now))
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from checkin.desk.bookings import session_by_code
     from checkin.desk.scanning import record_scan
     from checkin.domain.vocabulary import Method
+    from checkin.settings import Settings
 
+    if args.force:  # before the database: a wrong PIN records nothing
+        _check_organiser_pin(_organiser_pin())
+    hours_before = Settings().get("admit_hours_before")
     database = _open(args)
     with database.session() as db:
         session = session_by_code(db, args.session)
-        result = record_scan(db, args.text, session, desk=args.desk, method=Method.COMMAND_LINE)
+        result = record_scan(
+            db,
+            args.text,
+            session,
+            desk=args.desk,
+            operator="organiser" if args.force else "",
+            method=Method.COMMAND_LINE,
+            hours_before=hours_before,
+            override=args.force,
+        )
     outcome = result.outcome
     desk = outcome.earlier.desk if outcome.earlier else result.desk
     if args.json:
@@ -271,9 +321,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
             "delegate": _card_json(outcome.delegate),
             "checked_in_at": iso(result.checked_in_at),
             "desk": desk,
+            "method": outcome.earlier.method if outcome.earlier else result.method,
         }
         if outcome.booked_session is not None:
             document["booked_session"] = outcome.booked_session.code
+        if outcome.open_session is not None:
+            document["open_session"] = outcome.open_session.code
         if outcome.repaired_layout:
             document["repaired_layout"] = outcome.repaired_layout
         _print_json(document)
@@ -668,6 +721,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--starts", required=True, help="ISO date and time, e.g. 2026-03-12T09:30")
     add.add_argument("--ends", help="ISO date and time")
     add.add_argument("--capacity", type=_positive)
+    add.add_argument(
+        "--admit-from",
+        help="ISO date and time its codes admit from (default: two hours before the start, or the setting)",
+    )
+    add.add_argument(
+        "--admit-until", help="ISO date and time its codes admit until (default: the end of its last day)"
+    )
 
     sessions = command("sessions", cmd_sessions, "list sessions")
     sessions.add_argument("--json", action="store_true")
@@ -686,6 +746,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("text")
     scan.add_argument("--session", required=True)
     scan.add_argument("--json", action="store_true")
+    scan.add_argument(
+        "--force",
+        action="store_true",
+        help="admit anyway what the desk refuses (not an invalid or replaced code), with the organiser PIN "
+        "from standard input or CHECKIN_PIN",
+    )
 
     export = command("export", cmd_export, "export the attendance register")
     export.add_argument("--session", required=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checkin.domain.admission import DEFAULT_HOURS_BEFORE
 from checkin.files import written_beside
 
 VERSION = 1
@@ -38,6 +39,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("sounds", bool, True, "Play a sound for each outcome"),
         Setting("high_contrast", bool, False, "High-contrast theme"),
         Setting("idle_lock_minutes", int, 5, "Hide the roster after this many idle minutes"),
+        Setting(
+            "admit_hours_before",
+            int,
+            DEFAULT_HOURS_BEFORE,
+            "Codes admit from this many hours before a session starts",
+        ),
         Setting("pin_hash", str, "", "Organiser PIN (hashed)"),
         Setting("pin_failures", int, 0, "Wrong PIN attempts in a row"),
         Setting("pin_locked_until", str, "", "PIN locked until"),

@@ -8,7 +8,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from factories import MORNING, book, make_session, new_database
+from factories import MORNING, admits_any_day, book, make_session, new_database
 from openpyxl import load_workbook
 
 from checkin.cli import main
@@ -34,7 +34,7 @@ def desk_file_and_codes(tmp_path):
     """A session with three bookings: Zoë (booked), Ade (cancelled), and Wiktor booked elsewhere."""
     database = new_database(tmp_path)
     with database.session() as db:
-        preston = make_session(db)
+        preston = admits_any_day(make_session(db))  # scanned through the command line, on today's clock
         lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
         codes = {
             "zoe": book(db, preston, email="zoe@example.org", external="ABCD-1").badge_code,

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from factories import make_session, new_database
+from factories import admits_any_day, make_session, new_database
 from sqlalchemy import func, insert, select
 
 from checkin.desk.roster import attendance
@@ -42,7 +42,7 @@ def _desk(tmp_path: Path) -> tuple[Path, dict[int, str]]:
     """A session with BOOKINGS bookings, written in bulk (the ORM path would take most of the budget)."""
     database = new_database(tmp_path)
     with database.session() as db:
-        session = make_session(db)
+        session = admits_any_day(make_session(db))  # the desk process scans on today's clock
         db.flush()
         delegate_ids = db.scalars(
             insert(Delegate).returning(Delegate.id),

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from factories import make_session
+from factories import at, make_session
 from sqlalchemy import func, select
 
 from checkin.cli import main
@@ -245,8 +245,14 @@ def test_a_first_pull_reads_every_page_and_maps_attendees_as_the_csv_import_does
         assert read_state(db, f"eventbrite:{EVENT}:pulled_at") is not None
         session = session_by_code(db, SESSION)
         # The Eventbrite barcode admits at the desk, and a refunded one does not.
-        assert record_scan(db, barcode(5), session, desk="door-1").outcome.code is OutcomeCode.ADMITTED
-        assert record_scan(db, barcode(4), session, desk="door-1").outcome.code is OutcomeCode.CANCELLED
+        assert (
+            record_scan(db, barcode(5), session, desk="door-1", clock=at(0)).outcome.code
+            is OutcomeCode.ADMITTED
+        )
+        assert (
+            record_scan(db, barcode(4), session, desk="door-1", clock=at(0)).outcome.code
+            is OutcomeCode.CANCELLED
+        )
 
     code, out, _err = run(capsys, path, "pull", "eventbrite", "--event", EVENT, "--session", SESSION)
     assert code == 0 and out.startswith("Pulled 0 attendees changed since ")

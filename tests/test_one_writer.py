@@ -52,7 +52,11 @@ def _session_with_bookings(url: str, bookings: int, capacity: int | None = None)
     database = open_database(url)
     with database.session() as db:
         starts = utc_now() - timedelta(minutes=5)
-        session = add_session(db, SESSION, "Racing desks", "Preston Town Hall", starts, capacity=capacity)
+        # Running for two hours: a start five minutes before midnight still admits after it.
+        ends = starts + timedelta(hours=2)
+        session = add_session(
+            db, SESSION, "Racing desks", "Preston Town Hall", starts, ends, capacity=capacity
+        )
         registrations = []
         for number in range(bookings):
             delegate = Delegate(first_name=f"P{number}", last_name="Rival")

@@ -81,7 +81,7 @@ def test_undo_within_two_minutes_and_not_after(zoe_with_external_code):
 
 def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(zoe_with_external_code):
     database, db, session, zoe = zoe_with_external_code
-    lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
+    lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(hours=1))
     db.commit()
     wrong = record_scan(db, zoe.badge_code, lancaster, desk="d", clock=at(0))
     assert wrong.outcome.code is OutcomeCode.WRONG_SESSION
@@ -97,7 +97,7 @@ def test_a_transfer_lets_the_old_badge_admit_at_the_new_session(zoe_with_externa
 
 def test_a_person_booked_on_two_sessions_is_admitted_at_each_with_either_code(zoe_with_external_code):
     database, db, session, zoe = zoe_with_external_code
-    lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(days=7))
+    lancaster = make_session(db, "LAN-1903", "Lancaster Town Hall", MORNING + timedelta(hours=1))
     lancaster_booking = register(db, zoe.delegate, lancaster, source="test")
     other = book(db, lancaster, first="Ann", last="Lee", external="98765432109876543210")
     db.commit()

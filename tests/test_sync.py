@@ -7,7 +7,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from factories import at, book, make_session
+from factories import admits_any_day, at, book, make_session
 from sqlalchemy import func, insert, select, text
 
 from checkin.desk.bookings import session_by_code
@@ -180,6 +180,11 @@ def test_a_desk_whose_clock_is_hours_wrong_still_orders_edits_it_has_seen(two_de
 
 def test_a_desk_offline_for_a_day_catches_up_in_one_round(two_desks):
     organiser, other, hub = two_desks
+    with organiser.session() as db:  # a two-day course: the second day's scans admit
+        session_by_code(db, "PRE-0312").ends_at = at(31 * 60)()
+        db.commit()
+    sync_round(organiser, hub)
+    sync_round(other, hub)
     for index, name in enumerate(["O'Neill", "Bello", "Nowak"]):
         scan(organiser, people(organiser)[name].badge_code, "door-1", index)
         sync_round(organiser, hub)
@@ -426,6 +431,8 @@ HUB_COLUMNS = {
 def test_a_bundle_from_a_newer_desk_imports_with_one_warning_and_is_passed_on(organiser_desk, tmp_path):
     bundle = tmp_path / "newer.bundle"
     with organiser_desk.session() as db:
+        admits_any_day(session_by_code(db, "PRE-0312"))  # scanned below through the command line
+        db.commit()
         export_bundle(db, bundle)
     with gzip.open(bundle, "rb") as stream:
         document = json.loads(stream.read())

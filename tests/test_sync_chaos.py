@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from factories import MORNING, book, make_session
+from factories import MORNING, admits_any_day, book, make_session
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from tcp_proxy import CuttingProxy
@@ -121,6 +121,8 @@ def test_connections_cut_200_times_during_push_and_pull_lose_and_double_nothing(
     first = open_database(tmp_path / "door-a.sqlite3")
     with first.session() as db:
         create_demo(db, seed=7)
+        for session in db.scalars(select(Session)):  # scanned on a clock in March, whatever today is
+            admits_any_day(session)
         db.commit()
     init_hub(first, pg_database_url)  # straight to the server, not through the proxy
     second = open_database(tmp_path / "door-b.sqlite3")

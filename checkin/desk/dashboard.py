@@ -2,14 +2,15 @@
 
 Plain queries returning frozen dataclasses, cheap enough to run every few seconds. "Expected" is the
 active bookings (booked and walk-ins); "checked in" is those whose desk check-in counts now (undos and
-check-outs applied, one per person however many desks scanned them).
+check-outs applied, one per person however many desks scanned them). Overrides (refusals admitted anyway
+with the organiser PIN) are counted apart as well, for the organiser to review.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +19,7 @@ from checkin.desk.roster import current_checkins
 from checkin.domain.clock import Clock, as_utc, utc_now
 from checkin.domain.person import Person
 from checkin.domain.text import fold
-from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
+from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, RegistrationStatus
 from checkin.store.models import CheckinEvent, Delegate, Registration, Session
 
 BIN = timedelta(minutes=5)
@@ -55,6 +56,8 @@ class SessionFigures:
     no_shows: tuple[NoShow, ...]
     first_arrival: datetime | None
     last_arrival: datetime | None
+    #: Refusals admitted anyway with the organiser PIN at this session (not undone).
+    overrides: int
 
     @property
     def not_arrived(self) -> int:
@@ -110,6 +113,23 @@ def _arrivals(db: OrmSession, session_id: int | None = None) -> dict[int, dateti
     return {registration_id: as_utc(at) for registration_id, (at, _desk) in present.items()}
 
 
+def overrides(db: OrmSession, session_id: int) -> int:
+    """How many admissions at this session were overrides, leaving out those undone."""
+    undone = select(CheckinEvent.undoes).where(CheckinEvent.undoes.is_not(None))
+    return (
+        db.scalar(
+            select(func.count()).where(
+                CheckinEvent.session_id == session_id,
+                CheckinEvent.segment_id.is_(None),
+                CheckinEvent.kind == EventKind.IN,
+                CheckinEvent.method == Method.OVERRIDE,
+                CheckinEvent.uuid.not_in(undone),
+            )
+        )
+        or 0
+    )
+
+
 def session_figures(db: OrmSession, session_id: int, now: datetime) -> SessionFigures:
     session = db.get(Session, session_id)
     if session is None:
@@ -152,6 +172,7 @@ def session_figures(db: OrmSession, session_id: int, now: datetime) -> SessionFi
         no_shows=no_shows,
         first_arrival=times[0] if times else None,
         last_arrival=times[-1] if times else None,
+        overrides=overrides(db, session_id),
     )
 
 

@@ -218,6 +218,8 @@ def create_demo(
             trainers=", ".join(people_rng.sample(data["trainers"], 2)),
         )
         session.created_at = now
+        if index == 0:  # the first session admits all day today, so a demo opened at any hour scans at once
+            session.admit_from = _uk_time(day, time(0, 0))
         assert session.venue is not None
         session.venue.address = venue["address"]
         session.venue.town = venue["town"]

@@ -13,6 +13,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 
 from checkin.domain.clock import as_utc
 from checkin.errors import UserError
@@ -153,3 +154,15 @@ def check_pin(settings: Settings, pin: str, now: datetime) -> PinCheck:
         settings.set("pin_locked_until", until.isoformat())
         return PinCheck(False, until, 0)
     return PinCheck(False, None, FAILURES_BEFORE_LOCK - failures % FAILURES_BEFORE_LOCK)
+
+
+def refusal(check: PinCheck, now: datetime) -> str:
+    """What to tell the organiser when a PIN was not accepted: the desk's PIN dialog says the same."""
+    if check.locked_until is not None:
+        minutes = max(1, ceil((check.locked_until - as_utc(now)).total_seconds() / 60))
+        return (
+            f"Locked for {minutes} minutes after five wrong PINs. "
+            f"Try again at {check.locked_until.astimezone():%H:%M}."
+        )
+    tries = "1 try" if check.attempts_left == 1 else f"{check.attempts_left} tries"
+    return f"That PIN is not right. {tries} left before the PIN locks for a while."

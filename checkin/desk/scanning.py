@@ -1,18 +1,20 @@
 """Recording scans: resolve the text, run the decision, and make an admission durable in one transaction."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
+from checkin.domain.admission import DEFAULT_HOURS_BEFORE, admission_window
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.codes import CodeKind, ReadCode, lookup_key, read_code
 from checkin.domain.decide import (
     EventFacts,
     Outcome,
+    OutcomeCode,
     RegistrationFacts,
     SessionFacts,
     decide,
@@ -22,6 +24,7 @@ from checkin.domain.vocabulary import ACTIVE_STATUSES, EventKind, Method, Regist
 from checkin.errors import UsageError
 from checkin.store.database import begin_write
 from checkin.store.models import (
+    AuditLog,
     CheckinEvent,
     ExternalCode,
     Programme,
@@ -36,8 +39,15 @@ UNDO_WINDOW = timedelta(minutes=2)
 _SCANNED_MAX = 300
 
 
-def session_facts(session: Session) -> SessionFacts:
-    return SessionFacts(id=session.id, code=session.code, title=session.title)
+def session_facts(session: Session, hours_before: int = DEFAULT_HOURS_BEFORE) -> SessionFacts:
+    window = admission_window(
+        session.starts_at,
+        session.ends_at,
+        admit_from=session.admit_from,
+        admit_until=session.admit_until,
+        hours_before=hours_before,
+    )
+    return SessionFacts(id=session.id, code=session.code, title=session.title, window=window)
 
 
 def registration_facts(registration: Registration) -> RegistrationFacts:
@@ -167,12 +177,69 @@ def log_scan(
 
 @dataclass(frozen=True)
 class ScanResult:
-    """An outcome with what was recorded: the check-in that counts now, and the desk that scanned."""
+    """An outcome with what was recorded: the check-in that counts now, the desk that scanned, and how
+    (the scan's method, or `override` when the organiser admitted a refusal anyway)."""
 
     outcome: Outcome
     desk: str
     checked_in_at: datetime | None
     event_uuid: str | None
+    method: str
+
+
+#: Refusals no PIN turns into an admission: a code that is not genuine, or one replaced by a newer code.
+NEVER_OVERRIDDEN = frozenset({OutcomeCode.INVALID_CODE, OutcomeCode.REVOKED})
+
+
+def can_override(outcome: Outcome) -> bool:
+    """Whether the organiser PIN may admit this refusal anyway. It must name a booking at this session: a
+    code no one holds has no one to admit, and a wrong session is moved here by its own action (transfer)."""
+    return (
+        not outcome.admitted
+        and outcome.code not in NEVER_OVERRIDDEN
+        and outcome.registration_id is not None
+        and outcome.booked_session is None
+    )
+
+
+def override_outcome(
+    db: OrmSession, refused: Outcome, session: Session, *, desk: str, operator: str, at: datetime
+) -> Outcome:
+    """The admission that replaces a refusal admitted anyway, with its audit row (who, and what was refused
+    and why), in the caller's transaction."""
+    db.add(
+        AuditLog(
+            at=at,
+            desk=desk,
+            operator=operator,
+            action="override",
+            detail=f"registration {refused.registration_id} at {session.code}: {refused.code}: {refused.reason}",
+        )
+    )
+    return Outcome(
+        OutcomeCode.ADMITTED,
+        f"Admitted anyway with the organiser PIN: {refused.reason}",
+        refused.delegate,
+        registration_id=refused.registration_id,
+        repaired_layout=refused.repaired_layout,
+    )
+
+
+def open_session_today(
+    db: OrmSession, delegate_id: int, now: datetime, hours_before: int
+) -> SessionFacts | None:
+    """The first of a person's other active bookings whose session admits now (for a not_today refusal)."""
+    sessions = db.scalars(
+        select(Session)
+        .join(Registration, Registration.session_id == Session.id)
+        .where(Registration.delegate_id == delegate_id, Registration.status.in_(ACTIVE_STATUSES))
+        .order_by(Session.starts_at, Session.id)
+    )
+    for session in sessions:
+        facts = session_facts(session, hours_before)
+        if facts.window is not None and facts.window.admits(now):
+            return facts
+    return None
 
 
 def record_scan(
@@ -185,8 +252,13 @@ def record_scan(
     method: Method = Method.SCANNER,
     clock: Clock = utc_now,
     new_id: Callable[[], str] = new_uuid,
+    hours_before: int = DEFAULT_HOURS_BEFORE,
+    override: bool = False,
 ) -> ScanResult:
-    """Decide a scan and record it; commits. The admission is on disk when this returns."""
+    """Decide a scan and record it; commits. The admission is on disk when this returns.
+
+    `hours_before` is the desk's setting for when sessions open. With `override` (the caller has checked
+    the organiser PIN) a refusal that `can_override` is admitted anyway, with the method `override`."""
     begin_write(db)  # before the events are read: another program's scan of this badge decides first
     now = clock()
     read = read_scan(db, text, session)
@@ -196,7 +268,13 @@ def record_scan(
         read, registration, revoked_at = find_revoked(db, read)
     facts = registration_facts(registration) if registration is not None else None
     events = session_events(db, registration.id) if registration is not None else []
-    outcome = decide(read, session_facts(session), facts, events, now, revoked_at)
+    outcome = decide(read, session_facts(session, hours_before), facts, events, now, revoked_at)
+    if override and can_override(outcome):
+        outcome = override_outcome(db, outcome, session, desk=desk, operator=operator, at=now)
+        method = Method.OVERRIDE
+    elif outcome.code is OutcomeCode.NOT_TODAY and facts is not None:
+        today = open_session_today(db, facts.delegate.delegate_id, now, hours_before)
+        outcome = replace(outcome, open_session=today)
     event_uuid = None
     checked_in_at = outcome.earlier.at if outcome.earlier else None
     if outcome.admitted and registration is not None:
@@ -226,7 +304,7 @@ def record_scan(
         method=method,
     )
     db.commit()
-    return ScanResult(outcome, desk, checked_in_at, event_uuid)
+    return ScanResult(outcome, desk, checked_in_at, event_uuid, method)
 
 
 def admit_registration(
@@ -238,13 +316,24 @@ def admit_registration(
     operator: str = "",
     method: Method = Method.SEARCH,
     clock: Clock = utc_now,
+    hours_before: int = DEFAULT_HOURS_BEFORE,
+    override: bool = False,
 ) -> ScanResult:
-    """Check in a person found by search (or a walk-in): the same decision as a scan of their badge."""
+    """Check in a person found by search (or a walk-in): the same decision as a scan of their badge.
+    With `override`, a refusal the organiser admits anyway after the desk checked the PIN."""
     registration = db.get(Registration, registration_id)
     if registration is None:
         raise UsageError("That booking no longer exists.")
     return record_scan(
-        db, registration.badge_code, session, desk=desk, operator=operator, method=method, clock=clock
+        db,
+        registration.badge_code,
+        session,
+        desk=desk,
+        operator=operator,
+        method=method,
+        clock=clock,
+        hours_before=hours_before,
+        override=override,
     )
 
 

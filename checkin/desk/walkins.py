@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from checkin.desk.bookings import refresh_search_key, register
 from checkin.desk.scanning import ScanResult, admit_registration
+from checkin.domain.admission import DEFAULT_HOURS_BEFORE
 from checkin.domain.clock import Clock, utc_now
 from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method, RegistrationStatus
@@ -54,8 +55,10 @@ def register_walk_in(
     operator: str = "",
     over_capacity_ok: bool = False,
     clock: Clock = utc_now,
+    hours_before: int = DEFAULT_HOURS_BEFORE,
 ) -> ScanResult:
-    """Book and admit a walk-in; commits. A known email reuses that person's record."""
+    """Book and admit a walk-in; commits. A known email reuses that person's record. `hours_before` is the
+    desk's setting for when sessions open."""
     first, last = clean(person.first_name), clean(person.last_name)
     if not (first or last):
         raise UsageError("Give the walk-in's name.")
@@ -84,5 +87,12 @@ def register_walk_in(
         registration.status_reason = ""
     db.flush()
     return admit_registration(
-        db, registration.id, session, desk=desk, operator=operator, method=Method.WALK_IN, clock=clock
+        db,
+        registration.id,
+        session,
+        desk=desk,
+        operator=operator,
+        method=Method.WALK_IN,
+        clock=clock,
+        hours_before=hours_before,
     )

@@ -6,11 +6,12 @@ The order (the first check that fails decides):
 2. ``revoked``             a code replaced by a newer one (a reissued ticket, a reprinted badge)
 3. ``not_found``           a well-formed code this desk does not know (yet)
 4. ``wrong_session``       the code belongs to another session and the person is not booked on this one
-5. ``cancelled``           the booking here is cancelled, refunded, void, transferred away or waitlisted
-6. ``needs_update``        the booking's status was written by a newer version of the desk than this one
-7. ``not_confirmed``       the booking is pending: unpaid, awaiting approval, or invited and not registered
-8. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
-9. ``admitted``
+5. ``not_today``           now is outside this session's admission window (nothing is recorded)
+6. ``cancelled``           the booking here is cancelled, refunded, void, transferred away or waitlisted
+7. ``needs_update``        the booking's status was written by a newer version of the desk than this one
+8. ``not_confirmed``       the booking is pending: unpaid, awaiting approval, or invited and not registered
+9. ``already_checked_in``  the person was admitted to this session before (and not undone or out)
+10. ``admitted``
 
 A booking has one status, so ``cancelled``, ``needs_update`` and ``not_confirmed`` never compete; an event
 of a kind this version does not know is kept but neither admits nor lets out (see `current_checkin`).
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from checkin.domain.admission import AdmissionWindow, session_day
 from checkin.domain.clock import as_utc, time_for_people, to_local
 from checkin.domain.codes import CodeKind, ReadCode
 from checkin.domain.person import Person
@@ -31,6 +33,7 @@ class OutcomeCode(StrEnum):
     ADMITTED = "admitted"
     ALREADY_CHECKED_IN = "already_checked_in"
     WRONG_SESSION = "wrong_session"
+    NOT_TODAY = "not_today"
     CANCELLED = "cancelled"
     NOT_FOUND = "not_found"
     INVALID_CODE = "invalid_code"
@@ -44,6 +47,8 @@ class SessionFacts:
     id: int
     code: str
     title: str
+    #: When its codes admit; None admits at any time.
+    window: AdmissionWindow | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class Outcome:
     registration_id: int | None = None
     #: For wrong_session: the session the code belongs to.
     booked_session: SessionFacts | None = None
+    #: For not_today: another session of the person's that admits now (the desk offers to open it).
+    open_session: SessionFacts | None = None
     #: The keyboard layout whose damage to the scanned text was repaired, "" if none.
     repaired_layout: str = ""
 
@@ -166,6 +173,14 @@ def decide(
             delegate,
             registration_id=registration.id,
             booked_session=other,
+            repaired_layout=repaired,
+        )
+    if session.window is not None and not session.window.admits(now):
+        return Outcome(
+            OutcomeCode.NOT_TODAY,
+            f"This session is on {session_day(session.window.starts_at, now)}.",
+            delegate,
+            registration_id=registration.id,
             repaired_layout=repaired,
         )
     detail = f": {registration.status_reason}" if registration.status_reason else ""

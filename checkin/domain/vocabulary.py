@@ -32,6 +32,8 @@ class Method(StrEnum):
     WALK_IN = "walk-in"
     COMMAND_LINE = "command-line"
     IMPORT = "import"
+    #: Admitted anyway with the organiser PIN after the decision refused (the audit log says why).
+    OVERRIDE = "override"
 
 
 # A desk keeps values a newer version wrote as the text they came as; these say which it understands.

@@ -103,6 +103,9 @@ class Session(Base):
     ends_at: Mapped[datetime | None]
     capacity: Mapped[int | None]
     trainers: Mapped[str] = mapped_column(String(400), default="")
+    #: The session's own admission window; None takes the default around its dates (checkin.domain.admission).
+    admit_from: Mapped[datetime | None]
+    admit_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     programme: Mapped[Programme] = relationship(back_populates="sessions")

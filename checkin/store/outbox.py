@@ -81,6 +81,8 @@ SPECS: dict[str, EntitySpec] = {
                 "ends_at": "datetime",
                 "capacity": "int",
                 "trainers": "text",
+                "admit_from": "datetime",
+                "admit_until": "datetime",
                 "created_at": "datetime",
             },
             {"programme_id": "programme", "venue_id": "venue"},

@@ -150,6 +150,10 @@ class DashboardView(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(8)
         self.checked_in_card.layout().addWidget(self.progress)
+        self.overrides = QLabel()
+        self.overrides.setObjectName("cardDetail")
+        self.overrides.setToolTip(self.tr("Refusals admitted anyway with the organiser PIN"))
+        self.checked_in_card.layout().addWidget(self.overrides)
         self.absent_card = Card(self.tr("Not arrived"))
         self.walk_in_card = Card(self.tr("Walk-ins"))
         self.overall_card = Card(self.tr("All sessions"))
@@ -273,6 +277,7 @@ class DashboardView(QWidget):
         )
         self.progress.setRange(0, max(figures.expected, 1))
         self.progress.setValue(min(figures.checked_in, max(figures.expected, 1)))
+        self.overrides.setText(self.tr("Overrides: {0}").format(figures.overrides))
         starts = time_for_people(figures.starts_at, self.clock())
         room = (
             self.tr(" · {0} more marked in the room").format(figures.marked_only)

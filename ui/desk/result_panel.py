@@ -12,6 +12,7 @@ LOOKS = {
     OutcomeCode.ADMITTED: ("admitted", "✔", "Welcome"),
     OutcomeCode.ALREADY_CHECKED_IN: ("warning", "⚠", "Already checked in"),
     OutcomeCode.WRONG_SESSION: ("warning", "⇄", "Booked on another session"),
+    OutcomeCode.NOT_TODAY: ("warning", "▦", "Not today"),  # a calendar page: the day is wrong
     OutcomeCode.CANCELLED: ("refused", "✖", "Booking cancelled"),
     OutcomeCode.NOT_FOUND: ("refused", "?", "Code not known at this desk"),
     OutcomeCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
@@ -62,16 +63,17 @@ class ResultPanel(QFrame):
             label.clear()
         self.needs.hide()
 
-    def show_outcome(self, outcome: Outcome) -> None:
+    def show_outcome(self, outcome: Outcome, *, overridden: bool = False) -> None:
+        """An outcome; `overridden` when the organiser admitted a refusal anyway (the refusal is shown too)."""
         self.code = outcome.code
         role, symbol, headline = LOOKS[outcome.code]
         self._paint(role)
         self.symbol.setText(symbol)
-        self.headline.setText(self.tr(headline))
+        self.headline.setText(self.tr("Admitted anyway") if overridden else self.tr(headline))
         delegate = outcome.delegate
         self.name.setText(delegate.display_name if delegate else "")
         self.organisation.setText(delegate.organisation if delegate else "")
-        self.reason.setText("" if outcome.admitted else outcome.reason)
+        self.reason.setText(outcome.reason if overridden or not outcome.admitted else "")
         needs = []
         if delegate is not None and delegate.access_needs:
             needs.append(self.tr("Access: {0}").format(delegate.access_needs))

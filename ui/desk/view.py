@@ -22,6 +22,7 @@ from checkin.desk.scanning import (
     UNDO_WINDOW,
     ScanResult,
     admit_registration,
+    can_override,
     record_scan,
     undo_last_admission,
 )
@@ -30,6 +31,7 @@ from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
+from ui.base.pin import require_organiser
 from ui.base.theme import palette_in_use
 from ui.desk.result_panel import ResultPanel
 from ui.input.camera import CameraPanel
@@ -83,6 +85,11 @@ class DeskView(QWidget):
         self.action_button.setObjectName("amberAction")
         self.action_button.hide()
         self.action_button.clicked.connect(self._amber_action)
+        # For a refusal that has an action of its own on F2 (show the earlier check-in, open today's session).
+        self.override_button = QPushButton(self.tr("Admit anyway (Shift+F2)"))
+        self.override_button.setObjectName("amberAction")
+        self.override_button.hide()
+        self.override_button.clicked.connect(self.admit_anyway)
         self.undo_button = QPushButton(self.tr("Undo last check-in (Ctrl+Z)"))
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
@@ -95,11 +102,19 @@ class DeskView(QWidget):
         self.print_badge_button.setObjectName("amberAction")
         self.print_badge_button.hide()
         self.print_badge_button.clicked.connect(self.print_walk_in_badge)
-        for button in (self.action_button, self.print_badge_button, self.undo_button, self.walk_in_button):
+        buttons = (
+            self.action_button,
+            self.override_button,
+            self.print_badge_button,
+            self.undo_button,
+            self.walk_in_button,
+        )
+        for button in buttons:
             button.setMinimumHeight(40)
 
         actions = QHBoxLayout()
         actions.addWidget(self.action_button)
+        actions.addWidget(self.override_button)
         actions.addWidget(self.print_badge_button)
         actions.addStretch(1)
         actions.addWidget(self.undo_button)
@@ -109,6 +124,7 @@ class DeskView(QWidget):
         self.hint = QLabel(
             self.tr(
                 "Enter checks in the highlighted person · ↑↓ choose · Esc clears · F2 runs the offered action"
+                " · Shift+F2 admits anyway (organiser PIN)"
             )
         )
         self.hint.setObjectName("hint")
@@ -138,6 +154,7 @@ class DeskView(QWidget):
         )
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
         QShortcut(QKeySequence("F2"), self, activated=self._amber_action)
+        QShortcut(QKeySequence("Shift+F2"), self, activated=self.admit_anyway)
         QShortcut(QKeySequence("F4"), self, activated=self.print_walk_in_badge)
         self.walk_in_admitted.connect(self._offer_badge)
         QShortcut(QKeySequence("Escape"), self, activated=self.clear)
@@ -153,19 +170,39 @@ class DeskView(QWidget):
             if session is None:
                 self.panel.show_message("!", self.tr("Choose a session first"))
                 return None
-            result = record_scan(db, text, session, desk=self.context.desk, method=method)
+            result = record_scan(
+                db, text, session, desk=self.context.desk, method=method, hours_before=self._hours_before()
+            )
         self._show(result)
         return result
+
+    def _hours_before(self) -> int:
+        """The desk's setting: how long before a session starts its codes admit."""
+        return int(self.context.settings.get("admit_hours_before"))
 
     def check_in_hit(self, hit: SearchHit | None) -> ScanResult | None:
         if hit is None:
             return None
         self._reset_input()
+        return self._admit(hit.registration_id)
+
+    def _admit(
+        self, registration_id: int, *, operator: str = "", override: bool = False
+    ) -> ScanResult | None:
+        """Check in a booking at the session open, as a scan of its badge would, and show the outcome."""
         with self.context.database.session() as db:
             session = self.context.session(db)
             if session is None:
                 return None
-            result = admit_registration(db, hit.registration_id, session, desk=self.context.desk)
+            result = admit_registration(
+                db,
+                registration_id,
+                session,
+                desk=self.context.desk,
+                operator=operator,
+                hours_before=self._hours_before(),
+                override=override,
+            )
         self._show(result)
         return result
 
@@ -173,7 +210,7 @@ class DeskView(QWidget):
         self.last_result = result
         self._offer_badge(None)
         outcome = result.outcome
-        self.panel.show_outcome(outcome)
+        self.panel.show_outcome(outcome, overridden=result.method == Method.OVERRIDE)
         self._offer_action(outcome)
         if outcome.admitted:
             self._last_admission_at = utc_now()
@@ -183,18 +220,33 @@ class DeskView(QWidget):
         self.outcome_shown.emit(outcome)
         self.input.setFocus()
 
-    def _offer_action(self, outcome: Outcome) -> None:
+    def _own_action(self, outcome: Outcome) -> str | None:
+        """The words of the action an outcome offers on F2 besides admitting anyway, if it has one."""
         if outcome.code is OutcomeCode.WRONG_SESSION and outcome.booked_session is not None:
-            self.action_button.setText(self.tr("Transfer to this session (F2)"))
-            self.action_button.show()
-        elif outcome.code is OutcomeCode.ALREADY_CHECKED_IN:
-            self.action_button.setText(self.tr("Show the earlier check-in (F2)"))
-            self.action_button.show()
-        elif outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE, OutcomeCode.REVOKED):
-            self.action_button.setText(self.tr("Search by name (F2)"))
-            self.action_button.show()
-        else:
-            self.action_button.hide()
+            return self.tr("Transfer to this session (F2)")
+        if outcome.code is OutcomeCode.NOT_TODAY and outcome.open_session is not None:
+            return self.tr("Check in at {0} (F2)").format(outcome.open_session.code)
+        if outcome.code is OutcomeCode.ALREADY_CHECKED_IN:
+            return self.tr("Show the earlier check-in (F2)")
+        if outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE, OutcomeCode.REVOKED):
+            return self.tr("Search by name (F2)")
+        return None
+
+    def _offer_action(self, outcome: Outcome) -> None:
+        """F2 runs the outcome's own action; a refusal without one offers admitting anyway on F2 instead,
+        and one with one offers it beside, on Shift+F2."""
+        own = self._own_action(outcome)
+        overridable = can_override(outcome)
+        offered = own or (self.tr("Admit anyway with the PIN (F2)") if overridable else None)
+        self.action_button.setText(offered or "")
+        today = outcome.open_session if outcome.code is OutcomeCode.NOT_TODAY else None
+        self.action_button.setToolTip(
+            self.tr("Open {0}, their session today, and check them in there").format(today.code)
+            if today
+            else ""
+        )
+        self.action_button.setVisible(offered is not None)
+        self.override_button.setVisible(overridable and own is not None)
 
     def _amber_action(self) -> None:
         if self.last_result is None or not self.action_button.isVisible():
@@ -202,6 +254,8 @@ class DeskView(QWidget):
         outcome = self.last_result.outcome
         if outcome.code is OutcomeCode.WRONG_SESSION:
             self.transfer_here(outcome)
+        elif outcome.code is OutcomeCode.NOT_TODAY and outcome.open_session is not None:
+            self.open_today_session(outcome)
         elif outcome.code is OutcomeCode.ALREADY_CHECKED_IN and outcome.earlier is not None:
             earlier = outcome.earlier
             QMessageBox.information(
@@ -214,9 +268,31 @@ class DeskView(QWidget):
                     earlier.method,
                 ),
             )
-        else:
+        elif outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE):
             self.input.setFocus()
             self.panel.show_message("⌕", self.tr("Type a few letters of their name"))
+        else:
+            self.admit_anyway()
+
+    def admit_anyway(self) -> ScanResult | None:
+        """Admit the refused person anyway, once the organiser PIN is entered: recorded as an override, with
+        who and why in the audit log."""
+        outcome = self.last_result.outcome if self.last_result is not None else None
+        if outcome is None or not can_override(outcome) or outcome.registration_id is None:
+            return None
+        name = outcome.delegate.display_name if outcome.delegate else ""
+        reason = self.tr("Enter the organiser PIN to admit {0} anyway. {1}").format(name, outcome.reason)
+        if not require_organiser(self, self.context, reason):
+            self.input.setFocus()
+            return None
+        return self._admit(outcome.registration_id, operator="organiser", override=True)
+
+    def open_today_session(self, outcome: Outcome) -> ScanResult | None:
+        """Open the person's session that admits now, and check them in there (one key at the desk)."""
+        if outcome.open_session is None or outcome.registration_id is None:
+            return None
+        self.context.set_session(outcome.open_session.code)
+        return self._admit(outcome.registration_id)
 
     def transfer_here(self, outcome: Outcome) -> ScanResult | None:
         """Move the person's booking to this session and admit them (one key at the desk)."""
@@ -228,7 +304,13 @@ class DeskView(QWidget):
                 return None
             moved = transfer(db, outcome.registration_id, session, desk=self.context.desk)
             db.commit()
-            result = admit_registration(db, moved.to_registration_id, session, desk=self.context.desk)
+            result = admit_registration(
+                db,
+                moved.to_registration_id,
+                session,
+                desk=self.context.desk,
+                hours_before=self._hours_before(),
+            )
         self.context.roster_changed.emit()
         self._show(result)
         return result
@@ -250,6 +332,7 @@ class DeskView(QWidget):
         self._last_admission_at = None
         self._refresh_undo()
         self.action_button.hide()
+        self.override_button.hide()
         if undone is None:
             self.panel.show_message("↶", self.tr("Nothing to undo"), self.tr("Undo works for two minutes."))
             return
@@ -321,6 +404,7 @@ class DeskView(QWidget):
     def clear(self) -> None:
         self._reset_input()
         self.action_button.hide()
+        self.override_button.hide()
         self.panel.show_ready()
 
     def _reset_input(self) -> None:

@@ -93,7 +93,12 @@ class WalkInDialog(QDialog):
                 return
             try:
                 self.result_of_walk_in = register_walk_in(
-                    db, session, self.person(), desk=self.context.desk, over_capacity_ok=over_capacity_ok
+                    db,
+                    session,
+                    self.person(),
+                    desk=self.context.desk,
+                    over_capacity_ok=over_capacity_ok,
+                    hours_before=self.context.settings.get("admit_hours_before"),
                 )
             except OverCapacity as full:
                 db.rollback()

@@ -30,6 +30,7 @@ FAMILY_OF = {
     OutcomeCode.ADMITTED: SoundFamily.ADMITTED,
     OutcomeCode.ALREADY_CHECKED_IN: SoundFamily.WARNING,
     OutcomeCode.WRONG_SESSION: SoundFamily.WARNING,
+    OutcomeCode.NOT_TODAY: SoundFamily.WARNING,
     OutcomeCode.CANCELLED: SoundFamily.REFUSED,
     OutcomeCode.NOT_FOUND: SoundFamily.REFUSED,
     OutcomeCode.INVALID_CODE: SoundFamily.REFUSED,

@@ -292,7 +292,14 @@ class KioskWindow(QWidget):
                     "!", self.tr("This kiosk is not open yet"), self.tr("Please see the desk staff.")
                 )
                 return None
-            result = record_scan(db, text, session, desk=self.context.desk, method=Method.KIOSK)
+            result = record_scan(
+                db,
+                text,
+                session,
+                desk=self.context.desk,
+                method=Method.KIOSK,
+                hours_before=self.context.settings.get("admit_hours_before"),
+            )
         self._show(result)
         return result
 
@@ -401,7 +408,12 @@ class KioskWindow(QWidget):
                     self._keep_alive()
                 return None
             result = admit_registration(
-                db, self.chosen.registration_id, session, desk=self.context.desk, method=Method.KIOSK
+                db,
+                self.chosen.registration_id,
+                session,
+                desk=self.context.desk,
+                method=Method.KIOSK,
+                hours_before=self.context.settings.get("admit_hours_before"),
             )
         self._show(result)
         return result

@@ -1,4 +1,5 @@
-"""Settings (F10): this desk's name, scanner, sounds, theme, idle lock, camera and organiser PIN.
+"""Settings (F10): this desk's name, scanner, sounds, theme, idle lock, camera, when sessions admit and the
+organiser PIN.
 
 Anyone may look at the settings; saving them needs the organiser PIN, and so does changing the PIN (the
 current PIN is typed in the form). Saved settings apply at once — `context.settings_changed` tells the
@@ -145,6 +146,24 @@ class SettingsView(QWidget):
         scanner_hint.setWordWrap(True)
         scanner_form.addRow(scanner_hint)
 
+        # -- when a session's codes admit
+        self.admit_hours = QSpinBox()
+        self.admit_hours.setObjectName("admitHoursBefore")
+        self.admit_hours.setRange(0, 72)
+        self.admit_hours.setSuffix(self.tr(" hours before it starts"))
+        admission_box = QGroupBox(self.tr("Admission"))
+        admission_form = QFormLayout(admission_box)
+        admission_form.addRow(self.tr("Codes admit from"), self.admit_hours)
+        admission_hint = QLabel(
+            self.tr(
+                "…until the end of the session's last day. Outside those hours a scan says which day the session "
+                "is on and admits no one, unless the organiser admits them anyway (Shift+F2 at the desk)."
+            )
+        )
+        admission_hint.setObjectName("hint")
+        admission_hint.setWordWrap(True)
+        admission_form.addRow(admission_hint)
+
         self.save_button = QPushButton(self.tr("Save settings"))
         self.save_button.setObjectName("saveSettings")
         self.save_button.setMinimumHeight(40)
@@ -189,6 +208,7 @@ class SettingsView(QWidget):
         left = QVBoxLayout()
         left.addWidget(desk_box)
         left.addWidget(scanner_box)
+        left.addWidget(admission_box)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(pin_box)
@@ -227,6 +247,7 @@ class SettingsView(QWidget):
         self.max_gap.setValue(settings.get("scanner_max_gap_ms"))
         self.min_length.setValue(settings.get("scanner_min_length"))
         self.suffix.setCurrentIndex(max(self.suffix.findData(settings.get("scanner_suffix")), 0))
+        self.admit_hours.setValue(settings.get("admit_hours_before"))
         fill_camera_choice(self.camera, settings.get("camera_id"))
         self.hub_box.load()
         self.data_box.load()
@@ -256,6 +277,7 @@ class SettingsView(QWidget):
         settings.set("scanner_max_gap_ms", self.max_gap.value())
         settings.set("scanner_min_length", self.min_length.value())
         settings.set("scanner_suffix", self.suffix.currentData())
+        settings.set("admit_hours_before", self.admit_hours.value())
         settings.set("camera_id", self.camera.currentData() or "")
         self.hub_box.save()
         self.data_box.save()

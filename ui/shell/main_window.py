@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.session_picker.currentIndexChanged.connect(self._session_picked)
         context.attendance_changed.connect(self.refresh_counts)
         context.roster_changed.connect(self.refresh_counts)
-        context.session_changed.connect(lambda _code: self.refresh_counts())
+        context.session_changed.connect(self._follow_session)
 
     def show_about(self) -> None:
         from ui.shell.about import show_about
@@ -206,6 +206,13 @@ class MainWindow(QMainWindow):
         code = self.session_picker.currentData()
         if code:
             self.context.set_session(code)
+        self.refresh_counts()
+
+    def _follow_session(self, code: str) -> None:
+        """A view opened another session (the desk's offer of today's session): the picker shows it too."""
+        index = self.session_picker.findData(code)
+        if index >= 0:
+            self.session_picker.setCurrentIndex(index)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
