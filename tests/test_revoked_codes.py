@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import import_fixtures as fx
 import pytest
-from factories import book, make_session
+from factories import admits_any_day, book, make_session
 from sqlalchemy import func, select
 from test_eventbrite import EVENT, TOKEN, FakeEventbrite, attendee
 from tests_support import roster
@@ -57,10 +57,12 @@ def london(monkeypatch):
 
 
 @pytest.fixture
-def desk(tmp_path):
+def revocation_desk(tmp_path):
+    """A desk file with the session the lists are imported into. Its scans happen months after the
+    session's date (when codes were replaced), so it admits on any day."""
     database = open_database(tmp_path / "desk.sqlite3")
     with database.session() as db:
-        make_session(db, SESSION)
+        admits_any_day(make_session(db, SESSION))
         db.commit()
     yield database
     database.dispose()
@@ -101,56 +103,60 @@ def live_codes(database: Database) -> set[str]:
 # ---- a re-imported list ----------------------------------------------------------------------------
 
 
-def test_a_reimported_pretix_list_with_a_regenerated_secret_revokes_the_old_one(desk, tmp_path, london):
-    first = run_import(desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
+def test_a_reimported_pretix_list_with_a_regenerated_secret_revokes_the_old_one(
+    revocation_desk, tmp_path, london
+):
+    first = run_import(revocation_desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
     assert (first.added, first.codes_replaced) == (2, 0)
 
-    dry = run_import(desk, pretix_list(tmp_path, secret=PETER_NEW), dry_run=True)
+    dry = run_import(revocation_desk, pretix_list(tmp_path, secret=PETER_NEW), dry_run=True)
     assert dry.codes_replaced == 1  # counted, not written
-    assert PETER_OLD in live_codes(desk) and PETER_NEW not in live_codes(desk)
+    assert PETER_OLD in live_codes(revocation_desk) and PETER_NEW not in live_codes(revocation_desk)
 
-    report = run_import(desk, pretix_list(tmp_path, secret=PETER_NEW))
+    report = run_import(revocation_desk, pretix_list(tmp_path, secret=PETER_NEW))
     assert (report.added, report.updated, report.unchanged, report.codes_replaced) == (0, 1, 1, 1)
     assert report.as_json()["codes_replaced"] == 1
     assert "1 ticket code was replaced by a newer one; the old code no longer admits." in report.warnings
-    assert PETER_OLD not in live_codes(desk)  # kept as revoked, not as a second valid code
+    assert PETER_OLD not in live_codes(revocation_desk)  # kept as revoked, not as a second valid code
 
-    refused = scan(desk, PETER_OLD)
+    refused = scan(revocation_desk, PETER_OLD)
     assert refused.code is OutcomeCode.REVOKED
     assert refused.reason == REPLACED_SENTENCE
     assert refused.delegate is not None and refused.delegate.display_name == "Peter Jones"
-    assert scan(desk, PETER_NEW).code is OutcomeCode.ADMITTED
+    assert scan(revocation_desk, PETER_NEW).code is OutcomeCode.ADMITTED
     # Upper case, spaces: the old code is looked up as any code is.
-    assert scan(desk, " " + PETER_OLD.upper()).code is OutcomeCode.REVOKED
+    assert scan(revocation_desk, " " + PETER_OLD.upper()).code is OutcomeCode.REVOKED
 
     # The old export again: its revoked code is not brought back to life.
-    again = run_import(desk, pretix_list(tmp_path))
+    again = run_import(revocation_desk, pretix_list(tmp_path))
     assert again.codes_replaced == 0
     assert any("replaced earlier by a newer one and still does not admit" in w for w in again.warnings)
-    assert scan(desk, PETER_OLD).code is OutcomeCode.REVOKED
-    with desk.session() as db:
+    assert scan(revocation_desk, PETER_OLD).code is OutcomeCode.REVOKED
+    with revocation_desk.session() as db:
         [audit] = db.scalars(select(AuditLog.detail).where(AuditLog.detail.contains("codes replaced"))).all()
         assert "1 codes replaced" in audit and "Peter" not in audit
 
 
-def test_a_reimported_eventbrite_report_with_a_reissued_barcode(desk, tmp_path, london):
-    run_import(desk, fx.write_eventbrite(tmp_path / "report.csv"), at=REPLACED_AT - timedelta(days=7))
+def test_a_reimported_eventbrite_report_with_a_reissued_barcode(revocation_desk, tmp_path, london):
+    run_import(
+        revocation_desk, fx.write_eventbrite(tmp_path / "report.csv"), at=REPLACED_AT - timedelta(days=7)
+    )
     amelia = fx.EVENTBRITE_ATTENDEES[0]
     reissued = [
         a if a is not amelia else replace(a, barcode=a.barcode[:-3] + "999") for a in fx.EVENTBRITE_ATTENDEES
     ]
-    report = run_import(desk, fx.write_eventbrite(tmp_path / "report-2.csv", reissued))
+    report = run_import(revocation_desk, fx.write_eventbrite(tmp_path / "report-2.csv", reissued))
     assert report.codes_replaced == 1 and report.added == 0
-    refused = scan(desk, amelia.barcode)
+    refused = scan(revocation_desk, amelia.barcode)
     assert (refused.code, refused.reason) == (OutcomeCode.REVOKED, REPLACED_SENTENCE)
     assert refused.delegate.last_name == amelia.last
-    assert scan(desk, amelia.barcode[:-3] + "999").code is OutcomeCode.ADMITTED
+    assert scan(revocation_desk, amelia.barcode[:-3] + "999").code is OutcomeCode.ADMITTED
     # Everyone else's barcode still admits: a list that changes nothing of theirs revokes nothing.
     others = [a for a in fx.EVENTBRITE_ATTENDEES if a is not amelia and a.status != "Refunded"]
-    assert scan(desk, others[0].barcode).code is OutcomeCode.ADMITTED
+    assert scan(revocation_desk, others[0].barcode).code is OutcomeCode.ADMITTED
 
 
-def test_an_eventbrite_pull_with_a_reissued_barcode(desk, monkeypatch, london):
+def test_an_eventbrite_pull_with_a_reissued_barcode(revocation_desk, monkeypatch, london):
     server = FakeEventbrite()
     monkeypatch.setenv("CHECKIN_EVENTBRITE_URL", server.url)
     try:
@@ -158,7 +164,7 @@ def test_an_eventbrite_pull_with_a_reissued_barcode(desk, monkeypatch, london):
             attendee(1, "Zoë", "O'Neill", "zoe@example.org"),
             attendee(2, "Ade", "Bello", "ade@example.org"),
         ]
-        with desk.session() as db:
+        with revocation_desk.session() as db:
             pull_eventbrite(
                 db,
                 EVENT,
@@ -176,7 +182,7 @@ def test_an_eventbrite_pull_with_a_reissued_barcode(desk, monkeypatch, london):
             barcode=f"{EVENT}0000001002",
             changed="2026-07-09T23:00:00Z",
         )
-        with desk.session() as db:
+        with revocation_desk.session() as db:
             pulled = pull_eventbrite(
                 db, EVENT, session_by_code(db, SESSION), token=TOKEN, clock=lambda: REPLACED_AT
             )
@@ -184,29 +190,29 @@ def test_an_eventbrite_pull_with_a_reissued_barcode(desk, monkeypatch, london):
     finally:
         server.close()
     assert pulled.report.codes_replaced == 1 and pulled.as_json()["codes_replaced"] == 1
-    assert scan(desk, old).code is OutcomeCode.REVOKED
-    assert scan(desk, f"{EVENT}0000001002").code is OutcomeCode.ADMITTED
+    assert scan(revocation_desk, old).code is OutcomeCode.REVOKED
+    assert scan(revocation_desk, f"{EVENT}0000001002").code is OutcomeCode.ADMITTED
 
 
 # ---- a lost badge ----------------------------------------------------------------------------------
 
 
-def test_a_reissued_badge_refuses_the_old_one_and_the_history_says_so(desk, london):
-    with desk.session() as db:
+def test_a_reissued_badge_refuses_the_old_one_and_the_history_says_so(revocation_desk, london):
+    with revocation_desk.session() as db:
         registration = book(db, session_by_code(db, SESSION), email="zoe@example.org")
         db.commit()
         registration_id, old = registration.id, registration.badge_code
-    with desk.session() as db:
+    with revocation_desk.session() as db:
         new = reissue_badge(
             db, registration_id, "lost at lunch", desk="door-1", clock=lambda: REPLACED_AT
         ).badge_code
         db.commit()
     assert new != old
-    refused = scan(desk, old)
+    refused = scan(revocation_desk, old)
     assert (refused.code, refused.reason) == (OutcomeCode.REVOKED, REPLACED_SENTENCE)
     assert refused.delegate.display_name == "Zoë O'Neill"
-    assert scan(desk, new).code is OutcomeCode.ADMITTED
-    with desk.session() as db:
+    assert scan(revocation_desk, new).code is OutcomeCode.ADMITTED
+    with revocation_desk.session() as db:
         history = registration_history(db, registration_id)
     lines = [(line.source, line.result, line.method) for line in history]
     assert ("code", "badge", "lost at lunch") in lines
@@ -218,15 +224,15 @@ def test_a_reissued_badge_refuses_the_old_one_and_the_history_says_so(desk, lond
 
 
 @pytest.fixture
-def two_desks(desk, tmp_path, pg_database_url):
-    with desk.session() as db:
+def two_desks(revocation_desk, tmp_path, pg_database_url):
+    with revocation_desk.session() as db:
         book(db, session_by_code(db, SESSION), "Ade", "Bello", email="ade@example.org")
         db.commit()
-    run_import(desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
-    init_hub(desk, pg_database_url)
+    run_import(revocation_desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
+    init_hub(revocation_desk, pg_database_url)
     other = open_database(tmp_path / "door-2.sqlite3")
     sync_round(other, pg_database_url)
-    yield desk, other, pg_database_url
+    yield revocation_desk, other, pg_database_url
     other.dispose()
 
 
@@ -256,16 +262,16 @@ def test_a_code_replaced_on_one_desk_is_refused_at_another_after_syncing(two_des
             assert db.scalar(select(func.count()).select_from(RevokedCode)) == 2
 
 
-def test_revocations_travel_by_bundle(desk, tmp_path, london):
-    run_import(desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
+def test_revocations_travel_by_bundle(revocation_desk, tmp_path, london):
+    run_import(revocation_desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
     field = open_database(tmp_path / "field.sqlite3")
     try:
-        with desk.session() as db:
+        with revocation_desk.session() as db:
             export_bundle(db, tmp_path / "before.bundle")
         with field.session() as db:
             import_bundle(db, tmp_path / "before.bundle")
-        run_import(desk, pretix_list(tmp_path, secret=PETER_NEW))
-        with desk.session() as db:
+        run_import(revocation_desk, pretix_list(tmp_path, secret=PETER_NEW))
+        with revocation_desk.session() as db:
             export_bundle(db, tmp_path / "after.bundle")
         with field.session() as db:
             import_bundle(db, tmp_path / "after.bundle")
@@ -301,8 +307,8 @@ def test_revoked_comes_after_invalid_code_and_before_not_found(london):
     )
 
 
-def test_a_spreadsheet_reference_of_any_shape_is_refused_as_revoked_not_as_invalid(desk, london):
-    with desk.session() as db:
+def test_a_spreadsheet_reference_of_any_shape_is_refused_as_revoked_not_as_invalid(revocation_desk, london):
+    with revocation_desk.session() as db:
         registration = book(db, session_by_code(db, SESSION), external="ref 7")
         db.add(
             RevokedCode(
@@ -314,11 +320,11 @@ def test_a_spreadsheet_reference_of_any_shape_is_refused_as_revoked_not_as_inval
             )
         )
         db.commit()
-    assert scan(desk, "ref 6").code is OutcomeCode.REVOKED
-    assert scan(desk, "ref 5").code is OutcomeCode.INVALID_CODE
+    assert scan(revocation_desk, "ref 6").code is OutcomeCode.REVOKED
+    assert scan(revocation_desk, "ref 5").code is OutcomeCode.INVALID_CODE
 
 
-def test_the_command_line_refuses_a_replaced_code_with_exit_1(desk, tmp_path):
+def test_the_command_line_refuses_a_replaced_code_with_exit_1(revocation_desk, tmp_path):
     def checkin(*args: str) -> subprocess.CompletedProcess:
         command = [
             sys.executable,
