@@ -9,14 +9,12 @@ from checkin.printing.badge_jobs import BadgeRequest, log_badge_job, make_badge_
 from checkin.printing.stocks import StockError
 from checkin.store.models import PrintLog
 
-
-@pytest.fixture(autouse=True)
-def only_shipped_stocks(tmp_path, monkeypatch):
-    monkeypatch.setenv("CHECKIN_STOCKS_DIR", str(tmp_path / "user-stocks"))
+pytestmark = pytest.mark.usefixtures("no_user_stocks")
 
 
 @pytest.fixture
-def desk(tmp_path):
+def three_nowaks(tmp_path):
+    """(database, session code, registration ids) of three people booked on one session."""
     database = new_database(tmp_path)
     with database.session() as db:
         session = make_session(db)
@@ -32,8 +30,8 @@ def logged(database) -> list[tuple[int, bool, str]]:
         return [(row.registration_id, row.reprint, row.stock) for row in rows]
 
 
-def test_a_preview_is_logged_only_when_printed_and_the_sheet_moves_on(desk, tmp_path):
-    database, code, ids = desk
+def test_a_preview_is_logged_only_when_printed_and_the_sheet_moves_on(three_nowaks, tmp_path):
+    database, code, ids = three_nowaks
     request = BadgeRequest(code, "avery-l4785", start_at=9)
     with database.session() as db:
         job = make_badge_job(db, request, tmp_path / "preview.pdf", desk="door-1", printed=False)
@@ -48,8 +46,8 @@ def test_a_preview_is_logged_only_when_printed_and_the_sheet_moves_on(desk, tmp_
     assert [reprint for _, reprint, _ in logged(database)] == [False] * 3 + [True] * 3
 
 
-def test_a_badge_saved_on_request_is_logged_at_once_and_nothing_left_is_none(desk, tmp_path):
-    database, code, ids = desk
+def test_a_badge_saved_on_request_is_logged_at_once_and_nothing_left_is_none(three_nowaks, tmp_path):
+    database, code, ids = three_nowaks
     one = BadgeRequest(code, "brother-ql-62x100", registration_ids=(ids[1],))
     with database.session() as db:
         job = make_badge_job(db, one, tmp_path / "bo.pdf", desk="door-1", printed=True)
