@@ -35,6 +35,7 @@ from checkin.importing.reading import (
     is_person_id,
     read_delegate_list,
 )
+from checkin.store.database import begin_write
 from checkin.store.models import AuditLog, Delegate, ExternalCode, Registration, RevokedCode, Session
 from checkin.store.outbox import record_bulk
 
@@ -140,7 +141,10 @@ def apply_delegate_list(
     does: same matching, counts, audit and sync outbox; in a savepoint, the caller commits. `complete`
     is False for a list of changes only (people it leaves out have not gone missing)."""
     now = clock()
-    _ensure_outer_transaction(db)
+    # On SQLite, RELEASE of the outermost SAVEPOINT is a COMMIT, and pysqlite begins a transaction only
+    # before its first write: the write lock, taken now, makes the caller's transaction the outer one (so
+    # the import can still be rolled back) and the ids _bulk_insert gives ours alone.
+    begin_write(db)
     savepoint = db.begin_nested()
     try:
         report = _Import(db, session, delegate_list, now, complete, desk).run()
@@ -169,19 +173,6 @@ def apply_delegate_list(
     else:
         savepoint.commit()
     return report
-
-
-def _ensure_outer_transaction(db: OrmSession) -> None:
-    """On SQLite, RELEASE of the outermost SAVEPOINT is a COMMIT. pysqlite begins a transaction only
-    before its first write, so after mere reads our savepoint would be the outermost one and the caller
-    could no longer roll the import back. Begin the caller's transaction in SQLite first."""
-    connection = db.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if raw is not None and not getattr(raw, "in_transaction", True):
-        # IMMEDIATE: take the write lock now, so the ids _bulk_insert gives are ours alone.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _JOINERS_ASCII = str.maketrans("", "", "'`-.")
