@@ -5,7 +5,8 @@ First each action on its own: while another program has decided and written but 
 scan, a roll-call mark (scanned or ticked), an undo and a walk-in wait for it and then see what it wrote. Then the race as
 it happens: 2, 4 and 8 desk processes (tests/rival_desks.py) scan the same 200 badges at the same
 moments, each in its own order: every badge is admitted exactly once, every other scan of it says
-`already_checked_in`, and no scan takes a second, waiting for the other desks included.
+`already_checked_in`. How long a scan waits for the other desks is a speed, measured by the benchmark
+harness (`shared_file_wait_s_8desks`), not asserted here: it depends on the machine and its load.
 """
 
 import json
@@ -35,8 +36,6 @@ from checkin.store.models import CheckinEvent, Delegate, Registration, ScanLog, 
 HELPER = Path(__file__).with_name("rival_desks.py")
 BADGES = 200
 SESSION = "RIV-0001"
-#: A person at the desk notices a second; the write lock is held for one scan's few milliseconds.
-SLOWEST_SCAN = 1.0
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -228,9 +227,6 @@ def _check_race(url: str, desks: int) -> None:
     twice = {code: counts["admitted"] for code, counts in outcomes.items() if counts["admitted"] != 1}
     assert not twice, f"{len(twice)} of {BADGES} badges not admitted exactly once: {list(twice.items())[:5]}"
     assert all(counts == {"admitted": 1, "already_checked_in": desks - 1} for counts in outcomes.values())
-    slowest = max(seconds for *_scan, seconds in scans)
-    print(f"\n{desks} desks: slowest scan {slowest * 1000:.0f} ms")
-    assert slowest < SLOWEST_SCAN, f"a scan took {slowest:.2f} s with {desks} desks on one database"
 
     database = open_database(url)
     with database.session() as db:
