@@ -83,10 +83,9 @@ def test_a_scan_at_one_desk_shows_at_the_other_without_anyone_syncing(hub_desks,
     assert door2.counts.text().startswith("Checked in 0 of")
 
     person = booked_people(first, code)[0]
-    started = time.monotonic()
     assert door1.desk_view.scan(person.badge_code).outcome.code is OutcomeCode.ADMITTED
+    # How fast is the benchmark's propagation_p95_s; here only that it arrives.
     qtbot.waitUntil(lambda: door2.counts.text().startswith("Checked in 1 of"), timeout=10_000)
-    assert time.monotonic() - started < 5  # pushed within a second, pulled within two more
     # …and the other way, into the dashboard and roster of the first desk too.
     other = booked_people(second, code)[1]
     door2.desk_view.scan(other.badge_code)
@@ -127,6 +126,30 @@ def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatc
     assert door1.sync.rounds >= 3
 
 
+def test_a_scan_is_admitted_while_a_sync_round_hangs_on_the_hub(demo_programme, desks, qtbot, monkeypatch):
+    """The hub stops answering in the middle of a round: the desk still admits, at once, because no
+    scan waits for the hub (if it did, this scan would only return after the hung round let go)."""
+    database, code = demo_programme
+    hung, let_go = threading.Event(), threading.Event()
+
+    def hanging_round(*_args, **_kwargs):
+        hung.set()
+        let_go.wait(timeout=60)
+        raise RuntimeError("the hub never answered")
+
+    monkeypatch.setattr(sync_service, "sync_round", hanging_round)
+    window = desks.open(database, "door-1", code, UNREACHABLE)
+    qtbot.waitUntil(hung.is_set, timeout=10_000)
+    try:
+        result = window.desk_view.scan(booked_people(database, code)[0].badge_code)
+        assert result.outcome.code is OutcomeCode.ADMITTED
+        assert window.counts.text().startswith("Checked in 1 of")
+        assert window.sync.in_flight and not let_go.is_set()  # the round is still hanging
+    finally:
+        let_go.set()
+    qtbot.waitUntil(lambda: not window.sync.in_flight, timeout=10_000)
+
+
 def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(demo_programme, desks, qtbot):
     database, code = demo_programme
     window = desks.open(database, "door-1", code, UNREACHABLE)
@@ -138,10 +161,8 @@ def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(demo
     before = window.sync.state.pending
 
     person = booked_people(database, code)[0]
-    started = time.monotonic()
     result = window.desk_view.scan(person.badge_code)
     assert result.outcome.code is OutcomeCode.ADMITTED
-    assert time.monotonic() - started < 0.5  # the scan never waits for the hub
     assert window.counts.text().startswith("Checked in 1 of")
     assert window.sync.state.pending > before
     with database.session() as db:

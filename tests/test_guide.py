@@ -3,7 +3,6 @@
 import re
 import subprocess
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -132,14 +131,6 @@ def test_the_pages_read_in_order_and_the_text_is_where_it_belongs(tmp_path: Path
         # Page 3 is in the top row, upside down: its heading's letters run right to left.
         heading = [c for c in page.chars if c["text"] == "S" and c["size"] > 12 and c["matrix"][0] < 0]
         assert heading and all(148.5 * MM < c["x0"] < 222.75 * MM for c in heading)
-
-
-def test_layout_speed(tmp_path: Path) -> None:
-    render_guide(tmp_path / "warm.pdf", "a7-zine")
-    started = time.perf_counter()
-    for layout in IMPOSITIONS:
-        render_guide(tmp_path / f"{layout}.pdf", layout)
-    assert time.perf_counter() - started < 4.5  # 1.5 s is the target; slack for a busy CI machine
 
 
 # ---- content --------------------------------------------------------------------------------------
