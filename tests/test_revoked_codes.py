@@ -22,17 +22,21 @@ from sqlalchemy import func, select
 from test_eventbrite import EVENT, TOKEN, FakeEventbrite, attendee
 from tests_support import roster
 
+from checkin.desk.attendance import is_marked
 from checkin.desk.bookings import session_by_code
 from checkin.desk.revocations import reissue_badge
+from checkin.desk.rollcall import mark_by_scan
 from checkin.desk.scan_history import registration_history
 from checkin.desk.scanning import record_scan
 from checkin.domain.codes import CodeKind, ReadCode, lookup_key
 from checkin.domain.decide import OutcomeCode, RegistrationFacts, SessionFacts, decide
+from checkin.domain.marks import MarkCode
 from checkin.domain.person import Person
 from checkin.importing.applying import import_delegate_list
 from checkin.importing.eventbrite import pull_eventbrite
+from checkin.records.privacy import erase_person
 from checkin.store.database import Database, open_database
-from checkin.store.models import AuditLog, ExternalCode, RevokedCode
+from checkin.store.models import AuditLog, Delegate, ExternalCode, RevokedCode, Segment
 from checkin.sync.bundle import export_bundle, import_bundle
 from checkin.sync.hub import init_hub, sync_round
 
@@ -416,3 +420,43 @@ def test_reissuing_a_lost_badge_from_the_delegates_view(open_demo_window, qtbot,
     assert texts.index("Badge code replaced: the old badge no longer admits") < texts.index(
         "Scan: replaced code refused"
     )
+
+
+# ---- roll-call and erasure -------------------------------------------------------------------------
+
+
+def test_a_replaced_code_scanned_at_roll_call_is_refused_as_replaced_not_unknown(revocation_desk, london):
+    with revocation_desk.session() as db:
+        registration = book(db, session_by_code(db, SESSION), email="zoe@example.org")
+        db.commit()
+        registration_id, old = registration.id, registration.badge_code
+    with revocation_desk.session() as db:
+        reissue_badge(db, registration_id, desk="door-1", clock=lambda: REPLACED_AT)
+        db.commit()
+    with revocation_desk.session() as db:
+        session = session_by_code(db, SESSION)
+        morning = db.scalar(
+            select(Segment.id).where(Segment.session_id == session.id, Segment.name == "Morning")
+        )
+        refused = mark_by_scan(db, old, session, morning, desk="trainer")
+        assert refused.code is MarkCode.REVOKED and not refused.marked
+        assert (
+            refused.reason == "This code was replaced on Fri 10 Jul: not marked. Tick the name in the list."
+        )
+        assert refused.delegate.display_name == "Zoë O'Neill"
+        assert not is_marked(db, registration_id, morning)
+
+
+def test_erasing_a_person_deletes_the_codes_their_bookings_replaced(revocation_desk, tmp_path, london):
+    run_import(revocation_desk, pretix_list(tmp_path), at=REPLACED_AT - timedelta(days=30))
+    run_import(revocation_desk, pretix_list(tmp_path, secret=PETER_NEW))
+    with revocation_desk.session() as db:
+        email = db.scalar(
+            select(Delegate.email).where(Delegate.first_name == "Peter", Delegate.last_name == "Jones")
+        )
+        report = erase_person(db, email, REPLACED_AT + timedelta(days=1))
+        assert report.external_codes == 2  # the live secret and the one it replaced
+        revoked = db.scalars(select(RevokedCode.code)).all()
+        assert PETER_OLD not in revoked
+    # The old secret no longer leads back to anyone: not known here, like any code never seen.
+    assert scan(revocation_desk, PETER_OLD).code is OutcomeCode.NOT_FOUND

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from checkin.desk.attendance import is_marked, mark_segment, segment_attendance
 from checkin.desk.roster import attendance
 from checkin.desk.scanning import (
+    find_revoked,
     log_scan,
     read_scan,
     registration_facts,
@@ -153,9 +154,12 @@ def mark_by_scan(
         raise ValueError(f"segment {segment_id} is not part of session {session.code}")
     read = read_scan(db, text, session)
     registration = resolve(db, read, session)
+    revoked_at = None
+    if registration is None:
+        read, registration, revoked_at = find_revoked(db, read)
     already_marked = False
     checked_in_at: datetime | None = None
-    if registration is not None and registration.session_id == session.id:
+    if revoked_at is None and registration is not None and registration.session_id == session.id:
         # Only a booking here can be marked: for one elsewhere these facts are not needed.
         already_marked = is_marked(db, registration.id, segment.id)
         at_desk = attendance(db, session.id).get(registration.id)
@@ -167,6 +171,7 @@ def mark_by_scan(
         segment.name,
         already_marked=already_marked,
         checked_in_at=checked_in_at,
+        revoked_at=revoked_at,
     )
     if outcome.code is MarkCode.MARKED and registration is not None:
         mark_segment(

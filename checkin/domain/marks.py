@@ -4,17 +4,19 @@ A badge scanned in the roll-call marks its person present for a part of the day.
 that fails decides), as `checkin.domain.decide` has it for the desk:
 
 1. ``segment_invalid_code``      the text is not a code, or a badge code whose signature fails
-2. ``segment_not_found``         a well-formed code this desk does not know (yet)
-3. ``segment_not_booked_here``   the person is booked on another session, not this one
-4. ``segment_booking_inactive``  the booking here is cancelled, waitlisted or transferred away
-5. ``segment_already_marked``    the person is marked present for the part already
-6. ``segment_marked``
+2. ``segment_revoked``           a code replaced by a newer one (a reissued ticket, a reprinted badge)
+3. ``segment_not_found``         a well-formed code this desk does not know (yet)
+4. ``segment_not_booked_here``   the person is booked on another session, not this one
+5. ``segment_booking_inactive``  the booking here is cancelled, waitlisted or transferred away
+6. ``segment_already_marked``    the person is marked present for the part already
+7. ``segment_marked``
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from checkin.domain.clock import to_local
 from checkin.domain.codes import CodeKind, ReadCode
 from checkin.domain.decide import RegistrationFacts, SessionFacts
 from checkin.domain.person import Person
@@ -28,6 +30,7 @@ class MarkCode(StrEnum):
     NOT_ACTIVE = "segment_booking_inactive"
     NOT_FOUND = "segment_not_found"
     INVALID_CODE = "segment_invalid_code"
+    REVOKED = "segment_revoked"
 
 
 @dataclass(frozen=True)
@@ -57,16 +60,26 @@ def decide_mark(
     *,
     already_marked: bool,
     checked_in_at: datetime | None = None,
+    revoked_at: datetime | None = None,
 ) -> MarkOutcome:
     """Decide a roll-call scan for the part of the day `segment_name` of `session`. `registration` is what
     the code resolved to, as at the desk; `already_marked` whether that booking counts as present for the
-    part now; `checked_in_at` when it was checked in at the desk (None: not there). MARKED means the
-    caller records the mark."""
+    part now; `checked_in_at` when it was checked in at the desk (None: not there); `revoked_at` when the
+    code was replaced by a newer one (None: it is live). MARKED means the caller records the mark."""
     if read.kind is CodeKind.INVALID:
         return MarkOutcome(
             MarkCode.INVALID_CODE,
             "Not a valid badge code: it may be misread. Scan again, or tick the name in the list.",
             segment_name,
+        )
+    if revoked_at is not None:
+        return MarkOutcome(
+            MarkCode.REVOKED,
+            f"This code was replaced on {to_local(revoked_at):%a %d %b}: not marked. "
+            "Tick the name in the list.",
+            segment_name,
+            registration.delegate if registration is not None else None,
+            registration.id if registration is not None else None,
         )
     if registration is None:
         return MarkOutcome(

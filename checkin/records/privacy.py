@@ -7,7 +7,8 @@ organisation, job title, email, phone, access and dietary needs, consent, and on
 the booking-form answers and the status reason (which may say "ill", "bereavement"...). The last name
 becomes "Erased" so lists and counts still read sensibly; the search key is cleared. Their bookings'
 external codes (an Eventbrite barcode, a Tito reference) are deleted: they lead back to the person on
-the booking platform. The scan log's scanned text of their bookings is blanked.
+the booking platform; so are the codes they replaced (a regenerated ticket secret, a reissued badge), which
+the report counts with them. The scan log's scanned text of their bookings is blanked.
 
 What stays is anonymous: the booking row with its session, status and source; the badge code (a random
 identifier that names no one, kept so an old badge scanned later is recognised as an erased booking
@@ -58,9 +59,11 @@ from checkin.store.models import (
     AuditLog,
     CheckinEvent,
     Delegate,
+    ExternalCode,
     Outbox,
     PrintLog,
     Registration,
+    RevokedCode,
     ScanLog,
     Session,
 )
@@ -150,7 +153,10 @@ def _erase(db: OrmSession, delegates: Sequence[Delegate], *, dry_run: bool) -> t
     changed_registrations = [
         r for r in registrations if any(getattr(r, k) != v for k, v in ERASED_REGISTRATION.items())
     ]
-    codes = [c for r in registrations for c in r.external_codes]
+    # Replaced codes identify the person as much as live ones (a platform's ticket secret, a badge).
+    codes: list[ExternalCode | RevokedCode] = [c for r in registrations for c in r.external_codes]
+    for chunk in _chunks(registration_ids):
+        codes += db.scalars(select(RevokedCode).where(RevokedCode.registration_id.in_(chunk)))
     scans = (
         db.scalar(
             select(func.count())

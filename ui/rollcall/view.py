@@ -54,6 +54,7 @@ LOOKS = {
     MarkCode.NOT_ACTIVE: ("refused", "✖", "Booking not active"),
     MarkCode.NOT_FOUND: ("refused", "?", "Code not known here"),
     MarkCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
+    MarkCode.REVOKED: ("refused", "✖", "Code replaced"),
 }
 FIXED_COLUMNS = 3  # name, organisation, at the desk; then one column per part of the day
 
