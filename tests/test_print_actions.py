@@ -320,3 +320,78 @@ def _counting(asked):
         return require_organiser(parent, context, reason)
 
     return counted
+
+
+def cut_off(view) -> list[str]:
+    """What a person would find cut off in the view: a control outside it, a control squeezed below the
+    size its text needs, or two controls drawn over each other."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QCheckBox,
+        QComboBox,
+        QLabel,
+        QRadioButton,
+        QSpinBox,
+        QWidget,
+    )
+
+    from ui.printing.view import SheetDiagram
+
+    kinds = (QAbstractButton, QComboBox, QLabel, QSpinBox, SheetDiagram)
+    shown = [
+        w
+        for w in view.findChildren(QWidget)
+        if isinstance(w, kinds) and w.isVisibleTo(view) and w.width() > 0 and w.parent() is not view.empty
+    ]
+    shown = [w for w in shown if w is not view.empty and not w.objectName().startswith("qt_")]
+    problems = []
+    boxes = {}
+    for widget in shown:
+        top_left = widget.mapTo(view, widget.rect().topLeft())
+        box = widget.rect().translated(top_left)
+        boxes[widget] = box
+        name = getattr(widget, "text", lambda: "")() or type(widget).__name__
+        if not view.rect().contains(box):
+            problems.append(f"{name!r} is outside the view")
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            if widget.text() and widget.height() < widget.heightForWidth(widget.width()):
+                problems.append(f"{name!r} is shorter than its lines")
+        elif isinstance(widget, (QAbstractButton, QLabel)) and widget.text():
+            font = QFont(widget.font())
+            font.setBold(font.bold() or getattr(widget, "isChecked", lambda: False)())
+            needs = QFontMetrics(font).horizontalAdvance(widget.text().replace("&", ""))
+            if isinstance(widget, QAbstractButton):
+                needs += 4  # its frame
+            if isinstance(widget, (QCheckBox, QRadioButton)):
+                needs += 20  # the box or the circle
+            if widget.width() < needs:
+                problems.append(f"{name!r} is narrower than its text")
+        elif isinstance(widget, QComboBox):
+            needs = widget.fontMetrics().horizontalAdvance(widget.currentText()) + 30  # and the arrow
+            if widget.width() < needs:
+                problems.append(f"{widget.currentText()!r} does not fit its list")
+    for a, box_a in boxes.items():
+        for b, box_b in boxes.items():
+            if id(a) < id(b) and not a.isAncestorOf(b) and not b.isAncestorOf(a):
+                overlap = box_a.intersected(box_b)
+                if overlap.width() > 2 and overlap.height() > 2:
+                    problems.append(f"{type(a).__name__} and {type(b).__name__} overlap at {overlap}")
+    return problems
+
+
+def test_nothing_is_cut_off_at_1280_by_720(print_window, qtbot, tmp_path, monkeypatch):
+    window, view, database, code, settings = print_window
+    assert window.size().width() == 1280 and window.size().height() == 720
+    for kind in KINDS:
+        preview_of(qtbot, view, kind)
+        qtbot.wait(200)
+        assert window.grab().save(str(tmp_path / f"print-{kind}.png"))
+        assert cut_off(view) == [], kind
+    # After a save the message and the count button take their room from the preview, not the options.
+    click(qtbot, view.kind_buttons["badges"])
+    SaveAs(monkeypatch, tmp_path / "saved.pdf")
+    with qtbot.waitSignal(view.saved, timeout=60000):
+        click(qtbot, view.save_button)
+    assert view.count_saved_button.isVisible()
+    assert cut_off(view) == []

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, QStandardPaths, Qt,
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -490,6 +491,9 @@ class PrintView(QWidget):
             button.setObjectName("kindButton")
             button.setCheckable(True)
             button.setMinimumHeight(30)
+            bold = QFont(button.font())
+            bold.setBold(True)  # the chosen type is in bold: its name must still fit
+            button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(button.text()) + 20)
             self.kind_group.addButton(button, index)
             self.kind_buttons[kind] = button
             kinds.addWidget(button, index // 2, index % 2)
@@ -537,6 +541,7 @@ class PrintView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("printHint")
         self.message.setWordWrap(True)
+        self.message.hide()
         # Saved badges are not counted as printed (they may never be); a print shop's run is counted here.
         self.count_saved_button = QPushButton(self.tr("Count the saved badges as printed"))
         self.count_saved_button.clicked.connect(self.count_saved_badges)
@@ -554,12 +559,11 @@ class PrintView(QWidget):
         left.addLayout(kinds)
         left.addWidget(frame)
         left.addWidget(self.make_button)
-        left.addWidget(self.busy_row)
-        left.addWidget(self.message)
-        left.addWidget(self.count_saved_button, 0, Qt.AlignmentFlag.AlignLeft)
         left.addStretch(1)
-        left.addWidget(self.printer_note)
-        left.addWidget(self.calibrate_button, 0, Qt.AlignmentFlag.AlignLeft)
+        printer_row = QHBoxLayout()
+        printer_row.addWidget(self.printer_note, 1)
+        printer_row.addWidget(self.calibrate_button)
+        left.addLayout(printer_row)
         left_panel = QWidget()
         left_panel.setLayout(left)
         left_panel.setFixedWidth(380)
@@ -648,8 +652,15 @@ class PrintView(QWidget):
         heading.addWidget(self.summary, 1)
         heading.addWidget(self.save_button)
         heading.addWidget(self.print_button)
+        # What is happening (making, printing, saved, a problem) sits over the preview, which gives way
+        # to it: the options on the left then never get less room than they need (1280 × 720).
+        status = QHBoxLayout()
+        status.addWidget(self.message, 1)
+        status.addWidget(self.count_saved_button)
         right = QVBoxLayout()
         right.addLayout(heading)
+        right.addWidget(self.busy_row)
+        right.addLayout(status)
         right.addWidget(self.preview_stack, 1)
         right.addLayout(toolbar)
 
@@ -775,7 +786,7 @@ class PrintView(QWidget):
         self.stock_picker.blockSignals(True)
         self.stock_picker.clear()
         for stock in self.stocks.values():
-            self.stock_picker.addItem(stock.title, stock.name)
+            self.stock_picker.addItem(stock.short_title, stock.name)
             self.stock_picker.setItemData(
                 self.stock_picker.count() - 1, stock.title, Qt.ItemDataRole.ToolTipRole
             )
@@ -840,7 +851,7 @@ class PrintView(QWidget):
             return
         if log_printed_badges(self.context.database, self.context.desk, job):
             self.context.roster_changed.emit()
-        self.message.setText(self.tr("{0} counted as printed.").format(_plural(job.badges.count, "badge")))
+        self._say(self.tr("{0} counted as printed.").format(_plural(job.badges.count, "badge")))
 
     def _remember_next_label(self, job: PrintJob) -> None:
         if job.badges is None or job.badges.next_label is None:
@@ -923,6 +934,11 @@ class PrintView(QWidget):
         if self.chosen_radio.isChecked():
             self.all_radio.setChecked(True)
         self.show_job(None)
+        self._forget_saved_badges()
+
+    def _forget_saved_badges(self) -> None:
+        self._saved_badges = None
+        self.count_saved_button.hide()
 
     # -- making the document ----------------------------------------------------------------------------
 
@@ -934,7 +950,7 @@ class PrintView(QWidget):
         code, kind, choice = wanted.session_code, wanted.kind, wanted.badges
         if choice is not None:
             if choice.which == CHOSEN and not choice.registration_ids:
-                self.message.setText(self.tr("Choose the delegates first (Choose…)."))
+                self._say(self.tr("Choose the delegates first (Choose…)."))
                 return None
             return self._make(
                 lambda folder: make_badges(self.context.database, code, self.context.desk, choice, folder),
@@ -968,6 +984,7 @@ class PrintView(QWidget):
         self, build: Callable[[Path], PrintJob | None], then: Callable[[PrintJob], None] | None
     ) -> Operation:
         self.show_job(None)
+        self._forget_saved_badges()
         # Each document gets a folder of its own: the preview keeps its file open while the next is made.
         folder = Path(tempfile.mkdtemp(dir=self._folder.name))
 
@@ -997,13 +1014,13 @@ class PrintView(QWidget):
         self._set_idle()
         then, self._after_make = self._after_make, None
         if job is None:
-            self.message.setText(self.tr("No badges to print: everyone chosen already has one."))
+            self._say(self.tr("No badges to print: everyone chosen already has one."))
             return
         if job.choice != self.current_choice():  # the options changed while it was being made
-            self.message.setText(self.tr("The options changed: make the preview again."))
+            self._say(self.tr("The options changed: make the preview again."))
             return
         self.show_job(job)
-        self.message.setText("")
+        self._say("")
         if then is not None:
             then(job)
 
@@ -1013,7 +1030,7 @@ class PrintView(QWidget):
         self.operation = None
         self._set_idle()
         if is_users(error, writes_files=True):
-            self.message.setText(str(error))
+            self._say(str(error))
         show_failure(
             self,
             self.tr("Not printed"),
@@ -1030,12 +1047,17 @@ class PrintView(QWidget):
         self._next_token()
         self._after_make = None
         self._set_idle()
-        self.message.setText(self.tr("Cancelled."))
+        self._say(self.tr("Cancelled."))
+
+    def _say(self, text: str) -> None:
+        """The line over the preview: what happened or what to do; no empty gap when there is nothing."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def _set_busy(self, text: str) -> None:
         self.progress.setRange(0, 0)
         self.busy_row.show()
-        self.message.setText(text)
+        self._say(text)
         self._update_actions()
 
     def _set_idle(self) -> None:
@@ -1048,15 +1070,13 @@ class PrintView(QWidget):
         self.progress.setRange(0, max(total, 0))
         self.progress.setValue(done)
         if total:
-            self.message.setText(self.tr("Printing page {0} of {1}…").format(min(done + 1, total), total))
+            self._say(self.tr("Printing page {0} of {1}…").format(min(done + 1, total), total))
 
     # -- the preview ----------------------------------------------------------------------------------
 
     def show_job(self, job: PrintJob | None) -> None:
         self.job = job
         self.document.close()
-        self._saved_badges = None
-        self.count_saved_button.hide()
         if job is None:
             self.preview_stack.setCurrentWidget(self.empty)
             self.summary.setText("")
@@ -1177,7 +1197,7 @@ class PrintView(QWidget):
             # at label 3") no longer says what printing it again would do.
             self.show_job(None)
         where = self.printer.printerName() or self.printer.outputFileName()
-        self.message.setText(self.tr("Sent {0} to {1}.").format(_plural(pages, "page"), where))
+        self._say(self.tr("Sent {0} to {1}.").format(_plural(pages, "page"), where))
         self.printed.emit(pages)
 
     def _may_export(self, job: PrintJob) -> bool:
@@ -1205,7 +1225,7 @@ class PrintView(QWidget):
         job = self.job
         assert job is not None
         if not self._may_export(job):
-            self.message.setText(self.tr("Not saved: the organiser PIN is needed."))
+            self._say(self.tr("Not saved: the organiser PIN is needed."))
             return None
         if path is None:
             suggested = self.save_folder / job.file_name
@@ -1229,7 +1249,7 @@ class PrintView(QWidget):
             return None
         self.save_folder = target.parent
         if job.badges is not None:
-            self.message.setText(
+            self._say(
                 self.tr(
                     "Saved {0}. Not counted as printed: print from here, or count them once printed."
                 ).format(target)
@@ -1237,7 +1257,7 @@ class PrintView(QWidget):
             self._saved_badges = job
             self.count_saved_button.show()
         else:
-            self.message.setText(self.tr("Saved {0}.").format(target))
+            self._say(self.tr("Saved {0}.").format(target))
         self.saved.emit(target)
         return target
 
