@@ -395,3 +395,14 @@ def test_nothing_is_cut_off_at_1280_by_720(print_window, qtbot, tmp_path, monkey
         click(qtbot, view.save_button)
     assert view.count_saved_button.isVisible()
     assert cut_off(view) == []
+
+
+def test_a_document_finished_after_the_options_changed_never_shows(print_window, qtbot):
+    window, view, database, code, settings = print_window
+    click(qtbot, view.make_button)  # the badges, being made in the background...
+    assert view.operation is not None
+    click(qtbot, view.kind_buttons["guide"])  # ...while the type changes
+    qtbot.waitUntil(lambda: view.operation is None, timeout=60000)
+    assert view.job is None and view.preview_stack.currentWidget() is view.empty
+    assert view.message.text() == "The options changed: make the preview again."
+    assert printed_count(database) == 0
