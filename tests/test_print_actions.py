@@ -297,6 +297,7 @@ def test_exporting_delegates_names_asks_the_organiser_pin(print_window, qtbot, t
     PrintToFile(monkeypatch, target)
     click(qtbot, view.print_button)  # "Print to file" is an export too
     assert not target.exists() and len(asked) == 2 and view.operation is None
+    assert view.message.text() == "Not printed to a file: the organiser PIN is needed."
 
     pin_dialog_enters(monkeypatch, PIN)
     SaveAs(monkeypatch, target)

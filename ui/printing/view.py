@@ -1165,7 +1165,9 @@ class PrintView(QWidget):
         if not self.choose_printer(printer, pages):
             return None
         if printer.outputFileName() and not self._may_export(job):
-            return None  # "Print to file" makes a file of delegates' names: an export
+            # "Print to file" makes a file of delegates' names: an export.
+            self._say(self.tr("Not printed to a file: the organiser PIN is needed."))
+            return None
         if printer.printerName():
             self.context.settings.set("last_printer", printer.printerName())
         offset = offset_for(self.context.settings, printer.printerName())
