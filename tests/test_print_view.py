@@ -41,13 +41,26 @@ def pdf_printer(path: Path, dpi: int = 600) -> QPrinter:
     return printer
 
 
+def to_pdf(printer: QPrinter, folder: Path) -> bool:
+    """The print dialog answered with Print into a PDF file in `folder` (coarse: only counts matter)."""
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(folder / "printed.pdf"))
+    printer.setResolution(72)
+    return True
+
+
 def active_people(database, code):
     with database.session() as db:
         return [e for e in session_roster(db, session_by_code(db, code)) if e.status in ACTIVE_STATUSES]
 
 
-def test_badges_made_in_the_view_show_in_the_preview_page_by_page(wide_demo_window, qtbot, tmp_path):
+def test_badges_made_in_the_view_show_in_the_preview_page_by_page(
+    wide_demo_window, qtbot, tmp_path, monkeypatch
+):
+    from ui.printing.view import PrintView
+
     window, database, code = wide_demo_window
+    monkeypatch.setattr(PrintView, "choose_printer", lambda _view, printer, _pages: to_pdf(printer, tmp_path))
     window.show_view("Print")
     view = window.views["Print"]
     assert view.current_kind() == "badges" and view.current_stock().name == "avery-l4785"
@@ -65,14 +78,16 @@ def test_badges_made_in_the_view_show_in_the_preview_page_by_page(wide_demo_wind
     view.go_to_page(1)
     qtbot.waitUntil(lambda: view.current_page() == 1)
 
-    # A preview is not a print: until it is printed or saved, no one counts as having a badge.
+    # A preview is not a print, nor is a saved PDF: until it is printed, no one counts as having a badge.
     view.unprinted_radio.setChecked(True)
     with qtbot.waitSignal(view.document_ready, timeout=30000) as again:
         view.make_preview()
     assert again.args[0].summary.startswith(f"{people} badges on ")
+    assert view.save_pdf(tmp_path / "everyone.pdf") is not None
     with database.session() as db:
         assert db.scalar(select(func.count()).select_from(PrintLog)) == 0
-    assert view.save_pdf(tmp_path / "everyone.pdf") is not None
+    with qtbot.waitSignal(view.printed, timeout=60000):
+        view.print_job()  # the print dialog answered with a PDF printer
     with database.session() as db:
         assert db.scalars(select(PrintLog.reprint)).all() == [False] * people
     # Now everyone has one: "only those without one" has nothing to do.
@@ -107,8 +122,13 @@ def test_chosen_delegates_and_save_as_pdf(wide_demo_window, qtbot, tmp_path):
     assert target is not None and target.read_bytes() == view.job.path.read_bytes()
     found = sorted(qr.text for qr in decode_qrs(page_images(target)[0]))
     assert found == sorted(p.badge_code for p in people)
-    assert window.context.settings.get("next_labels") == {"avery-l4785": 4}  # saved: the sheet moves on
-    # Saved counts as printed, and the Delegates view (open since the start) says so.
+    # Saved is not printed (it may be printed later, elsewhere, or never): no label used, no one counted...
+    assert window.context.settings.get("next_labels") == {}
+    assert set(badge_column(window, qtbot).values()) == {"Not printed"}
+    # ...until the organiser says the saved badges were printed; the Delegates view (open since the start)
+    # says so, and this desk's sheet is untouched.
+    qtbot.mouseClick(view.count_saved_button, Qt.MouseButton.LeftButton)
+    assert window.context.settings.get("next_labels") == {}
     window.show_view("Delegates")
     shown = badge_column(window, qtbot)
     assert {shown[p.registration_id] for p in people} == {"Printed"}

@@ -93,6 +93,12 @@ class Stock:
         return self.columns * self.rows
 
     @property
+    def short_title(self) -> str:
+        """The title up to its first comma, what people call the stock ("Avery L4785 / HERMA 4412 name
+        badges"); the stock's file name never shows at the desk."""
+        return self.title.split(",", 1)[0].strip() or self.title
+
+    @property
     def page(self) -> str:
         """ "A4", "Letter" (portrait or landscape), or "62x100mm" for a label-sized page."""
         for paper, (w, h) in PAPER_SIZES.items():

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, QStandardPaths, Qt,
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -58,6 +59,7 @@ from checkin.store.database import Database
 from ui.base.context import DeskContext
 from ui.base.failure import is_users, show_failure
 from ui.base.operations import Cancelled, Operation, run_op
+from ui.base.pin import require_organiser
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 from ui.printing.printer import offset_for, pages_chosen, prepare_printer, print_document
 
@@ -103,15 +105,43 @@ OWN_BUTTONS = ("QPushButton#kindButton", "QPushButton#primaryButton", "QPushButt
 
 
 @dataclass(frozen=True)
+class BadgeChoice:
+    """What the badge options say: which stock, which people, where on the sheet."""
+
+    stock: str
+    which: str  # ALL, UNPRINTED or CHOSEN
+    registration_ids: tuple[int, ...] = ()  # only when CHOSEN
+    start_at: int = 1
+    outlines: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentChoice:
+    """Everything the left of the view says about the document: the session, the document type and its
+    options. A preview, a save and a print act only on the document made from the choice shown."""
+
+    session_code: str
+    kind: str
+    badges: BadgeChoice | None = None  # BADGES only
+    layout: str | None = None  # GUIDE only
+
+
+@dataclass(frozen=True)
 class PrintJob:
-    """A document made for printing: where it is, what it is, and what printing it needs."""
+    """A document made for printing: where it is, what it is, what it was made from, and what printing
+    it needs."""
 
     path: Path
-    kind: str
-    title: str  # for the file name and the print queue
+    choice: DocumentChoice
+    title: str  # the print dialog's and the print queue's name for it
+    file_name: str  # what Save as PDF suggests
     summary: str  # one line for the person at the desk
     duplex: str | None = None
-    badges: "BadgeJob | None" = None  # badges: what was made, to log as printed once printed or saved
+    badges: "BadgeJob | None" = None  # badges: what was made, to log as printed once really printed
+
+    @property
+    def kind(self) -> str:
+        return self.choice.kind
 
     @property
     def next_label(self) -> int | None:
@@ -119,19 +149,32 @@ class PrintJob:
         return self.badges.next_label if self.badges is not None else None
 
 
-@dataclass(frozen=True)
-class BadgeChoice:
-    """What the badge options say: which stock, which people, where on the sheet."""
-
-    stock: str
-    which: str  # ALL, UNPRINTED or CHOSEN
-    registration_ids: tuple[int, ...] = ()
-    start_at: int = 1
-    outlines: bool = False
+#: The documents that carry delegates' names: saving one, or printing it into a file, is an export of
+#: personal data and asks for the organiser PIN. The pocket guide holds only the venue's own details.
+PERSONAL = {
+    BADGES: "the badges",
+    REGISTER: "the attendance register",
+    SIGNIN: "the sign-in sheet",
+    CERTIFICATES: "the certificates",
+}
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _file_name(*words: str) -> str:
+    """A file name people can read: the words joined by hyphens, nothing a folder would trip on."""
+    text = "-".join(word.strip() for word in words if word.strip())
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)
+    return "-".join(part for part in safe.split("-") if part).lower() + ".pdf"
+
+
+def used_labels(start_at: int) -> str:
+    """The labels of a partly used sheet before `start_at`, said as people say it."""
+    if start_at == 2:
+        return "Label 1 used"
+    return f"Labels 1 to {start_at - 1} used"
 
 
 # ---- the work (runs on the thread pool; no widgets) -----------------------------------------------
@@ -141,7 +184,7 @@ def make_badges(
     database: Database, code: str, desk: str, choice: BadgeChoice, folder: Path
 ) -> PrintJob | None:
     """Badges as a PDF in `folder` for the preview; None when no one is left. Nothing is logged as printed
-    until the preview is printed or saved (`log_printed_badges`)."""
+    until the preview is really printed (`log_printed_badges`)."""
     from checkin.printing.badge_jobs import BadgeRequest, make_badge_job
 
     request = BadgeRequest(
@@ -154,25 +197,29 @@ def make_badges(
     )
     with database.session() as db:
         badges = make_badge_job(
-            db, request, folder / f"badges-{code}-{choice.stock}.pdf", desk=desk, printed=False
+            db, request, folder / _file_name("badges", code, choice.stock), desk=desk, printed=False
         )
     if badges is None:
         return None
+    stock = load_stocks().named(badges.stock)
     reprints = f", {_plural(badges.reprints, 'reprint')}" if badges.reprints else ""
     on_sheets = badges.next_label is not None  # not one label a page (a label printer's roll)
     sheets = _plural(badges.pages, "sheet" if on_sheets else "label")
+    per_sheet = f", {stock.labels_per_page} per sheet" if on_sheets else ""
+    one = badges.count == 1
     return PrintJob(
         badges.path,
-        BADGES,
-        f"Badges {code}",
-        f"{_plural(badges.count, 'badge')} on {sheets} of {badges.stock}{reprints}",
+        DocumentChoice(code, BADGES, badges=choice),
+        f"{'Badge' if one else 'Badges'} {code}",
+        _file_name("badge" if one else "badges", code),
+        f"{_plural(badges.count, 'badge')} on {sheets} of {stock.short_title}{per_sheet}{reprints}",
         badges=badges,
     )
 
 
 def log_printed_badges(database: Database, desk: str, job: PrintJob) -> bool:
-    """The badges of a job went to a printer or into a saved PDF: log them (reprints marked). Returns
-    whether there were badges to log."""
+    """The badges of a job were printed (or the organiser says a saved PDF of them was): log them
+    (reprints marked). Returns whether there were badges to log."""
     from checkin.printing.badge_jobs import log_badge_job
 
     if job.badges is None:
@@ -192,32 +239,47 @@ def make_document(database: Database, code: str, desk: str, kind: str, layout: s
         session = session_by_code(db, code)
         if kind == GUIDE:
             venue = venue_contacts(db, session.venue.name) if session.venue else None
-            run = render_guide(folder / f"guide-{layout}.pdf", layout, venue=venue)
+            run = render_guide(folder / _file_name("pocket-guide", layout), layout, venue=venue)
             where = f" for {venue.name}" if venue else ""
             how = "print both sides, flip on the short edge" if run.duplex else "one side"
+            imposition = IMPOSITIONS[layout]
             return PrintJob(
                 run.path,
-                GUIDE,
-                f"Pocket guide {layout}",
-                f"{IMPOSITIONS[layout].title}{where}: {_plural(run.pages, 'side')} of A4, {how}",
+                DocumentChoice(code, GUIDE, layout=layout),
+                f"Pocket guide ({imposition.title})",
+                _file_name("pocket-guide", imposition.title),
+                f"{imposition.title}{where}: {_plural(run.pages, 'side')} of A4, {how}",
                 duplex=run.duplex,
             )
-        path = folder / f"{kind}-{code}.pdf"
+        choice = DocumentChoice(code, kind)
+        path = folder / _file_name(kind, code)
         if kind == REGISTER:
             count = write_register_pdf(db, session, path, desk=desk)
             return PrintJob(
-                path, kind, f"Register {code}", f"Attendance register: {_plural(count, 'booking')}"
+                path,
+                choice,
+                f"Attendance register {code}",
+                _file_name("attendance-register", code),
+                f"Attendance register: {_plural(count, 'booking')}",
             )
         if kind == SIGNIN:
             count = write_signin_sheet(db, session, path, desk=desk)
             return PrintJob(
                 path,
-                kind,
+                choice,
                 f"Sign-in sheet {code}",
+                _file_name("sign-in-sheet", code),
                 f"Sign-in sheet: {_plural(count, 'booking')} and walk-in rows",
             )
         count = write_certificates(db, session, path, desk=desk)
-        return PrintJob(path, kind, f"Certificates {code}", f"{_plural(count, 'certificate')} of attendance")
+        one = count == 1
+        return PrintJob(
+            path,
+            choice,
+            f"{'Certificate' if one else 'Certificates'} {code}",
+            _file_name("certificate" if one else "certificates", code),
+            f"{_plural(count, 'certificate')} of attendance",
+        )
 
 
 # ---- the sheet diagram --------------------------------------------------------------------------------
@@ -394,6 +456,8 @@ class PrintView(QWidget):
     document_ready = Signal(object)
     #: A print job went to the printer (the number of pages).
     printed = Signal(int)
+    #: The document was saved as a PDF (the file's path).
+    saved = Signal(object)
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -427,11 +491,15 @@ class PrintView(QWidget):
             button.setObjectName("kindButton")
             button.setCheckable(True)
             button.setMinimumHeight(30)
+            bold = QFont(button.font())
+            bold.setBold(True)  # the chosen type is in bold: its name must still fit
+            button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(button.text()) + 20)
             self.kind_group.addButton(button, index)
             self.kind_buttons[kind] = button
             kinds.addWidget(button, index // 2, index % 2)
         self.kind_buttons[BADGES].setChecked(True)
         self.kind_group.idToggled.connect(self._kind_toggled)
+        self.kind_group.idToggled.connect(self._options_changed)
 
         self.options = QStackedWidget()
         self.options.addWidget(self._badge_options())
@@ -473,6 +541,12 @@ class PrintView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("printHint")
         self.message.setWordWrap(True)
+        self.message.hide()
+        # Saved badges are not counted as printed (they may never be); a print shop's run is counted here.
+        self.count_saved_button = QPushButton(self.tr("Count the saved badges as printed"))
+        self.count_saved_button.clicked.connect(self.count_saved_badges)
+        self.count_saved_button.hide()
+        self._saved_badges: PrintJob | None = None
 
         self.calibrate_button = QPushButton(self.tr("Calibrate printer…"))
         self.calibrate_button.clicked.connect(self.open_calibration)
@@ -485,11 +559,11 @@ class PrintView(QWidget):
         left.addLayout(kinds)
         left.addWidget(frame)
         left.addWidget(self.make_button)
-        left.addWidget(self.busy_row)
-        left.addWidget(self.message)
         left.addStretch(1)
-        left.addWidget(self.printer_note)
-        left.addWidget(self.calibrate_button, 0, Qt.AlignmentFlag.AlignLeft)
+        printer_row = QHBoxLayout()
+        printer_row.addWidget(self.printer_note, 1)
+        printer_row.addWidget(self.calibrate_button)
+        left.addLayout(printer_row)
         left_panel = QWidget()
         left_panel.setLayout(left)
         left_panel.setFixedWidth(380)
@@ -568,6 +642,7 @@ class PrintView(QWidget):
             self.calibrate_button,
             self.cancel_button,
             self.choose_button,
+            self.count_saved_button,
         ):
             button.setObjectName("secondaryButton")
             button.setMinimumHeight(34)
@@ -577,8 +652,15 @@ class PrintView(QWidget):
         heading.addWidget(self.summary, 1)
         heading.addWidget(self.save_button)
         heading.addWidget(self.print_button)
+        # What is happening (making, printing, saved, a problem) sits over the preview, which gives way
+        # to it: the options on the left then never get less room than they need (1280 × 720).
+        status = QHBoxLayout()
+        status.addWidget(self.message, 1)
+        status.addWidget(self.count_saved_button)
         right = QVBoxLayout()
         right.addLayout(heading)
+        right.addWidget(self.busy_row)
+        right.addLayout(status)
         right.addWidget(self.preview_stack, 1)
         right.addLayout(toolbar)
 
@@ -607,6 +689,7 @@ class PrintView(QWidget):
         )
         self.stock_picker.setMinimumContentsLength(20)
         self.stock_picker.currentIndexChanged.connect(self._stock_changed)
+        self.stock_picker.currentIndexChanged.connect(self._options_changed)
         stock_label = QLabel(self.tr("Label &stock"))
         stock_label.setBuddy(self.stock_picker)
         self.stock_note = QLabel()
@@ -620,6 +703,7 @@ class PrintView(QWidget):
         self.all_radio.setChecked(True)
         for radio in (self.all_radio, self.unprinted_radio, self.chosen_radio):
             self.which_group.addButton(radio)
+        self.which_group.buttonToggled.connect(self._options_changed)
         self.choose_button = QPushButton(self.tr("Choose…"))
         self.choose_button.clicked.connect(self.choose_delegates)
         chosen_row = QHBoxLayout()
@@ -639,7 +723,9 @@ class PrintView(QWidget):
         self.start_note.setObjectName("printHint")
         self.start_note.setWordWrap(True)
         self.start_spin.valueChanged.connect(self._describe_start)
+        self.start_spin.valueChanged.connect(self._options_changed)
         self.outlines = QCheckBox(self.tr("Label outlines (a test on plain paper)"))
+        self.outlines.toggled.connect(self._options_changed)
         start_box = QVBoxLayout()
         start_box.addWidget(start_label)
         start_box.addWidget(self.start_spin)
@@ -670,6 +756,7 @@ class PrintView(QWidget):
         for name, imposition in IMPOSITIONS.items():
             self.layout_picker.addItem(imposition.title, name)
         self.layout_picker.currentIndexChanged.connect(self._describe_layout)
+        self.layout_picker.currentIndexChanged.connect(self._options_changed)
         label = QLabel(self.tr("&Layout"))
         label.setBuddy(self.layout_picker)
         self.layout_note = QLabel()
@@ -699,7 +786,7 @@ class PrintView(QWidget):
         self.stock_picker.blockSignals(True)
         self.stock_picker.clear()
         for stock in self.stocks.values():
-            self.stock_picker.addItem(stock.title, stock.name)
+            self.stock_picker.addItem(stock.short_title, stock.name)
             self.stock_picker.setItemData(
                 self.stock_picker.count() - 1, stock.title, Qt.ItemDataRole.ToolTipRole
             )
@@ -738,7 +825,7 @@ class PrintView(QWidget):
             self.start_note.setText(self.tr("A new sheet. Click the sheet to start further on."))
         else:
             self.start_note.setText(
-                self.tr("Labels 1–{0} used: printing starts at {1}.").format(start - 1, start)
+                self.tr("{0}: printing starts at {1}.").format(self.tr(used_labels(start)), start)
             )
 
     def next_free_label(self, stock_name: str) -> int:
@@ -749,10 +836,22 @@ class PrintView(QWidget):
         return stored
 
     def _sent(self, job: PrintJob) -> None:
-        """The job was printed or saved: its badges now count as printed, and the sheet moves on."""
+        """The job was printed: its badges now count as printed, and the sheet moves on. (A saved PDF does
+        neither: it may be printed later, elsewhere, on other paper, or never.)"""
         if log_printed_badges(self.context.database, self.context.desk, job):
             self.context.roster_changed.emit()  # the Badge column of the Delegates view
         self._remember_next_label(job)
+
+    def count_saved_badges(self) -> None:
+        """The organiser printed the saved badges elsewhere (a print shop): count them as printed now.
+        The label sheet of this desk is not touched: they were not printed on it."""
+        job, self._saved_badges = self._saved_badges, None
+        self.count_saved_button.hide()
+        if job is None or job.badges is None:
+            return
+        if log_printed_badges(self.context.database, self.context.desk, job):
+            self.context.roster_changed.emit()
+        self._say(self.tr("{0} counted as printed.").format(_plural(job.badges.count, "badge")))
 
     def _remember_next_label(self, job: PrintJob) -> None:
         if job.badges is None or job.badges.next_label is None:
@@ -781,7 +880,7 @@ class PrintView(QWidget):
         return BadgeChoice(
             stock=self.stock_picker.currentData(),
             which=which,
-            registration_ids=tuple(sorted(self.chosen_ids)),
+            registration_ids=tuple(sorted(self.chosen_ids)) if which == CHOSEN else (),
             start_at=self.start_spin.value(),
             outlines=self.outlines.isChecked(),
         )
@@ -804,6 +903,29 @@ class PrintView(QWidget):
         self.chosen_ids = set(registration_ids)
         self.chosen_radio.setChecked(True)
         self.choose_button.setText(self.tr("Choose… ({0} chosen)").format(len(self.chosen_ids)))
+        self._options_changed()
+
+    def current_choice(self) -> DocumentChoice | None:
+        """The document the options shown describe; None without a session."""
+        code = self.context.session_code
+        if not code:
+            return None
+        kind = self.current_kind()
+        if kind == BADGES:
+            return DocumentChoice(code, kind, badges=self.badge_choice())
+        if kind == GUIDE:
+            return DocumentChoice(code, kind, layout=self.layout_picker.currentData())
+        return DocumentChoice(code, kind)
+
+    def job_is_current(self) -> bool:
+        """Whether the preview is the document the options shown describe."""
+        return self.job is not None and self.job.choice == self.current_choice()
+
+    def _options_changed(self, *_changed: object) -> None:
+        # Whatever changed (document type, stock, people, label, layout), a preview of something else
+        # must not stay on screen to be printed or saved by mistake.
+        if self.job is not None and not self.job_is_current():
+            self.show_job(None)
 
     def _session_changed(self, code: str) -> None:
         self.title.setText(self.tr("Print · {0}").format(code) if code else self.tr("Print"))
@@ -812,25 +934,29 @@ class PrintView(QWidget):
         if self.chosen_radio.isChecked():
             self.all_radio.setChecked(True)
         self.show_job(None)
+        self._forget_saved_badges()
+
+    def _forget_saved_badges(self) -> None:
+        self._saved_badges = None
+        self.count_saved_button.hide()
 
     # -- making the document ----------------------------------------------------------------------------
 
     def make_preview(self, then: Callable[[PrintJob], None] | None = None) -> Operation | None:
         """Make the chosen document in the background, then show it (and run `then` with it)."""
-        code = self.context.session_code
-        if not code or self.operation is not None:
+        wanted = self.current_choice()
+        if wanted is None or self.operation is not None:
             return None
-        kind = self.current_kind()
-        if kind == BADGES:
-            choice = self.badge_choice()
+        code, kind, choice = wanted.session_code, wanted.kind, wanted.badges
+        if choice is not None:
             if choice.which == CHOSEN and not choice.registration_ids:
-                self.message.setText(self.tr("Choose the delegates first (Choose…)."))
+                self._say(self.tr("Choose the delegates first (Choose…)."))
                 return None
             return self._make(
                 lambda folder: make_badges(self.context.database, code, self.context.desk, choice, folder),
                 then,
             )
-        layout = self.layout_picker.currentData()
+        layout = wanted.layout or self.layout_picker.currentData()
         return self._make(
             lambda folder: make_document(
                 self.context.database, code, self.context.desk, kind, layout, folder
@@ -841,23 +967,24 @@ class PrintView(QWidget):
     def make_badge_for(
         self, registration_id: int, then: Callable[[PrintJob], None] | None = None
     ) -> Operation | None:
-        """One person's badge on this desk's stock, at the sheet's next free label."""
-        code = self.context.session_code
-        if not code or self.operation is not None:
+        """One person's badge on this desk's stock, at the sheet's next free label. The options shown
+        become that badge's, so what is shown is what prints."""
+        if not self.context.session_code or self.operation is not None:
             return None
         stock = self.context.settings.get("default_stock")
-        if stock not in self.stocks:
-            stock = self.stock_picker.currentData()
-        choice = BadgeChoice(stock, CHOSEN, (registration_id,), start_at=self.next_free_label(stock))
+        if stock in self.stocks:
+            self.stock_picker.setCurrentIndex(self.stock_picker.findData(stock))
         self.set_kind(BADGES)
-        return self._make(
-            lambda folder: make_badges(self.context.database, code, self.context.desk, choice, folder), then
-        )
+        self.outlines.setChecked(False)
+        self.set_chosen([registration_id])
+        self.start_spin.setValue(self.next_free_label(self.stock_picker.currentData()))
+        return self.make_preview(then)
 
     def _make(
         self, build: Callable[[Path], PrintJob | None], then: Callable[[PrintJob], None] | None
     ) -> Operation:
         self.show_job(None)
+        self._forget_saved_badges()
         # Each document gets a folder of its own: the preview keeps its file open while the next is made.
         folder = Path(tempfile.mkdtemp(dir=self._folder.name))
 
@@ -887,10 +1014,13 @@ class PrintView(QWidget):
         self._set_idle()
         then, self._after_make = self._after_make, None
         if job is None:
-            self.message.setText(self.tr("No badges to print: everyone chosen already has one."))
+            self._say(self.tr("No badges to print: everyone chosen already has one."))
+            return
+        if job.choice != self.current_choice():  # the options changed while it was being made
+            self._say(self.tr("The options changed: make the preview again."))
             return
         self.show_job(job)
-        self.message.setText("")
+        self._say("")
         if then is not None:
             then(job)
 
@@ -900,7 +1030,7 @@ class PrintView(QWidget):
         self.operation = None
         self._set_idle()
         if is_users(error, writes_files=True):
-            self.message.setText(str(error))
+            self._say(str(error))
         show_failure(
             self,
             self.tr("Not printed"),
@@ -917,12 +1047,17 @@ class PrintView(QWidget):
         self._next_token()
         self._after_make = None
         self._set_idle()
-        self.message.setText(self.tr("Cancelled."))
+        self._say(self.tr("Cancelled."))
+
+    def _say(self, text: str) -> None:
+        """The line over the preview: what happened or what to do; no empty gap when there is nothing."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def _set_busy(self, text: str) -> None:
         self.progress.setRange(0, 0)
         self.busy_row.show()
-        self.message.setText(text)
+        self._say(text)
         self._update_actions()
 
     def _set_idle(self) -> None:
@@ -935,7 +1070,7 @@ class PrintView(QWidget):
         self.progress.setRange(0, max(total, 0))
         self.progress.setValue(done)
         if total:
-            self.message.setText(self.tr("Printing page {0} of {1}…").format(min(done + 1, total), total))
+            self._say(self.tr("Printing page {0} of {1}…").format(min(done + 1, total), total))
 
     # -- the preview ----------------------------------------------------------------------------------
 
@@ -984,8 +1119,9 @@ class PrintView(QWidget):
 
     def _update_actions(self) -> None:
         idle = self.operation is None
-        ready = idle and self.job is not None
-        self.make_button.setEnabled(idle and bool(self.context.session_code))
+        ready = idle and bool(self.context.session_code)
+        self.make_button.setEnabled(ready)
+        # Without a preview of what is shown, Print and Save make it first.
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         for button in (self.zoom_in, self.zoom_out, self.fit_page, self.fit_width):
@@ -1013,16 +1149,24 @@ class PrintView(QWidget):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def print_job(self) -> Operation | None:
-        """Print the document in the preview: the print dialog, then the pages at exact scale."""
-        job = self.job
-        if job is None or self.operation is not None:
+        """Print the document the options describe: made first when the preview is not it, then the print
+        dialog, then the pages at exact scale."""
+        if self.operation is not None:
             return None
+        if not self.job_is_current():
+            return self.make_preview(then=lambda _job: self.print_job())
+        job = self.job
+        assert job is not None
         pages = self.document.pageCount()
         printer = self.printer
         printer.setDocName(job.title)
         printer.setPrintRange(QPrinter.PrintRange.AllPages)
         prepare_printer(printer, self.document.pagePointSize(0), job.duplex)
         if not self.choose_printer(printer, pages):
+            return None
+        if printer.outputFileName() and not self._may_export(job):
+            # "Print to file" makes a file of delegates' names: an export.
+            self._say(self.tr("Not printed to a file: the organiser PIN is needed."))
             return None
         if printer.printerName():
             self.context.settings.set("last_printer", printer.printerName())
@@ -1050,16 +1194,43 @@ class PrintView(QWidget):
         self.operation = None
         self._set_idle()
         self._sent(job)
+        if job.badges is not None and self.job is job:
+            # Printed badges count as printed now: this preview ("only those without a badge", "start
+            # at label 3") no longer says what printing it again would do.
+            self.show_job(None)
         where = self.printer.printerName() or self.printer.outputFileName()
-        self.message.setText(self.tr("Sent {0} to {1}.").format(_plural(pages, "page"), where))
+        self._say(self.tr("Sent {0} to {1}.").format(_plural(pages, "page"), where))
         self.printed.emit(pages)
 
+    def _may_export(self, job: PrintJob) -> bool:
+        """A document with delegates' names leaves the program only with the organiser PIN."""
+        what = PERSONAL.get(job.kind)
+        if what is None:
+            return True
+        return require_organiser(
+            self,
+            self.context,
+            self.tr("Enter the organiser PIN to save {0} as a file: it holds delegates' names.").format(
+                self.tr(what)
+            ),
+        )
+
     def save_pdf(self, path: str | Path | None = None) -> Path | None:
+        """Save the document the options describe as a PDF (made first when the preview is not it; then
+        `saved` says where). Returns the file when it was saved at once. Saving counts no badge as printed
+        and uses no labels: the file may be printed later, elsewhere, or never."""
+        if self.operation is not None:
+            return None
+        if not self.job_is_current():
+            self.make_preview(then=lambda _job: self.save_pdf(path))
+            return None
         job = self.job
-        if job is None:
+        assert job is not None
+        if not self._may_export(job):
+            self._say(self.tr("Not saved: the organiser PIN is needed."))
             return None
         if path is None:
-            suggested = self.save_folder / f"{job.title.replace(' ', '-').lower()}.pdf"
+            suggested = self.save_folder / job.file_name
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, self.tr("Save as PDF"), str(suggested), self.tr("PDF files (*.pdf)")
             )
@@ -1079,8 +1250,17 @@ class PrintView(QWidget):
             )
             return None
         self.save_folder = target.parent
-        self._sent(job)
-        self.message.setText(self.tr("Saved {0}.").format(target))
+        if job.badges is not None:
+            self._say(
+                self.tr(
+                    "Saved {0}. Not counted as printed: print from here, or count them once printed."
+                ).format(target)
+            )
+            self._saved_badges = job
+            self.count_saved_button.show()
+        else:
+            self._say(self.tr("Saved {0}.").format(target))
+        self.saved.emit(target)
         return target
 
     # -- a walk-in's badge and calibration ---------------------------------------------------------------
