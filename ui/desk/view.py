@@ -31,10 +31,10 @@ from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
-from ui.base.pin import require_organiser
+from ui.base.pin import require_organiser, tell_status
 from ui.base.theme import palette_in_use
 from ui.desk.result_panel import ResultPanel
-from ui.input.camera import CameraPanel
+from ui.input.camera import NO_CAMERA, CameraPanel
 
 SEARCH_DELAY_MS = 120
 
@@ -98,7 +98,7 @@ class DeskView(QWidget):
         #: Prints one badge by registration id; the window sets it when it has a Print view.
         self.badge_printer: Callable[[int], object] | None = None
         self._badge_to_print: int | None = None
-        self.print_badge_button = QPushButton(self.tr("Print badge (F4)"))
+        self.print_badge_button = QPushButton(self.tr("Print badge (Ctrl+P)"))
         self.print_badge_button.setObjectName("amberAction")
         self.print_badge_button.hide()
         self.print_badge_button.clicked.connect(self.print_walk_in_badge)
@@ -155,7 +155,8 @@ class DeskView(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
         QShortcut(QKeySequence("F2"), self, activated=self._amber_action)
         QShortcut(QKeySequence("Shift+F2"), self, activated=self.admit_anyway)
-        QShortcut(QKeySequence("F4"), self, activated=self.print_walk_in_badge)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_walk_in_badge)
+        QShortcut(QKeySequence("F4"), self, activated=self.toggle_camera)
         self.walk_in_admitted.connect(self._offer_badge)
         QShortcut(QKeySequence("Escape"), self, activated=self.clear)
         context.session_changed.connect(lambda _code: self.clear())
@@ -363,6 +364,8 @@ class DeskView(QWidget):
         elif text.strip():
             self.results.addItem(self.tr("No one found. Check the spelling, or register a walk-in (Ctrl+N)."))
         self.results.setVisible(bool(text.strip()))
+        if text.strip() and (self.last_result is not None or self.panel.code is not None):
+            self._forget_outcome()  # the outcome was for someone else: not under the new results
 
     def _hit_state(self, hit: SearchHit) -> str:
         if hit.checked_in_at is not None:
@@ -403,6 +406,11 @@ class DeskView(QWidget):
 
     def clear(self) -> None:
         self._reset_input()
+        self._forget_outcome()
+
+    def _forget_outcome(self) -> None:
+        """Back to ready: the last outcome, and the actions it offered, no longer show or answer F2."""
+        self.last_result = None
         self.action_button.hide()
         self.override_button.hide()
         self.panel.show_ready()
@@ -413,6 +421,15 @@ class DeskView(QWidget):
         self.results.clear()
         self.results.hide()
         self.input.setFocus()
+
+    # -- camera -------------------------------------------------------------------------------------
+
+    def toggle_camera(self) -> None:
+        """F4: show or hide the camera; without one, say so where the desk can see it."""
+        if self.camera.has_camera:
+            self.camera.toggle_button.toggle()
+            return
+        tell_status(self, self.tr(NO_CAMERA))
 
     # -- walk-ins -----------------------------------------------------------------------------------
 
