@@ -1,23 +1,31 @@
 """What the usability walkthrough found (issue 17), each checked as the person at the desk would notice it:
 an outcome that no longer belongs under new results, a roll-call banner from the part of the day before,
-Settings and the Dashboard at a small laptop's size."""
+Settings and the Dashboard at a small laptop's size, the PIN asked for every edit, an import path that could not be typed."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from tests_support import booked_people, scanner_types
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QLabel, QScrollArea
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 
 from checkin.desk.bookings import session_by_code
-from checkin.desk.pin import check_pin, has_pin
+from checkin.desk.pin import check_pin, has_pin, set_pin
 from checkin.desk.scanning import record_scan
 from checkin.domain.clock import utc_now
 from checkin.domain.decide import OutcomeCode
+from checkin.settings import Settings
+from checkin.store.database import open_database
+from ui.base.context import DeskContext
 from ui.base.palette import palette_for
+from ui.base.pin import PinDialog, require_organiser
 from ui.dashboard.view import DashboardView
+from ui.delegates.import_dialog import ImportDialog, typed_path
 from ui.rollcall.view import RollCallView
+
+PIN = "246810"
 
 
 def person_types(qtbot, widget, text):
@@ -33,6 +41,9 @@ def test_a_refused_badge_gives_way_to_the_next_search(scan_desk, qtbot):
     scanner_types(qtbot, view.input, "HELLO WORLD 12345")
     qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.INVALID_CODE)
     assert view.panel.headline.text() == "Not a valid badge" and view.action_button.isVisible()
+    # Said at a public desk, in front of the person: what to do, never that they may have forged it.
+    assert "forged" not in view.panel.reason.text()
+    assert "ask for the delegate's name" in view.panel.reason.text()
     person = booked_people(database, code)[0]
     person_types(qtbot, view.input, person.last_name[:4])
     qtbot.waitUntil(lambda: view.results.isVisible() and view.results.count() > 0)
@@ -123,3 +134,102 @@ def test_dashboard_time_labels_never_touch_and_no_heading_is_clipped(open_demo_w
         header = view.no_show_table.horizontalHeader()
         needed = header.fontMetrics().horizontalAdvance("Organisation")
         assert header.sectionSize(1) > needed, size
+
+
+# -- the PIN's grace period -----------------------------------------------------------------------------
+
+
+def counting_pin_dialogs(monkeypatch, pin):
+    """Every PIN dialog opened from now on is answered with `pin`; returns the list each one is added to."""
+    opened = []
+
+    def fake_exec(dialog):
+        opened.append(dialog)
+        dialog.field.setText(pin)
+        dialog.submit(dialog.field.text())
+        return int(dialog.result())
+
+    monkeypatch.setattr(PinDialog, "exec", fake_exec)
+    return opened
+
+
+def test_the_pin_is_asked_once_for_five_minutes_of_organiser_work(scan_desk_with_settings, monkeypatch):
+    window, _scanner, _database, _code, settings = scan_desk_with_settings
+    set_pin(settings, PIN)
+    context, view = window.context, window.desk_view
+    opened = counting_pin_dialogs(monkeypatch, PIN)
+    start = utc_now()
+    assert require_organiser(view, context, clock=lambda: start)
+    assert len(opened) == 1
+    for minutes in (3, 7, 11):  # each within five minutes of the one before: no dialog
+        assert require_organiser(view, context, clock=lambda m=minutes: start + timedelta(minutes=m))
+    assert len(opened) == 1
+    assert require_organiser(view, context, clock=lambda: start + timedelta(minutes=16, seconds=1))
+    assert len(opened) == 2  # more than five minutes after the last: asked again
+
+    wrong = counting_pin_dialogs(monkeypatch, "000000")
+    window.idle_lock.lock()  # the desk locks: whoever comes next types the PIN
+    assert not require_organiser(view, context, clock=lambda: start + timedelta(minutes=17))
+    assert len(wrong) == 1
+
+
+def test_a_kiosk_never_lets_anyone_out_on_an_earlier_pin(qtbot, tmp_path, monkeypatch):
+    settings = Settings(tmp_path / "settings.json")
+    set_pin(settings, PIN)
+    database = open_database(tmp_path / "desk.sqlite3")
+    context = DeskContext(database, settings, "kiosk-1")
+    context.kiosk = True
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    opened = counting_pin_dialogs(monkeypatch, PIN)
+    assert require_organiser(parent, context) and require_organiser(parent, context)
+    assert len(opened) == 2
+    database.dispose()
+
+
+# -- the import dialog's file field ---------------------------------------------------------------------
+
+
+def test_a_pasted_windows_path_with_quotes_is_read_and_enter_closes_nothing(scan_desk, qtbot, tmp_path):
+    window, _scanner, _database, _code = scan_desk
+    window.show_view("Delegates")
+    bookings = tmp_path / "my bookings.csv"
+    bookings.write_text(
+        "First name,Last name,Email,Organisation\nNgozi,Okafor,ngozi@example.org,Preston Foodbank\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(window.context, window.views["Delegates"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    assert not dialog.file_field.isReadOnly()
+
+    dialog.file_field.setFocus()
+    person_types(qtbot, dialog.file_field, str(tmp_path / "nowhere.csv"))
+    qtbot.keyClick(dialog.file_field, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "There is no file at" in dialog.message.text()
+
+    dialog.file_field.clear()
+    QApplication.clipboard().setText(f'"{bookings}"')  # what Windows' "Copy as path" puts there
+    qtbot.keyClick(dialog.file_field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(dialog.checked, timeout=20_000) as checked:
+        qtbot.keyClick(dialog.file_field, Qt.Key.Key_Return)
+    assert checked.args[0].added == 1 and dialog.path == bookings
+    assert dialog.isVisible()  # Enter read the file; it neither applied the import nor closed the dialog
+
+
+def test_typed_paths_lose_their_quotes_and_file_addresses():
+    assert typed_path(r'  "C:\Users\ann\bookings.csv" ') == Path(r"C:\Users\ann\bookings.csv")
+    assert typed_path("'/home/ann/my list.csv'") == Path("/home/ann/my list.csv")
+    assert typed_path("file:///home/ann/my%20list.csv") == Path("/home/ann/my list.csv")
+    assert typed_path("~/list.csv") == Path.home() / "list.csv"
+    assert typed_path('  ""  ') is None and typed_path("") is None
+
+
+def test_the_status_bar_names_the_database_in_words_and_the_path_on_hover(scan_desk):
+    window, _scanner, database, _code = scan_desk
+    where = window.where
+    assert where.text() == "Desk door-1 · this computer's database (desk.sqlite3)"
+    assert "sqlite:" not in where.text() and where.isVisible()
+    assert where.toolTip() == str(Path(database.engine.url.database).resolve())
