@@ -48,7 +48,7 @@ STEPS = 4
 SHOWN_SCAN = 80
 #: How each layout's mismatch with a US-layout scanner shows (checkin.domain.codes.suspected_layout).
 LAYOUT_MISMATCHES = {
-    "uk": ("a UK keyboard layout", '“@” arrives as “"” and “#” as “£”'),
+    "uk": ("a UK keyboard layout", '“@” arrives as a double quote (") and “#” as “£”'),
     "de": ("a German keyboard layout", "Y and Z swap, and “-” arrives as “ß”"),
     "fr": ("a French keyboard layout", "digits arrive as “&”, “é”, “è”, “à”…, and A and Q swap"),
 }
