@@ -1,11 +1,13 @@
 """What the usability walkthrough found (issue 17), each checked as the person at the desk would notice it:
 an outcome that no longer belongs under new results, a roll-call banner from the part of the day before,
-Settings and the Dashboard at a small laptop's size, the PIN asked for every edit, an import path that could not be typed."""
+Settings and the Dashboard at a small laptop's size, the PIN asked for every edit, an import path that could not be typed, a cancelled booking with places free."""
 
 from datetime import timedelta
 from pathlib import Path
 
-from tests_support import booked_people, scanner_types
+import pytest
+from sqlalchemy import select
+from tests_support import booked_people, roster, scanner_types
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
@@ -14,10 +16,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from checkin.desk.bookings import session_by_code
 from checkin.desk.pin import check_pin, has_pin, set_pin
 from checkin.desk.scanning import record_scan
+from checkin.desk.walkins import OverCapacity, can_rebook, places_taken, rebook_and_admit
 from checkin.domain.clock import utc_now
 from checkin.domain.decide import OutcomeCode
 from checkin.settings import Settings
 from checkin.store.database import open_database
+from checkin.store.models import AuditLog
 from ui.base.context import DeskContext
 from ui.base.palette import palette_for
 from ui.base.pin import PinDialog, require_organiser
@@ -233,3 +237,56 @@ def test_the_status_bar_names_the_database_in_words_and_the_path_on_hover(scan_d
     assert where.text() == "Desk door-1 · this computer's database (desk.sqlite3)"
     assert "sqlite:" not in where.text() and where.isVisible()
     assert where.toolTip() == str(Path(database.engine.url.database).resolve())
+
+
+# -- a cancelled booking with places free ---------------------------------------------------------------
+
+
+def test_a_cancelled_booking_is_booked_again_and_admitted_with_the_pin(
+    scan_desk_with_settings, qtbot, monkeypatch
+):
+    window, _scanner, database, code, settings = scan_desk_with_settings
+    view = window.desk_view
+    set_pin(settings, PIN)
+    person = next(e for e in roster(database, code) if e.status == "cancelled")
+    with database.session() as db:
+        free = places_taken(db, session_by_code(db, code)) < session_by_code(db, code).capacity
+    assert free, "the demo session has places free"
+    scanner_types(qtbot, view.input, person.badge_code)
+    qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.CANCELLED)
+    assert view.action_button.isVisible()
+    assert view.action_button.text() == "Book again and check in, with the PIN (F2)"
+    assert view.override_button.isVisible()  # admitting without booking stays on Shift+F2
+
+    counting_pin_dialogs(monkeypatch, "000000")
+    qtbot.keyClick(view.input, Qt.Key.Key_F2)  # a wrong PIN: nothing changes
+    assert view.panel.code is OutcomeCode.CANCELLED
+    assert next(e for e in roster(database, code) if e.registration_id == person.registration_id).status == (
+        "cancelled"
+    )
+
+    opened = counting_pin_dialogs(monkeypatch, PIN)
+    qtbot.keyClick(view.input, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.ADMITTED)
+    assert len(opened) == 1 and view.panel.headline.text() == "Welcome"
+    again = next(e for e in roster(database, code) if e.registration_id == person.registration_id)
+    assert again.status == "booked" and again.checked_in_at is not None
+    with database.session() as db:
+        [audit] = db.scalars(select(AuditLog).where(AuditLog.action == "rebook")).all()
+        assert audit.desk == "door-1" and audit.operator == "organiser"
+
+
+def test_a_cancelled_booking_on_a_full_session_is_not_offered_a_place(demo_programme):
+    database, code = demo_programme
+    person = next(e for e in roster(database, code) if e.status == "cancelled")
+    with database.session() as db:
+        session = session_by_code(db, code)
+        assert can_rebook(db, person.registration_id)
+        session.capacity = places_taken(db, session)
+        db.commit()
+        assert not can_rebook(db, person.registration_id)
+        with pytest.raises(OverCapacity):
+            rebook_and_admit(db, person.registration_id, session, desk="door-1")
+    assert next(e for e in roster(database, code) if e.registration_id == person.registration_id).status == (
+        "cancelled"
+    )
