@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         # A permanent line: passing messages cover it for a while, then it shows again.
         self.where = QLabel(self.tr("Desk {0} · {1}").format(context.desk, database_in_words(context)))
         self.where.setObjectName("deskAndDatabase")
+        self.where.setContentsMargins(8, 0, 0, 0)
         self.where.setToolTip(database_location(context))
         self.statusBar().addWidget(self.where)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
