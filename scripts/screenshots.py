@@ -1,6 +1,7 @@
 """Saves a screenshot of every view of the app into docs/, offscreen, from a demo programme.
 
-Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py` (the README shows the results).
+Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py` (the README shows the results);
+name views to make only theirs, e.g. `scripts/screenshots.py Settings Dashboard`.
 Thirty delegates arrive between 09:00 and 10:00 so the counts, the roster and the chart have a real shape.
 """
 
@@ -25,7 +26,7 @@ from checkin.store.database import open_database  # noqa: E402
 from ui.shell.app import build_window  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-SIZE = (1366, 768)
+SIZE = (1280, 720)  # a small venue laptop: nothing may be cut off at this size
 
 
 def settle(app: QApplication, rounds: int = 30) -> None:
@@ -33,7 +34,7 @@ def settle(app: QApplication, rounds: int = 30) -> None:
         app.processEvents()
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     folder = Path(tempfile.mkdtemp(prefix="checkin-shots-"))
     os.environ["CHECKIN_SETTINGS"] = str(folder / "settings.json")
@@ -63,6 +64,18 @@ def main() -> int:
     settle(app)
     DOCS.mkdir(exist_ok=True)
 
+    if not only or "Desk" in only:
+        shoot_desk(app, window, people, elsewhere)
+    for title in window.views:
+        if title == "Desk" or (only and title not in only):
+            continue
+        shoot_view(app, window, title)
+    database.dispose()
+    print(f"Screenshots saved in {DOCS} ({datetime.now(UTC):%H:%M} UTC)")
+    return 0
+
+
+def shoot_desk(app: QApplication, window, people, elsewhere) -> None:  # noqa: ANN001 - a script
     desk = window.desk_view
     arriving = (
         next(p for p in people[30:] if p.dietary_needs or p.access_needs) if len(people) > 30 else people[-1]
@@ -80,29 +93,25 @@ def main() -> int:
     window.grab().save(str(DOCS / "desk-search.png"))
     desk.clear()
 
-    for title in window.views:
-        if title == "Desk":
-            continue
-        window.show_view(title)
-        settle(app, 60)
-        if title == "Print":  # show a real preview: the session's badges on the default stock
-            view = window.views[title]
-            ready: list[object] = []
-            view.document_ready.connect(ready.append)
-            view.make_preview()
-            deadline = time.monotonic() + 30
-            while not ready and time.monotonic() < deadline:
-                settle(app, 5)
-                time.sleep(0.05)
-            for _ in range(40):  # QtPdf renders the page in the background
-                settle(app, 5)
-                time.sleep(0.05)
-        name = title.lower().replace(" ", "-").replace("-call", "call")
-        window.grab().save(str(DOCS / f"{name}.png"))
-    database.dispose()
-    print(f"Screenshots saved in {DOCS} ({datetime.now(UTC):%H:%M} UTC)")
-    return 0
+
+def shoot_view(app: QApplication, window, title: str) -> None:  # noqa: ANN001 - a script
+    window.show_view(title)
+    settle(app, 60)
+    if title == "Print":  # show a real preview: the session's badges on the default stock
+        view = window.views[title]
+        ready: list[object] = []
+        view.document_ready.connect(ready.append)
+        view.make_preview()
+        deadline = time.monotonic() + 30
+        while not ready and time.monotonic() < deadline:
+            settle(app, 5)
+            time.sleep(0.05)
+        for _ in range(40):  # QtPdf renders the page in the background
+            settle(app, 5)
+            time.sleep(0.05)
+    name = title.lower().replace(" ", "-").replace("-call", "call")
+    window.grab().save(str(DOCS / f"{name}.png"))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -215,8 +215,27 @@ def test_without_a_camera_the_panel_and_its_button_stay_out_of_the_way(scan_desk
     assert not camera.isVisible() and camera.preview is None
     assert not camera.toggle_button.isEnabled()
     assert camera.toggle_button.toolTip() == "No camera found"
-    camera.toggle_button.click()  # and F4, its shortcut: nothing happens
+    camera.toggle_button.click()
     assert not camera.isVisible()
+
+
+def test_f4_without_a_camera_says_so_and_never_prints_a_badge(scan_desk, qtbot):
+    window, *_ = scan_desk
+    if QMediaDevices.videoInputs():
+        pytest.skip("this machine has a camera")
+    view = window.desk_view
+    printed = []
+    view.badge_printer = printed.append
+    view._offer_badge(42)  # a walk-in's badge is on offer: its own key is Ctrl+P, not the camera's F4
+    assert view.print_badge_button.text() == "Print badge (Ctrl+P)"
+    qtbot.keyClick(view.input, Qt.Key.Key_F4)
+    assert (
+        window.statusBar().currentMessage()
+        == "No camera found: plug one in, or scan badges with the scanner."
+    )
+    assert printed == [] and not view.camera.isVisible()
+    qtbot.keyClick(view.input, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed == [42]
 
 
 def test_a_panel_without_a_camera_device_can_still_pass_codes_on(qtbot, tmp_path):

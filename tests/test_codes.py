@@ -14,6 +14,7 @@ from checkin.domain.codes import (
     new_badge_codes,
     new_signing_key,
     read_code,
+    suspected_layout,
     verifies,
 )
 
@@ -177,3 +178,11 @@ def test_codes_made_in_bulk_are_distinct_valid_and_use_every_symbol_evenly():
     # mapping that kept the bytes above 233 would favour the first 22 symbols by 11%).
     assert set(counts) == set(ALPHABET)
     assert all(abs(count - expected) < 0.05 * expected for count in counts.values()), counts
+
+
+def test_a_layout_mismatch_leaves_traces_the_scanner_test_names():
+    assert suspected_layout('ann"example.org') == "uk"
+    assert suspected_layout("ßlide-Köln") == "de"
+    assert suspected_layout("&é\"'(-è_çà") == "fr"
+    assert suspected_layout("K7Q2M9X4PZ3R8TQW") == ""
+    assert suspected_layout("") == ""

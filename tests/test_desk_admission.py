@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from checkin.desk.bookings import add_session, register, session_by_code
 from checkin.desk.pin import set_pin
 from checkin.desk.roster import session_summaries
+from checkin.desk.walkins import places_taken
 from checkin.domain.decide import OutcomeCode
 from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.store.models import AuditLog, CheckinEvent, Delegate, Registration
@@ -70,6 +71,10 @@ def test_a_refusal_is_admitted_anyway_with_the_pin_and_counted_apart(
     window, _scanner, database, code, settings = scan_desk_with_settings
     view = window.desk_view
     set_pin(settings, PIN)
+    with database.session() as db:  # a full session: a cancelled booking cannot be booked again
+        session = session_by_code(db, code)
+        session.capacity = places_taken(db, session)
+        db.commit()
     person = cancelled_today(database, code)
     scanner_types(qtbot, view.input, person.badge_code)
     qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.CANCELLED)

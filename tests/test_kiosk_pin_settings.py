@@ -419,6 +419,20 @@ def test_the_wizard_can_be_skipped_and_is_then_done(wizard, qtbot):
     assert settings.get("desk_name") == "" and not has_pin(settings)
 
 
+def test_the_scanner_test_says_when_the_keyboard_layouts_differ(wizard, qtbot):
+    dialog, _settings, _scanner = wizard
+    qtbot.mouseClick(dialog.skip_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.skip_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 2
+    scanner_types(qtbot, dialog.scan_target, 'mailto:ann"example.org')  # a US scanner on a UK laptop
+    qtbot.waitUntil(lambda: 'It read: mailto:ann"example.org' in dialog.scan_result.text())
+    assert "UK keyboard layout" in dialog.scan_result.text()
+    assert "Set the scanner to this computer's layout" in dialog.scan_result.text()
+    scanner_types(qtbot, dialog.scan_target, "K7Q2M9X4PZ3R8TQW")
+    qtbot.waitUntil(lambda: "It read: K7Q2M9X4PZ3R8TQW" in dialog.scan_result.text())
+    assert "layout" not in dialog.scan_result.text()
+
+
 def test_the_wizard_keeps_desk_name_and_pin_and_tests_the_scanner(wizard, qtbot):
     dialog, settings, _scanner = wizard
     dialog.desk_name.setText("Lancaster desk")
@@ -432,7 +446,8 @@ def test_the_wizard_keeps_desk_name_and_pin_and_tests_the_scanner(wizard, qtbot)
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == 2
     scanner_types(qtbot, dialog.scan_target, "ABC123XYZ")
-    qtbot.waitUntil(lambda: "Scanner works: read 9 characters" in dialog.scan_result.text())
+    # The text read is shown (not only its length), so a keyboard-layout mismatch can be seen.
+    qtbot.waitUntil(lambda: "Scanner works. It read: ABC123XYZ" in dialog.scan_result.text())
     assert dialog.scan_target.text() == ""
     for ch in "slowly":  # a person: keys far apart
         qtbot.keyClick(dialog.scan_target, ch)

@@ -134,6 +134,7 @@ def test_sdist_carries_resources_and_the_wheel_carries_them_as_package_data(buil
         path.relative_to(ROOT / "resources").as_posix() for path in shipped_resources(ROOT / "resources")
     ]
     assert "stocks/avery-l4785.json" in shipped and "fonts/NotoSans-Regular.ttf" in shipped
+    assert "help/guide.html" in shipped  # Help ▸ Using Check-in Desk, offline
     with tarfile.open(built.sdist) as sdist:
         in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {f"resources/{name}" for name in shipped} <= in_sdist

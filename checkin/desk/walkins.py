@@ -1,4 +1,5 @@
-"""Walk-ins: someone not on the list is registered at the desk, given a badge code and admitted."""
+"""Walk-ins: someone not on the list is registered at the desk, given a badge code and admitted; someone
+whose booking was cancelled is booked again and admitted while places are free."""
 
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from checkin.domain.text import clean, normalise_email
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method, RegistrationStatus
 from checkin.errors import UsageError, UserError
 from checkin.store.database import begin_write
-from checkin.store.models import Delegate, Registration, Session
+from checkin.store.models import AuditLog, Delegate, Registration, Session
 
 
 @dataclass(frozen=True)
@@ -95,4 +96,59 @@ def register_walk_in(
         method=Method.WALK_IN,
         clock=clock,
         hours_before=hours_before,
+    )
+
+
+#: Bookings that may be booked again at the desk: cancelled or waiting for a place (one transferred away
+#: is booked on its new session, and is checked in there).
+REBOOKABLE = (RegistrationStatus.CANCELLED, RegistrationStatus.WAITLISTED)
+
+
+def can_rebook(db: OrmSession, registration_id: int) -> bool:
+    """Whether a refused booking can be booked again here: cancelled or waitlisted, with a place free."""
+    registration = db.get(Registration, registration_id)
+    if registration is None or registration.status not in REBOOKABLE:
+        return False
+    capacity = registration.session.capacity
+    return capacity is None or places_taken(db, registration.session) < capacity
+
+
+def rebook_and_admit(
+    db: OrmSession,
+    registration_id: int,
+    session: Session,
+    *,
+    desk: str,
+    operator: str = "",
+    clock: Clock = utc_now,
+    hours_before: int = DEFAULT_HOURS_BEFORE,
+) -> ScanResult:
+    """Book a cancelled (or waitlisted) booking again and admit it, as the organiser decided at the desk
+    (the caller checked the PIN); commits. The booking counts as booked again, on every desk."""
+    begin_write(db)  # before the places are counted: two desks never give away the last place twice
+    registration = db.get(Registration, registration_id)
+    if registration is None or registration.session_id != session.id:
+        raise UsageError("That booking is not for this session.")
+    if registration.status not in REBOOKABLE:
+        raise UsageError("That booking is not cancelled: scan the badge again.")
+    taken = places_taken(db, session)
+    if session.capacity is not None and taken >= session.capacity:
+        raise OverCapacity(taken, session.capacity)
+    now = clock()
+    was = registration.status
+    registration.status = RegistrationStatus.BOOKED
+    registration.status_reason = ""
+    registration.updated_at = now
+    db.add(
+        AuditLog(
+            at=now,
+            desk=desk,
+            operator=operator,
+            action="rebook",
+            detail=f"registration {registration.id}: {was}",
+        )
+    )
+    db.flush()
+    return admit_registration(
+        db, registration.id, session, desk=desk, operator=operator, clock=clock, hours_before=hours_before
     )

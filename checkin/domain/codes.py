@@ -135,6 +135,25 @@ LAYOUT_REPAIRS: dict[str, dict[str, str]] = {
 }
 
 
+# Characters a US-layout scanner's keys produce only on another layout: what a layout mismatch leaves behind.
+# The letters only one layout types first: a French digit row also holds a '"'.
+_LAYOUT_TRACES: dict[str, frozenset[str]] = {
+    "de": frozenset("ßöÖäÄüÜ"),
+    "fr": frozenset("éèçàÉÈÇÀ&"),  # the digit row unshifted
+    "uk": frozenset('£"'),  # "@" arrives as '"', "#" as "£"
+}
+
+
+def suspected_layout(text: str) -> str:
+    """The keyboard layout whose traces scanned text carries (see LAYOUT_REPAIRS), "" when none: the
+    scanner's test asks the person to set the scanner's layout to the computer's. Y and Z swapped leave no
+    trace on their own, so a person still compares what was read with what the badge says."""
+    for layout, traces in _LAYOUT_TRACES.items():
+        if traces.intersection(text):
+            return layout
+    return ""
+
+
 def trim(text: str) -> str:
     """What every scan goes through first: no surrounding space, no control characters from the scanner."""
     return "".join(ch for ch in text if ch.isprintable()).strip()

@@ -147,7 +147,9 @@ def decide(
     if read.kind is CodeKind.INVALID:
         return Outcome(
             OutcomeCode.INVALID_CODE,
-            "Not a valid badge code: it may be forged or misread. Scan again, or search by name.",
+            # Said at a public desk: what to do, not what the person might have done.
+            "This is not a badge made for this programme, or it did not scan cleanly. Scan it again, "
+            "or ask for the delegate's name and search for it.",
             repaired_layout=repaired,
         )
     if revoked_at is not None:

@@ -1,6 +1,8 @@
 """What every view of the window shares: the database, this desk's settings and name, the session open,
 and the signals that tell views to refresh. Passed to each view; never a global."""
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session as OrmSession
 
 from PySide6.QtCore import QObject, Signal
@@ -28,6 +30,8 @@ class DeskContext(QObject):
         self.desk = desk
         self.session_code: str | None = None
         self.kiosk = False
+        #: Until when PIN-protected actions go ahead without the PIN (ui/base/pin.py: the grace period).
+        self.organiser_until: datetime | None = None
 
     def set_session(self, code: str) -> None:
         if code == self.session_code:

@@ -1,6 +1,13 @@
 """The organiser's PIN at the desk: `require_organiser(parent, context)` guards import, edit, delete, export,
-settings and leaving kiosk mode. Scanning, search, walk-ins and printing one badge never ask for it."""
+settings and leaving kiosk mode. Scanning, search, walk-ins and printing one badge never ask for it.
 
+Once the PIN is entered, the next PIN-protected action within `PIN_GRACE` (five minutes since the last
+one) goes ahead without asking again, so an organiser fixing three bookings types it once. The grace
+ends early when the idle lock locks the desk (`end_pin_grace`), and a kiosk never has one: leaving a kiosk
+always asks.
+"""
+
+from datetime import timedelta
 from math import ceil
 
 from PySide6.QtCore import Qt
@@ -20,6 +27,8 @@ from ui.base.context import DeskContext
 from ui.base.theme import error_style
 
 NO_PIN_MESSAGE = "No organiser PIN protects this desk — set one in Settings (F10)."
+#: How long after the last PIN-protected action the next one goes ahead without the PIN.
+PIN_GRACE = timedelta(minutes=5)
 
 
 class PinDialog(QDialog):
@@ -115,13 +124,33 @@ def tell_status(parent: QWidget | None, text: str) -> None:
         window.statusBar().showMessage(text, 8000)
 
 
-def require_organiser(parent: QWidget | None, context: DeskContext, reason: str = "") -> bool:
-    """True when the organiser may go on: no PIN is set (and the status line says so), or the right PIN
-    was entered in the dialog. False when the dialog was cancelled or the PIN is locked."""
+def end_pin_grace(context: DeskContext) -> None:
+    """The next PIN-protected action asks for the PIN again (the desk locked, or turned into a kiosk)."""
+    context.organiser_until = None
+
+
+def require_organiser(
+    parent: QWidget | None,
+    context: DeskContext,
+    reason: str = "",
+    *,
+    clock: Clock = utc_now,
+) -> bool:
+    """True when the organiser may go on: no PIN is set (and the status line says so), the PIN was entered
+    for an action less than `PIN_GRACE` ago, or the right PIN was entered in the dialog now. False when
+    the dialog was cancelled or the PIN is locked."""
     if not has_pin(context.settings):
         tell_status(parent, parent.tr(NO_PIN_MESSAGE) if parent is not None else NO_PIN_MESSAGE)
         return True
-    dialog = PinDialog(context, parent, reason=reason)
+    now = clock()
+    if context.kiosk:
+        end_pin_grace(context)
+    elif context.organiser_until is not None and now < context.organiser_until:
+        context.organiser_until = now + PIN_GRACE
+        return True
+    dialog = PinDialog(context, parent, reason=reason, clock=clock)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.exec()
+    if dialog.unlocked and not context.kiosk:
+        context.organiser_until = clock() + PIN_GRACE
     return dialog.unlocked

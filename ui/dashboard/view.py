@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -48,6 +48,18 @@ QProgressBar { border: none; background: $track; border-radius: 4px; }
 QProgressBar::chunk { background: $accent; border-radius: 4px; }
 QTableWidget { border: none; }
 """
+
+
+#: Label every n-th bar of the arrivals chart: each bar, then the 10 minutes, quarter hours, half hours, hours.
+TIME_LABEL_STEPS = (1, 2, 3, 6, 12)
+
+
+def time_label_step(bars: int, width: float, label_width: float) -> int:
+    """Every how many bars a time label goes so that the labels shown fit `width` without overlapping."""
+    for step in TIME_LABEL_STEPS:
+        if -(-bars // step) * label_width <= width:
+            return step
+    return TIME_LABEL_STEPS[-1]
 
 
 def _percent(part: int, whole: int) -> str:
@@ -170,6 +182,8 @@ class DashboardView(QWidget):
         self.chart.setBackgroundRoundness(0)
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.x_axis: QBarCategoryAxis | None = None
+        self.chart.plotAreaChanged.connect(lambda _area: self._chart_resized())
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(200)
@@ -189,8 +203,9 @@ class DashboardView(QWidget):
 
         self.no_show_table = _table([self.tr("Name"), self.tr("Organisation")])
         self.no_show_table.setObjectName("noShows")
-        self.no_show_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.no_show_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Both halves share the width: a name column sized to its longest line (or to the "listed once the
+        # session starts" line) squeezed the organisations to a sliver clipping their heading to "rganisation".
+        self.no_show_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         no_show_panel, self.no_show_title = _panel(self.tr("No-shows"), self.no_show_table)
 
         grid = QGridLayout()
@@ -294,6 +309,7 @@ class DashboardView(QWidget):
         self.walk_in_card.set_figure(str(figures.walk_ins), self.tr("registered at the desk on the day"))
 
         table = self.no_show_table
+        table.clearSpans()
         if figures.started:
             self.no_show_title.setText(self.tr("No-shows ({0})").format(len(figures.no_shows)))
             table.setRowCount(len(figures.no_shows) or 1)
@@ -303,6 +319,7 @@ class DashboardView(QWidget):
             if not figures.no_shows:
                 table.setItem(0, 0, _cell(self.tr("Everyone booked is here.")))
                 table.setItem(0, 1, _cell(""))
+                table.setSpan(0, 0, 1, 2)
         else:
             self.no_show_title.setText(self.tr("No-shows"))
             table.setRowCount(1)
@@ -312,9 +329,11 @@ class DashboardView(QWidget):
                 _cell(self.tr("Listed once the session starts at {0}.").format(starts)),
             )
             table.setItem(0, 1, _cell(""))
+            table.setSpan(0, 0, 1, 2)  # a sentence across the table, not a name
 
     def _show_chart(self, bins: list[ArrivalBin], figures: SessionFigures | None) -> None:
         chart = self.chart
+        self.x_axis = None
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
@@ -342,14 +361,7 @@ class DashboardView(QWidget):
         arrivals.setLabelColor(QColor(colours.ink))
         chart.addSeries(series)
 
-        # With many bars, label the quarter hours only; hidden labels must still be distinct categories.
-        every = 1 if len(bins) <= 16 else 3
-        categories = [
-            clock_for_people(b.starts_at) if i % every == 0 else "\u200b" * (i + 1)
-            for i, b in enumerate(bins)
-        ]
-        x_axis = QBarCategoryAxis()
-        x_axis.append(categories)
+        x_axis = self.x_axis = QBarCategoryAxis()
         x_axis.setGridLineVisible(False)
         x_axis.setTruncateLabels(False)
         x_axis.setTitleText(self.tr("Arrival time (start of each 5 minutes)"))
@@ -373,6 +385,33 @@ class DashboardView(QWidget):
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
+        self._label_times()
+
+    def _label_times(self) -> None:
+        """Label as many bars with their time as fit the chart's width without touching (every bar, or
+        every 2nd, 3rd, 6th, 12th: the half hours, the hours): a resize relabels."""
+        if self.x_axis is None or not self.bins:
+            return
+        room = self.chart.plotArea().width() or self.chart_view.width() - 60
+        every = time_label_step(len(self.bins), room, self.time_label_width())
+        # Hidden labels must still be distinct categories.
+        categories = [
+            clock_for_people(b.starts_at) if i % every == 0 else "\u200b" * (i + 1)
+            for i, b in enumerate(self.bins)
+        ]
+        if categories != self.x_axis.categories():  # relabelling moves the plot area: no loop
+            self.x_axis.setCategories(categories)
+
+    def time_label_width(self) -> float:
+        """The width a time label needs on the axis, with room either side."""
+        return (
+            QFontMetricsF(self.x_axis.labelsFont() if self.x_axis else QFont()).horizontalAdvance("00:00")
+            + 10
+        )
+
+    def _chart_resized(self) -> None:
+        if self.x_axis is not None:
+            self._label_times()
 
     def _show_organisations(self, organisations: list[OrganisationCount]) -> None:
         table = self.organisation_table

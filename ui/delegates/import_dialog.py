@@ -3,7 +3,7 @@ read (and change what a column means), then apply. Both runs go through the back
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,6 +69,17 @@ MESSAGE_LOOKS = {
 RECHECK_DELAY_MS = 250
 
 
+def typed_path(text: str) -> Path | None:
+    """The file a person typed or pasted: without the quotes Windows' "Copy as path" puts around it, a
+    file:// address as a file manager copies it, or a leading ~; None for an empty field."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    if text.startswith("file://"):
+        text = QUrl(text).toLocalFile()
+    return Path(text).expanduser() if text else None
+
+
 class ImportDialog(QDialog):
     #: A dry run finished and its summary is shown (the ImportReport).
     checked = Signal(object)
@@ -104,11 +115,16 @@ class ImportDialog(QDialog):
         intro.setWordWrap(True)
 
         self.file_field = QLineEdit()
-        self.file_field.setReadOnly(True)
-        self.file_field.setPlaceholderText(self.tr("A CSV or Excel file exported from the booking platform"))
+        self.file_field.setObjectName("importFile")
+        self.file_field.setPlaceholderText(
+            self.tr("A CSV or Excel file exported from the booking platform: choose it, or paste its path")
+        )
         self.file_field.setMinimumHeight(34)
+        self.file_field.setAccessibleName(self.tr("File to import"))
+        self.file_field.editingFinished.connect(self._path_typed)
         self.choose_button = QPushButton(self.tr("Choose file… (Ctrl+O)"))
         self.choose_button.setMinimumHeight(34)
+        self.choose_button.setAutoDefault(False)  # Enter in the path field reads the file, opens no dialog
         self.choose_button.clicked.connect(self.choose_file)
         QShortcut(QKeySequence("Ctrl+O"), self, activated=self.choose_file)
         file_row = QHBoxLayout()
@@ -204,6 +220,12 @@ class ImportDialog(QDialog):
         self.apply_button.setObjectName("applyImport")
         self.apply_button.setEnabled(False)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        for button in (
+            self.apply_button,
+            self.close_button,
+        ):  # Enter in the path field neither applies nor closes
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.apply_button.clicked.connect(self.apply)
         self.close_button.clicked.connect(self.reject)
 
@@ -240,6 +262,21 @@ class ImportDialog(QDialog):
         )
         if path:
             self.open_file(Path(path))
+
+    def _path_typed(self) -> None:
+        """A path typed or pasted into the field (Enter, or leaving it): read that file."""
+        typed = typed_path(self.file_field.text())
+        if self._running or typed is None or typed == self.path:
+            return
+        if not typed.is_file():
+            self._say(
+                self.tr("There is no file at {0}. Check the path, or choose the file (Ctrl+O).").format(
+                    typed
+                ),
+                "error",
+            )
+            return
+        self.open_file(typed)
 
     def open_file(self, path: Path) -> None:
         """Read a new file: what it would do with the columns as recognised."""

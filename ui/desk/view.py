@@ -27,14 +27,16 @@ from checkin.desk.scanning import (
     undo_last_admission,
 )
 from checkin.desk.search import SearchHit, search
+from checkin.desk.walkins import can_rebook, rebook_and_admit
 from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
+from checkin.errors import UserError
 from ui.base.context import DeskContext
-from ui.base.pin import require_organiser
+from ui.base.pin import require_organiser, tell_status
 from ui.base.theme import palette_in_use
 from ui.desk.result_panel import ResultPanel
-from ui.input.camera import CameraPanel
+from ui.input.camera import NO_CAMERA, CameraPanel
 
 SEARCH_DELAY_MS = 120
 
@@ -51,6 +53,8 @@ class DeskView(QWidget):
         super().__init__(parent)
         self.context = context
         self.last_result: ScanResult | None = None
+        #: The last outcome is a cancelled booking with a place free: F2 books it again (organiser PIN).
+        self._rebook_offered = False
         self._last_admission_at: datetime | None = None
 
         self.input = QLineEdit()
@@ -98,7 +102,7 @@ class DeskView(QWidget):
         #: Prints one badge by registration id; the window sets it when it has a Print view.
         self.badge_printer: Callable[[int], object] | None = None
         self._badge_to_print: int | None = None
-        self.print_badge_button = QPushButton(self.tr("Print badge (F4)"))
+        self.print_badge_button = QPushButton(self.tr("Print badge (Ctrl+P)"))
         self.print_badge_button.setObjectName("amberAction")
         self.print_badge_button.hide()
         self.print_badge_button.clicked.connect(self.print_walk_in_badge)
@@ -155,7 +159,8 @@ class DeskView(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.open_walk_in)
         QShortcut(QKeySequence("F2"), self, activated=self._amber_action)
         QShortcut(QKeySequence("Shift+F2"), self, activated=self.admit_anyway)
-        QShortcut(QKeySequence("F4"), self, activated=self.print_walk_in_badge)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_walk_in_badge)
+        QShortcut(QKeySequence("F4"), self, activated=self.toggle_camera)
         self.walk_in_admitted.connect(self._offer_badge)
         QShortcut(QKeySequence("Escape"), self, activated=self.clear)
         context.session_changed.connect(lambda _code: self.clear())
@@ -210,6 +215,10 @@ class DeskView(QWidget):
         self.last_result = result
         self._offer_badge(None)
         outcome = result.outcome
+        self._rebook_offered = False
+        if outcome.code is OutcomeCode.CANCELLED and outcome.registration_id is not None:
+            with self.context.database.session() as db:
+                self._rebook_offered = can_rebook(db, outcome.registration_id)
         self.panel.show_outcome(outcome, overridden=result.method == Method.OVERRIDE)
         self._offer_action(outcome)
         if outcome.admitted:
@@ -228,6 +237,8 @@ class DeskView(QWidget):
             return self.tr("Check in at {0} (F2)").format(outcome.open_session.code)
         if outcome.code is OutcomeCode.ALREADY_CHECKED_IN:
             return self.tr("Show the earlier check-in (F2)")
+        if outcome.code is OutcomeCode.CANCELLED and self._rebook_offered:
+            return self.tr("Book again and check in, with the PIN (F2)")
         if outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE, OutcomeCode.REVOKED):
             return self.tr("Search by name (F2)")
         return None
@@ -268,6 +279,8 @@ class DeskView(QWidget):
                     earlier.method,
                 ),
             )
+        elif outcome.code is OutcomeCode.CANCELLED and self._rebook_offered:
+            self.rebook()
         elif outcome.code in (OutcomeCode.NOT_FOUND, OutcomeCode.INVALID_CODE):
             self.input.setFocus()
             self.panel.show_message("⌕", self.tr("Type a few letters of their name"))
@@ -286,6 +299,40 @@ class DeskView(QWidget):
             self.input.setFocus()
             return None
         return self._admit(outcome.registration_id, operator="organiser", override=True)
+
+    def rebook(self) -> ScanResult | None:
+        """Book a cancelled booking again and check the person in, once the organiser PIN is entered (a
+        place is free: the session counts them as booked again)."""
+        outcome = self.last_result.outcome if self.last_result is not None else None
+        if outcome is None or outcome.code is not OutcomeCode.CANCELLED or outcome.registration_id is None:
+            return None
+        name = outcome.delegate.display_name if outcome.delegate else ""
+        reason = self.tr("Enter the organiser PIN to book {0} again and check them in. {1}").format(
+            name, outcome.reason
+        )
+        if not require_organiser(self, self.context, reason):
+            self.input.setFocus()
+            return None
+        try:
+            with self.context.database.session() as db:
+                session = self.context.session(db)
+                if session is None:
+                    return None
+                result = rebook_and_admit(
+                    db,
+                    outcome.registration_id,
+                    session,
+                    desk=self.context.desk,
+                    operator="organiser",
+                    hours_before=self._hours_before(),
+                )
+        except UserError as error:  # the last place went meanwhile: say so, the override is still there
+            self.panel.show_message("!", self.tr("Not booked again"), str(error))
+            self.action_button.hide()
+            return None
+        self.context.roster_changed.emit()
+        self._show(result)
+        return result
 
     def open_today_session(self, outcome: Outcome) -> ScanResult | None:
         """Open the person's session that admits now, and check them in there (one key at the desk)."""
@@ -363,6 +410,8 @@ class DeskView(QWidget):
         elif text.strip():
             self.results.addItem(self.tr("No one found. Check the spelling, or register a walk-in (Ctrl+N)."))
         self.results.setVisible(bool(text.strip()))
+        if text.strip() and (self.last_result is not None or self.panel.code is not None):
+            self._forget_outcome()  # the outcome was for someone else: not under the new results
 
     def _hit_state(self, hit: SearchHit) -> str:
         if hit.checked_in_at is not None:
@@ -403,6 +452,11 @@ class DeskView(QWidget):
 
     def clear(self) -> None:
         self._reset_input()
+        self._forget_outcome()
+
+    def _forget_outcome(self) -> None:
+        """Back to ready: the last outcome, and the actions it offered, no longer show or answer F2."""
+        self.last_result = None
         self.action_button.hide()
         self.override_button.hide()
         self.panel.show_ready()
@@ -413,6 +467,15 @@ class DeskView(QWidget):
         self.results.clear()
         self.results.hide()
         self.input.setFocus()
+
+    # -- camera -------------------------------------------------------------------------------------
+
+    def toggle_camera(self) -> None:
+        """F4: show or hide the camera; without one, say so where the desk can see it."""
+        if self.camera.has_camera:
+            self.camera.toggle_button.toggle()
+            return
+        tell_status(self, self.tr(NO_CAMERA))
 
     # -- walk-ins -----------------------------------------------------------------------------------
 

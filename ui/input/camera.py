@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QCamera, QCameraDevice, QMediaCaptureSession, QMediaDevices, QVideoFrame
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 REPEAT_HOLD_SECONDS = 3.0
 PREVIEW_WIDTH = 360
 
+NO_CAMERA = "No camera found: plug one in, or scan badges with the scanner."
 PERMISSION_OFF = (
     "Camera access is turned off for Check-in Desk: allow it in System Settings → Privacy & Security → Camera"
 )
@@ -196,8 +197,7 @@ class CameraPanel(QFrame):
 
         self.toggle_button = QPushButton(self.tr("Camera (F4)"))
         self.toggle_button.setObjectName("cameraToggle")
-        self.toggle_button.setCheckable(True)
-        self.toggle_button.setShortcut(QKeySequence("F4"))
+        self.toggle_button.setCheckable(True)  # F4 is the desk's shortcut: it says so when there is no camera
         self.toggle_button.setMinimumHeight(40)
         self.toggle_button.toggled.connect(self.setVisible)
 
@@ -281,7 +281,7 @@ class CameraPanel(QFrame):
     def _open_camera(self) -> None:
         device = choose_camera(self._cameras(), self.settings.get("camera_id"))
         if device is None:
-            self.show_message(self.tr("No camera found. Plug one in, or scan badges with the scanner."))
+            self.show_message(self.tr(NO_CAMERA))
             return
         if self.camera is None or self.camera.cameraDevice().id() != device.id():
             self._build_camera(device)

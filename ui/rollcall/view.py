@@ -95,11 +95,14 @@ class Banner(QFrame):
         layout.addLayout(words, 1)
         self.show_idle()
 
-    def show_idle(self) -> None:
+    def show_idle(self, part: str = "") -> None:
+        """Ready for the next mark; `part`, the part of the day being marked, when one was just chosen."""
         self.show_message(
             "idle",
             "▣",
-            self.tr("Scan a badge to mark the person present"),
+            self.tr("{0}: scan a badge to mark the person present").format(part)
+            if part
+            else self.tr("Scan a badge to mark the person present"),
             self.tr("or tick their name below"),
             ink="ink",
         )
@@ -439,7 +442,9 @@ class RollCallView(QWidget):
     # -- marking ------------------------------------------------------------------------------------
 
     def choose_segment(self, segment_id: int) -> None:
-        self.segment_id = segment_id
+        if segment_id != self.segment_id:  # the last mark was for the part before: not this one's
+            self.segment_id = segment_id
+            self.banner.show_idle(self._segment_name())
         self._build_segment_buttons()
         self.tree.blockSignals(True)
         marks = {e.registration_id: e.marked for e in (self.call.entries if self.call else ())}

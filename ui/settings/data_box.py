@@ -56,6 +56,7 @@ class DataBox(QGroupBox):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow window: field under label
         form.addRow(self.tr("Keep personal data for"), self.retention)
         form.addRow(hint)
         buttons = QHBoxLayout()

@@ -50,7 +50,7 @@ class HubSettingsBox(QGroupBox):
         self.url.setObjectName("hubUrl")
         self.url.setPlaceholderText(EXAMPLE_URL)
         self.url.setAccessibleName(self.tr("Hub address"))
-        self.url.setMinimumWidth(300)
+        self.url.setMinimumWidth(240)
         self.password = QLineEdit()
         self.password.setObjectName("hubPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -75,6 +75,8 @@ class HubSettingsBox(QGroupBox):
         hint.setWordWrap(True)
 
         form = QFormLayout(self)
+
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow window: field under label
         form.addRow(self.tr("Hub &address"), self.url)
         form.addRow(self.tr("Pass&word"), self.password)
         form.addRow("", self.password_state)

@@ -2,8 +2,8 @@
 organiser PIN.
 
 Anyone may look at the settings; saving them needs the organiser PIN, and so does changing the PIN (the
-current PIN is typed in the form). Saved settings apply at once — `context.settings_changed` tells the
-window to reconfigure the scanner filter and the theme.
+current PIN is typed in the form; Enter in the last PIN field sets it). Saved settings apply at once —
+`context.settings_changed` tells the window to reconfigure the scanner filter and the theme.
 """
 
 import socket
@@ -79,7 +79,7 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName("settingsView")
-        colours = palette_in_use()
+        colours = self.colours = palette_in_use()
         self.setStyleSheet(
             colours.sheet(
                 "#settingsView QPushButton { border: 1px solid $strong_border; background: $surface;"
@@ -88,7 +88,6 @@ class SettingsView(QWidget):
                 " border: none; font-weight: bold; padding: 8px 26px; }"
                 "#settingsView QGroupBox { font-weight: bold; }"
                 "#settingsView QLabel#savedMessage { color: $admitted; font-weight: bold; }"
-                "#settingsView QLabel#pinMessage { color: $refused_deep; }"
             )
             + focus_rule(colours, "#settingsView QPushButton", "#settingsView QPushButton#saveSettings")
         )
@@ -96,7 +95,9 @@ class SettingsView(QWidget):
         title = QLabel(self.tr("Settings for this desk"))
         title.setObjectName("viewTitle")
         title.setStyleSheet("font-size: 18pt; font-weight: bold;")
-        intro = QLabel(self.tr("Anyone can look; saving needs the organiser PIN. Changes apply at once."))
+        intro = QLabel(
+            self.tr("Anyone can look. Changes are used once saved, and saving needs the organiser PIN.")
+        )
         intro.setObjectName("hint")
 
         # -- desk and screen
@@ -105,7 +106,7 @@ class SettingsView(QWidget):
         self.desk_name.setPlaceholderText(computer_name())
         self.desk_name.setMaximumWidth(320)
         self.sounds = QCheckBox(self.tr("Play a sound for each outcome"))
-        self.high_contrast = QCheckBox(self.tr("High-contrast theme (black on white, larger text)"))
+        self.high_contrast = QCheckBox(self.tr("High contrast, larger text"))
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(0, 240)
         self.idle_minutes.setSuffix(self.tr(" minutes"))
@@ -114,6 +115,9 @@ class SettingsView(QWidget):
         self.camera.setMinimumWidth(320)
         desk_box = QGroupBox(self.tr("Desk and screen"))
         desk_form = QFormLayout(desk_box)
+        desk_form.setRowWrapPolicy(
+            QFormLayout.RowWrapPolicy.WrapLongRows
+        )  # a narrow window: field under label
         desk_form.addRow(self.tr("Desk &name"), self.desk_name)
         desk_form.addRow(self.tr("Sounds"), self.sounds)
         desk_form.addRow(self.tr("Theme"), self.high_contrast)
@@ -133,6 +137,9 @@ class SettingsView(QWidget):
             self.suffix.addItem(self.tr(label), value)
         scanner_box = QGroupBox(self.tr("USB scanner"))
         scanner_form = QFormLayout(scanner_box)
+        scanner_form.setRowWrapPolicy(
+            QFormLayout.RowWrapPolicy.WrapLongRows
+        )  # a narrow window: field under label
         scanner_form.addRow(self.tr("Longest pause between keys"), self.max_gap)
         scanner_form.addRow(self.tr("Shortest scan"), self.min_length)
         scanner_form.addRow(self.tr("A scan ends with"), self.suffix)
@@ -153,6 +160,9 @@ class SettingsView(QWidget):
         self.admit_hours.setSuffix(self.tr(" hours before it starts"))
         admission_box = QGroupBox(self.tr("Admission"))
         admission_form = QFormLayout(admission_box)
+        admission_form.setRowWrapPolicy(
+            QFormLayout.RowWrapPolicy.WrapLongRows
+        )  # a narrow window: field under label
         admission_form.addRow(self.tr("Codes admit from"), self.admit_hours)
         admission_hint = QLabel(
             self.tr(
@@ -185,6 +195,8 @@ class SettingsView(QWidget):
         self.new_pin_again = _pin_field("newPinAgain")
         self.set_pin_button = QPushButton(self.tr("Set PIN"))
         self.set_pin_button.clicked.connect(self.change_pin)
+        for field in (self.current_pin, self.new_pin, self.new_pin_again):
+            field.returnPressed.connect(lambda f=field: self._pin_entered(f))
         self.remove_pin_button = QPushButton(self.tr("Remove PIN"))
         self.remove_pin_button.clicked.connect(self.remove_pin)
         self.pin_message = QLabel()
@@ -192,6 +204,9 @@ class SettingsView(QWidget):
         self.pin_message.setWordWrap(True)
         pin_box = QGroupBox(self.tr("Organiser PIN"))
         pin_form = QFormLayout(pin_box)
+        pin_form.setRowWrapPolicy(
+            QFormLayout.RowWrapPolicy.WrapLongRows
+        )  # a narrow window: field under label
         pin_form.addRow(self.pin_state)
         self.current_pin_label = QLabel(self.tr("Current PIN"))
         pin_form.addRow(self.current_pin_label, self.current_pin)
@@ -227,14 +242,15 @@ class SettingsView(QWidget):
         inner.addWidget(intro)
         inner.addSpacing(6)
         inner.addLayout(columns, 1)
-        inner.addLayout(buttons)
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(scroll, 1)
+        buttons.setContentsMargins(12, 6, 12, 6)
+        layout.addLayout(buttons)  # below the scrolling part: Save is always in sight
         self.load()
 
     def load(self) -> None:
@@ -300,6 +316,21 @@ class SettingsView(QWidget):
         self.remove_pin_button.setVisible(protected)
         self.set_pin_button.setText(self.tr("Change PIN") if protected else self.tr("Set PIN"))
 
+    def _tell_pin(self, text: str, role: str = "refused_deep") -> None:
+        """What the PIN buttons did, in the colour of how it went: red is kept for what went wrong."""
+        self.pin_message.setStyleSheet(self.colours.sheet(f"color: ${role}; font-weight: bold;"))
+        self.pin_message.setText(text)
+
+    def _pin_entered(self, field: QLineEdit) -> None:
+        """Enter in a PIN field: on to the next empty one, or, with all filled in, set the PIN."""
+        fields = [f for f in (self.current_pin, self.new_pin, self.new_pin_again) if f.isVisible()]
+        following = fields[fields.index(field) + 1 :] if field in fields else []
+        empty = next((f for f in following if not f.text()), None)
+        if empty is not None:
+            empty.setFocus()
+        else:
+            self.change_pin()
+
     def _current_pin_right(self) -> bool:
         if not has_pin(self.context.settings):
             return True
@@ -309,9 +340,9 @@ class SettingsView(QWidget):
             return True
         if result.locked_until is not None:
             minutes = max(1, round((result.locked_until - utc_now()).total_seconds() / 60))
-            self.pin_message.setText(self.tr("Locked for {0} minutes after five wrong PINs.").format(minutes))
+            self._tell_pin(self.tr("Locked for {0} minutes after five wrong PINs.").format(minutes))
         else:
-            self.pin_message.setText(
+            self._tell_pin(
                 self.tr("The current PIN is not right ({0} tries left).").format(result.attempts_left)
             )
         return False
@@ -322,14 +353,14 @@ class SettingsView(QWidget):
         if problem is None and new != again:
             problem = self.tr("The two new PINs are different: type the same PIN twice.")
         if problem is not None:
-            self.pin_message.setText(problem)
+            self._tell_pin(problem)
             return False
         if not self._current_pin_right():
             return False
         set_pin(self.context.settings, new)
         for field in (self.new_pin, self.new_pin_again):
             field.clear()
-        self.pin_message.setText(self.tr("✔ The new PIN is set. Keep it with the organiser."))
+        self._tell_pin(self.tr("✔ The new PIN is set. Keep it with the organiser."), "admitted")
         self._show_pin_state()
         return True
 
@@ -337,6 +368,6 @@ class SettingsView(QWidget):
         if not self._current_pin_right():
             return False
         clear_pin(self.context.settings)
-        self.pin_message.setText(self.tr("The PIN is removed; this desk is unprotected."))
+        self._tell_pin(self.tr("The PIN is removed; this desk is unprotected."), "warning_note")
         self._show_pin_state()
         return True

@@ -1,4 +1,4 @@
-"""The About box (F1): the version, where this desk keeps its data, and the licences of what we ship.
+"""The About box (Help ▸ About): the version, where this desk keeps its data, and the licences of what we ship.
 
 The library list is read from the installed distributions' metadata (checkin.licences), so it is
 always the versions really running, in a checkout and in the PyInstaller bundle alike.

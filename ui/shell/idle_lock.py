@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.base.context import DeskContext
-from ui.base.pin import require_organiser
+from ui.base.pin import end_pin_grace, require_organiser
 from ui.base.theme import palette_in_use
 
 _INPUT_EVENTS = {
@@ -125,6 +125,7 @@ class IdleLock(QObject):
         if QApplication.activeModalWidget() is not None:
             return  # someone is in a dialog; lock when it closes and the idle time runs out again
         self.locked = True
+        end_pin_grace(self.context)  # whoever walks up to a locked desk types the PIN
         self.show_desk()
         for cover in self.covers:
             cover.setGeometry(cover.parentWidget().rect())

@@ -1,6 +1,7 @@
 """The main window: the session bar, the views down the side, and scans routed to the view in front."""
 
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -28,6 +29,24 @@ from ui.settings.backups import SnapshotTimer
 from ui.shell.idle_lock import IdleLock
 from ui.sync.service import SyncService
 from ui.sync.status import DuplicatesBadge, SyncIndicator
+
+
+def database_in_words(context: DeskContext) -> str:
+    """Where this desk keeps its data, as the status bar says it: the file's name, or the server's."""
+    url = context.database.engine.url
+    if context.database.is_sqlite:
+        name = Path(url.database).name if url.database and url.database != ":memory:" else ""
+        return f"this computer's database ({name})" if name else "a database in memory"
+    return f"the database on {url.host or 'this computer'}"
+
+
+def database_location(context: DeskContext) -> str:
+    """The full path or address (for the tooltip, and for support), without any password."""
+    url = context.database.engine.url
+    if context.database.is_sqlite and url.database:
+        return str(Path(url.database).resolve()) if url.database != ":memory:" else ":memory:"
+    return context.database.url
+
 
 #: (title, shortcut, factory). Each view takes the context; one that is `TakesScans` takes scans.
 ViewFactory = Callable[[DeskContext], QWidget]
@@ -138,15 +157,31 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(self.tr("Desk {0} · {1}").format(context.desk, context.database.url))
+        # A permanent line: passing messages cover it for a while, then it shows again.
+        self.where = QLabel(self.tr("Desk {0} · {1}").format(context.desk, database_in_words(context)))
+        self.where.setObjectName("deskAndDatabase")
+        self.where.setContentsMargins(8, 0, 0, 0)
+        self.where.setToolTip(database_location(context))
+        self.statusBar().addWidget(self.where)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.quit_action = file_menu.addAction(self.tr("&Quit"), QKeySequence("Ctrl+Q"), self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)  # macOS: in the application menu, ⌘Q
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = help_menu.addAction(self.tr("&About Check-in Desk"), QKeySequence("F1"), self.show_about)
+        self.guide_action = help_menu.addAction(
+            self.tr("&Using Check-in Desk"), QKeySequence("F1"), self.show_guide
+        )
+        about = help_menu.addAction(self.tr("&About Check-in Desk"), self.show_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS moves it to the application menu
 
         self.session_picker.currentIndexChanged.connect(self._session_picked)
         context.attendance_changed.connect(self.refresh_counts)
         context.roster_changed.connect(self.refresh_counts)
         context.session_changed.connect(self._follow_session)
+
+    def show_guide(self) -> None:
+        from ui.shell.help import show_guide
+
+        show_guide(self)
 
     def show_about(self) -> None:
         from ui.shell.about import show_about

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.pin import pin_problem, set_pin
+from checkin.domain.codes import suspected_layout
 from checkin.settings import Settings
 from ui.base.theme import focus_rule, palette_in_use
 from ui.input.scanner import ScannerFilter, configure_scanner
@@ -43,6 +44,14 @@ STYLE = """
 """
 
 STEPS = 4
+#: The longest scan the scanner test shows whole.
+SHOWN_SCAN = 80
+#: How each layout's mismatch with a US-layout scanner shows (checkin.domain.codes.suspected_layout).
+LAYOUT_MISMATCHES = {
+    "uk": ("a UK keyboard layout", '“@” arrives as a double quote (") and “#” as “£”'),
+    "de": ("a German keyboard layout", "Y and Z swap, and “-” arrives as “ß”"),
+    "fr": ("a French keyboard layout", "digits arrive as “&”, “é”, “è”, “à”…, and A and Q swap"),
+}
 
 
 def _text(text: str, name: str = "wizardText") -> QLabel:
@@ -159,6 +168,7 @@ class WizardDialog(QDialog):
         self.scan_target.setPlaceholderText(self.tr("Waiting for a scan…"))
         self.scan_target.returnPressed.connect(self._typed)
         self.scan_result = _text(self.tr("No scan yet."), "wizardResult")
+        self.scan_result.setTextFormat(Qt.TextFormat.PlainText)  # a scan is shown as read, never as markup
         self.scan_result.setStyleSheet(self.colours.sheet("color: $display_ink_soft;"))
         layout.addWidget(self.scan_target)
         layout.addSpacing(8)
@@ -221,8 +231,17 @@ class WizardDialog(QDialog):
         if self.pages.currentIndex() != 2:
             return
         self.scan_target.clear()
-        self.scan_result.setStyleSheet("")
-        self.scan_result.setText(self.tr("✔ Scanner works: read {0} characters.").format(len(text)))
+        shown = text if len(text) <= SHOWN_SCAN else text[: SHOWN_SCAN - 1] + "…"
+        said = self.tr("✔ Scanner works. It read: {0}\nIs that what the badge says?").format(shown)
+        layout = suspected_layout(text)
+        if layout:
+            name, signs = LAYOUT_MISMATCHES[layout]
+            said += "\n" + self.tr(
+                "This computer seems to have {0} and the scanner a US one: {1}. Set the scanner to this "
+                "computer's layout (its manual has a code to scan for it), then test again."
+            ).format(self.tr(name), self.tr(signs))
+        self.scan_result.setStyleSheet(self.colours.sheet("color: $warning;") if layout else "")
+        self.scan_result.setText(said)
 
     def _typed(self) -> None:
         """Enter in the field: the keys came too slowly to be a scanner (or too few of them)."""
