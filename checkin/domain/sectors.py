@@ -120,7 +120,7 @@ _ANSWERS: dict[str, Sector] = {
 
 def sector_from_answer(answer: str) -> Sector | None:
     """A booking form's sector answer, recognised; None for a blank or an answer we cannot place."""
-    return _ANSWERS.get(fold(clean(answer)))
+    return _ANSWERS.get(fold(clean(answer).replace("_", " ")))
 
 
 def organisation_key(name: str) -> str:

@@ -243,7 +243,7 @@ def report_document(
             ),
         ),
         table("repeat", "Sessions attended per person", ("Sessions attended",), ("People",), repeat_rows),
-        table("arrivals", "Arrivals at the desk by time of day", ("From",), ("Arrivals",), arrival_rows),
+        table("arrivals", "Arrivals by time of day", ("From",), ("Arrivals",), arrival_rows),
     )
     summary = (
         ("Different people trained", figure(people)),
