@@ -8,7 +8,7 @@ What each figure counts (the PDF's method note says the same in the organiser's 
   walk-ins.
 - **attended**: places whose person was checked in at the desk (the check-in that counts: undos applied,
   one per person however many desks scanned them) or marked present by a trainer for any part of the
-  day; **no-shows** = places - attended.
+  day; **no-shows** = places minus attended.
 - **certificates**: active bookings marked present for every required part of the day (the rule the
   certificates use: `checkin.desk.attendance.eligible_for_certificate`).
 - **cancellations**: bookings cancelled (and not admitted anyway); **overrides**: admissions made anyway

@@ -293,9 +293,9 @@ def write_report_pdf(path: str, document: ReportDocument, zone: tzinfo | None = 
             else "What each figure counts: see the method note on the last page.",
             styles["note"],
         ),
-        PageBreak(),
+        Spacer(1, 6 * mm),
         _bars("Attended, by sector", _groups(document.table("sectors"), "Attended")),
-        Spacer(1, 5 * mm),
+        PageBreak(),
         _bars("Attended, by venue", _groups(venues, "Attended")),
         Spacer(1, 5 * mm),
         _columns(

@@ -290,7 +290,7 @@ METHOD_NOTE = (
         "places whose person was checked in at the desk (undone check-ins left out, one per person however "
         "many desks scanned them) or marked present by a trainer for any part of the day.",
     ),
-    ("No-shows", "places − attended."),
+    ("No-shows", "places minus attended."),
     (
         "Certificates",
         "people marked present by a trainer for every required part of the day: the rule the certificates "
