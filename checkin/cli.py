@@ -6,7 +6,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -356,6 +356,45 @@ def cmd_export(args: argparse.Namespace) -> int:
         session = session_by_code(db, args.session)
         count = export_register(db, session, output, export_format, desk=args.desk)
     _say(f"Register of {session.code} written to {output} ({count} bookings).")
+    return EXIT_OK
+
+
+def _parse_day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag} {text!r} is not a date like 2026-03-12.") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from checkin.records.report.files import ReportFormat, write_report
+
+    output = Path(args.output)
+    wanted = args.format or output.suffix.lstrip(".").lower()
+    try:
+        report_format = ReportFormat(wanted)
+    except ValueError:
+        raise CommandError(f"{output.name}: the report can be pdf, xlsx or csv; add --format.") from None
+    if args.session and args.all:
+        raise CommandError("Give --session CODE or --all, not both.")
+    first_day = _parse_day(args.from_day, "--from") if args.from_day else None
+    last_day = _parse_day(args.to_day, "--to") if args.to_day else None
+    database = _open(args)
+    with database.session() as db:
+        document = write_report(
+            db,
+            output,
+            report_format,
+            codes=args.session or None,
+            first_day=first_day,
+            last_day=last_day,
+            anonymous=args.anonymous,
+            desk=args.desk,
+        )
+    kind = "Anonymous report" if args.anonymous else "Report"
+    _say(
+        f"{kind} of {document.sessions} session{'s' if document.sessions != 1 else ''} ({document.period}) written to {output}."
+    )
     return EXIT_OK
 
 
@@ -757,6 +796,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--session", required=True)
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"])
     export.add_argument("-o", "--output", required=True)
+
+    report = command(
+        "report", cmd_report, "the programme report: who the training reached, per session and in total"
+    )
+    report.add_argument(
+        "--session", nargs="+", action="extend", metavar="CODE", help="only these sessions (default: all)"
+    )
+    report.add_argument("--all", action="store_true", help="every session (the default)")
+    report.add_argument("--from", dest="from_day", metavar="DATE", help="sessions on or after this date")
+    report.add_argument("--to", dest="to_day", metavar="DATE", help="sessions on or before this date")
+    report.add_argument(
+        "--anonymous", action="store_true", help="counts only, small numbers suppressed (safe to send)"
+    )
+    report.add_argument("--format", choices=["pdf", "xlsx", "csv"])
+    report.add_argument("-o", "--output", required=True)
 
     badges = command("badges", cmd_badges, "name badges for a session (or some of its delegates) as a PDF")
     badges.add_argument("--session", required=True)

@@ -140,6 +140,25 @@ def test_the_register_from_the_command_line(hostile_session):
         assert cells >= (len(HOSTILE) + 1) * 10
 
 
+def test_the_programme_report_as_csv_and_xlsx(hostile_session):
+    from checkin.records.report.files import ReportFormat, write_report
+
+    database, _session, tmp_path = hostile_session
+    with database.session() as db:
+        for report_format in (ReportFormat.CSV, ReportFormat.XLSX):
+            path = tmp_path / f"report.{report_format}"
+            write_report(db, path, report_format, desk="=desk")
+            check = check_csv if report_format is ReportFormat.CSV else check_xlsx
+            assert check(path) > 100
+            # The organisations are named (fewer than 20), every one made inert.
+            text = path.read_bytes() if report_format is ReportFormat.CSV else b""
+            if report_format is ReportFormat.CSV:
+                assert b"'=cmd|' /C calc'!A0" in text
+            else:
+                named = {c.value for c in load_workbook(path)["By organisation"]["A"]}
+                assert "'" + HOSTILE[0] in named
+
+
 def test_no_other_spreadsheet_writer_has_appeared():
     """A new CSV or XLSX writer must be added to this file's tests; this finds them in the source."""
     writers = set()
@@ -148,4 +167,4 @@ def test_no_other_spreadsheet_writer_has_appeared():
         for source in (ROOT / folder).rglob("*.py"):
             if pattern.search(source.read_text(encoding="utf-8")):
                 writers.add(source.relative_to(ROOT).as_posix())
-    assert writers == {"checkin/records/exporting.py"}, writers
+    assert writers == {"checkin/records/exporting.py", "checkin/records/report/files.py"}, writers

@@ -4,7 +4,7 @@ import gzip
 import json
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from factories import admits_any_day, at, book, make_session
@@ -493,3 +493,31 @@ def test_a_hub_upgraded_by_a_newer_desk_is_refused_and_nothing_changes(two_desks
     )
     assert result.returncode == 2
     assert result.stderr.strip() == f"checkin: {refused}"
+
+
+def test_pocket_guides_and_sector_choices_travel_between_desks(two_desks):
+    from checkin.desk.guides import guides_given, hand_out_guide
+    from checkin.desk.sectors import chosen_sectors, set_organisation_sector
+    from checkin.domain.sectors import Sector, organisation_key
+
+    organiser, other, hub = two_desks
+    zoe = people(organiser)["O'Neill"]
+    # Both desks give Zoë the guide while apart, and each chooses a sector for her council, the other desk later.
+    # Clocks ahead of the desks' own, so the later choice is later by their hybrid clocks too.
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    for desk, name, minutes, sector in (
+        (organiser, "door-1", 1, Sector.CHARITY),
+        (other, "door-2", 2, Sector.LOCAL_AUTHORITY),
+    ):
+        with desk.session() as db:
+            db.info["clock"] = clock = lambda m=minutes: later + timedelta(minutes=m)
+            assert hand_out_guide(db, zoe.registration_id, desk=name, clock=clock)
+            assert not hand_out_guide(db, zoe.registration_id, desk=name, clock=clock)  # twice is once
+            set_organisation_sector(db, "Preston City Council", sector, desk=name, clock=clock)
+    for desk in (organiser, other, organiser):
+        sync_round(desk, hub)
+    for desk in (organiser, other):
+        with desk.session() as db:
+            session = session_by_code(db, "PRE-0312")
+            assert guides_given(db, session.id) == {zoe.registration_id}
+            assert chosen_sectors(db) == {organisation_key("Preston City Council"): Sector.LOCAL_AUTHORITY}

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from checkin.desk.attendance import is_marked, mark_segment, segment_attendance
+from checkin.desk.guides import guides_given
 from checkin.desk.roster import attendance
 from checkin.desk.scanning import (
     find_revoked,
@@ -56,6 +57,8 @@ class RollCallEntry:
     checked_in_at: datetime | None
     #: The ids of the segments they are marked present for.
     marked: frozenset[int]
+    #: Whether they were given the pocket guide.
+    guide: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def roll_call(db: OrmSession, session: Session) -> RollCall:
     ).all()
     arrived = attendance(db, session.id)
     marks = segment_attendance(db, session)
+    guides = guides_given(db, session.id)
     entries = []
     for registration in registrations:
         card = Person.of(registration.delegate)
@@ -94,6 +98,7 @@ def roll_call(db: OrmSession, session: Session) -> RollCall:
                 organisation=card.organisation,
                 checked_in_at=at_desk[0] if at_desk else None,
                 marked=frozenset(marks.get(registration.id, ())),
+                guide=registration.id in guides,
             )
         )
     entries.sort(key=lambda e: (e.last_name.casefold(), e.first_name.casefold(), e.registration_id))

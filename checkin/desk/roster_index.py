@@ -34,6 +34,8 @@ class RosterColumn(StrEnum):
     STATUS = "status"
     CHECKED_IN = "checked_in"
     BADGE_PRINTED = "badge_printed"
+    #: By the list's sector answer: the organiser's choice per organisation is applied in the view.
+    SECTOR = "sector"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class RosterRow(Person):
     checked_in_desk: str | None
     #: How many times a badge was printed for this booking (reprints counted).
     badges_printed: int
+    #: The delegate list's sector answer, as imported (checkin.domain.sectors decides the sector counted).
+    sector: str = ""
 
 
 def _like(word: str) -> str:
@@ -162,6 +166,7 @@ def roster_ids(
             RosterColumn.ORGANISATION: func.lower(Delegate.organisation),
             RosterColumn.JOB_TITLE: func.lower(Delegate.job_title),
             RosterColumn.STATUS: Registration.status,
+            RosterColumn.SECTOR: func.lower(Delegate.sector),
         }[sort.column]
         # Blank organisations and job titles go last either way: nobody sorts to look for blanks.
         order = [column == "", column.desc() if sort.descending else column]
@@ -188,6 +193,7 @@ def roster_rows(db: OrmSession, ids: Sequence[int]) -> list[RosterRow]:
                 Registration.status,
                 Registration.status_reason,
                 Registration.badge_code,
+                Delegate.sector,
                 func.coalesce(prints.c.printed, 0).label("printed"),
             )
             .join(Delegate, Registration.delegate_id == Delegate.id)
@@ -205,6 +211,7 @@ def roster_rows(db: OrmSession, ids: Sequence[int]) -> list[RosterRow]:
                 checked_in_at=at,
                 checked_in_desk=desk,
                 badges_printed=row.printed,
+                sector=row.sector,
             )
     return [found[i] for i in ids if i in found]
 

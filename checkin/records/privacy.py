@@ -13,7 +13,15 @@ the report counts with them. The scan log's scanned text of their bookings is bl
 What stays is anonymous: the booking row with its session, status and source; the badge code (a random
 identifier that names no one, kept so an old badge scanned later is recognised as an erased booking
 rather than reported as a forgery); the sector (a coarse category for the programme's counts); the
-print log (which label stock, when); and the check-in events.
+print log (which label stock, when); the check-in events and the pocket guides handed out.
+
+What stays is exactly what the anonymous programme report (`checkin.records.report`) needs, so it reads
+the same after a purge as before: the sector is written down as the report counted it (the organiser's
+choice for the organisation, the list's answer or the name's sector), since the organisation it was
+decided from is erased; and the organisation is kept only where at least `ORGANISATION_THRESHOLD`
+(10) different people in the database come from it: the anonymous report names no smaller organisation,
+and a large employer's name does not point at a person. An erasure on request erases the organisation
+whatever its size.
 
 Check-in events are append-only: a flush guard in `checkin.store.models` refuses any change to one, and sync
 merges them as an ever-growing set. Erasure never touches them, and needs not to: an event holds only
@@ -52,9 +60,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
+from checkin.desk.sectors import delegate_sectors
 from checkin.domain.clock import as_utc, iso
+from checkin.domain.sectors import organisation_key
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from checkin.errors import UsageError
+from checkin.records.report.tables import ORGANISATION_THRESHOLD
 from checkin.store.models import (
     AuditLog,
     CheckinEvent,
@@ -133,9 +144,23 @@ _MARKS = ("first_name", "last_name", "email", "phone", "access_needs", "dietary_
 
 
 def _is_erased(delegate: Delegate) -> bool:
+    # The organisation may stay (see the module's note): it does not mark a person as erased or not.
     return all(
-        getattr(delegate, name) == value for name, value in ERASED_DELEGATE.items() if name != "search_key"
+        getattr(delegate, name) == value
+        for name, value in ERASED_DELEGATE.items()
+        if name not in ("search_key", "organisation")
     )
+
+
+def organisations_kept(db: OrmSession) -> set[str]:
+    """The organisations (keys) a purge keeps: those at least ORGANISATION_THRESHOLD different people in
+    the database come from, the only ones the anonymous report can name."""
+    people: dict[str, int] = {}
+    for (name,) in db.execute(select(Delegate.organisation)):
+        key = organisation_key(name)
+        if key:
+            people[key] = people.get(key, 0) + 1
+    return {key for key, count in people.items() if count >= ORGANISATION_THRESHOLD}
 
 
 def expired_sessions(db: OrmSession, now: datetime, retention_days: int) -> list[Session]:
@@ -144,7 +169,9 @@ def expired_sessions(db: OrmSession, now: datetime, retention_days: int) -> list
     return [s for s in db.scalars(select(Session).order_by(Session.starts_at)) if session_end(s) < cutoff]
 
 
-def _erase(db: OrmSession, delegates: Sequence[Delegate], *, dry_run: bool) -> tuple[int, int, int, int]:
+def _erase(
+    db: OrmSession, delegates: Sequence[Delegate], *, dry_run: bool, keep_organisations: bool = True
+) -> tuple[int, int, int, int]:
     """Erase these delegates (ORM updates, so sync carries them). Returns counts of delegates changed,
     bookings changed, external codes deleted and scans blanked."""
     registrations = [r for d in delegates for r in d.registrations]
@@ -168,9 +195,19 @@ def _erase(db: OrmSession, delegates: Sequence[Delegate], *, dry_run: bool) -> t
     ) or 0
     if dry_run:
         return len(changed_delegates), len(changed_registrations), len(codes), scans
+    sectors = delegate_sectors(db)
+    kept = organisations_kept(db) if keep_organisations else set()
+    for delegate in delegates:
+        # The sector as the report counts it, written down before the organisation it came from goes.
+        frozen = sectors[delegate.id].value
+        if delegate.sector != frozen:
+            delegate.sector = frozen
+        if organisation_key(delegate.organisation) not in kept and delegate.organisation:
+            delegate.organisation = ""
     for delegate in changed_delegates:
         for name, value in ERASED_DELEGATE.items():
-            setattr(delegate, name, value)
+            if name != "organisation":
+                setattr(delegate, name, value)
     for registration in changed_registrations:
         for name, value in ERASED_REGISTRATION.items():
             setattr(registration, name, value)
@@ -435,7 +472,7 @@ def erase_person(
         if registration.status in ACTIVE_STATUSES and session_end(registration.session) > as_utc(now)
     ]
     _secure_delete(db)
-    delegates, registrations, codes, scans = _erase(db, people, dry_run=False)
+    delegates, registrations, codes, scans = _erase(db, people, dry_run=False, keep_organisations=False)
     for registration in cancelled_now:
         registration.status = RegistrationStatus.CANCELLED
         registration.status_reason = "erased on request"

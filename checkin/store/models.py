@@ -248,6 +248,37 @@ class CheckinEvent(Base):
     method: Mapped[str] = mapped_column(String(20))
 
 
+class GuideHandout(Base):
+    """That a delegate was given the pocket guide at a session. Rows are only ever added, at most one a
+    booking: a second press (or a second desk, merged by sync) is the same hand-out."""
+
+    __tablename__ = "guide_handout"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id"), index=True)
+    at: Mapped[datetime]
+    desk: Mapped[str] = mapped_column(String(100))
+    operator: Mapped[str] = mapped_column(String(100), default="")
+
+
+class OrganisationSector(Base):
+    """The organiser's choice of sector for everyone from an organisation (checkin.domain.sectors)."""
+
+    __tablename__ = "organisation_sector"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    #: `checkin.domain.sectors.organisation_key` of the name: spellings that differ in case are one.
+    organisation_key: Mapped[str] = mapped_column(String(300), unique=True)
+    #: The name as the organiser saw it when choosing.
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    #: A `Sector` value; "" takes the choice back (the list's answer or the name decide again).
+    sector: Mapped[str] = mapped_column(String(40), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
 class ScanLog(Base):
     """Every scan attempt with its outcome, refused ones too."""
 

@@ -22,6 +22,8 @@ from checkin.store.models import (
     CheckinEvent,
     Delegate,
     ExternalCode,
+    GuideHandout,
+    OrganisationSector,
     Programme,
     Registration,
     RevokedCode,
@@ -165,6 +167,21 @@ SPECS: dict[str, EntitySpec] = {
             {"registration_id": "registration", "session_id": "session", "segment_id": "segment"},
             immutable=True,
         ),
+        EntitySpec(
+            "guide_handout",
+            GuideHandout.__table__,
+            {"at": "datetime", "desk": "text", "operator": "text"},
+            {"registration_id": "registration", "session_id": "session"},
+            immutable=True,
+            natural=("registration_id",),
+        ),
+        EntitySpec(
+            "organisation_sector",
+            OrganisationSector.__table__,
+            {"organisation_key": "text", "organisation": "text", "sector": "text", "updated_at": "datetime"},
+            {},
+            natural=("organisation_key",),
+        ),
     )
 }
 ORDER = list(SPECS)  # creation order: a row's references come before it
@@ -178,6 +195,8 @@ _BY_CLASS = {
     ExternalCode: "external_code",
     RevokedCode: "revoked_code",
     CheckinEvent: "checkin_event",
+    GuideHandout: "guide_handout",
+    OrganisationSector: "organisation_sector",
 }
 # Fields recomputed from others on each desk rather than sent.
 _DERIVED = {"search_key", "surname_key", "id", "uuid"}

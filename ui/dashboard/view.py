@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +31,11 @@ from checkin.desk.dashboard import (
     session_figures,
 )
 from checkin.domain.clock import Clock, clock_for_people, day_for_people, time_for_people, utc_now
+from checkin.records.report.figures import choose_sessions, programme_report
+from checkin.records.report.tables import report_document
 from ui.base.context import DeskContext
 from ui.base.theme import palette_in_use
+from ui.dashboard.programme import ProgrammePanel
 
 REFRESH_MS = 5000
 ROW_HEIGHT = 23
@@ -218,9 +222,19 @@ class DashboardView(QWidget):
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 1)
 
+        session_page = QWidget()
+        session_layout = QVBoxLayout(session_page)
+        session_layout.setContentsMargins(0, 6, 0, 0)
+        session_layout.addLayout(cards)
+        session_layout.addLayout(grid, 1)
+        self.programme = ProgrammePanel()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(session_page, self.tr("This session"))
+        self.tabs.addTab(self.programme, self.tr("Programme"))
+        self.tabs.currentChanged.connect(lambda _index: self.refresh())
         layout = QVBoxLayout(self)
-        layout.addLayout(cards)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.tabs)
 
         self.setStyleSheet(self.colours.sheet(STYLE))
 
@@ -263,6 +277,12 @@ class DashboardView(QWidget):
                 bins = arrivals_per_5_minutes(db, session.id, since=start - LEAD_IN, until=start)
                 organisations = by_organisation(db, session.id)
             totals = overall(db, clock=lambda: now)
+            # The whole programme's report only while its tab is in front: it reads every booking.
+            programme = (
+                report_document(programme_report(db, choose_sessions(db), clock=lambda: now), anonymous=False)
+                if self.tabs.currentWidget() is self.programme
+                else None
+            )
         self.updated.setText(self.tr("updated {0}").format(clock_for_people(now, seconds=True)))
         if figures != self.figures:
             self.figures = figures
@@ -273,6 +293,8 @@ class DashboardView(QWidget):
         if organisations != self.organisations:
             self.organisations = organisations
             self._show_organisations(organisations)
+        if programme is not None:
+            self.programme.show_document(programme)
         if (totals, self.context.session_code) != (self.totals, self._totals_for):
             self.totals, self._totals_for = totals, self.context.session_code
             self._show_overall(totals)

@@ -1,9 +1,12 @@
 """The Delegates view's dialogs: correct a delegate's details, move a booking to another session, and a
 booking's history of scans, check-ins and badge prints."""
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,8 +26,10 @@ from checkin.desk.delegate_edits import EDITABLE_FIELDS, delegate_details, updat
 from checkin.desk.roster import session_summaries
 from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
+from checkin.desk.sectors import organisation_sector, set_organisation_sector
 from checkin.domain.clock import day_for_people, time_for_people, utc_now
 from checkin.domain.person import DELEGATE_FIELDS
+from checkin.domain.sectors import CHOOSABLE, Sector
 from checkin.errors import UserError
 from ui.base.context import DeskContext
 from ui.base.theme import error_style
@@ -92,6 +97,60 @@ class DelegateEditDialog(QDialog):
             self.error.setText(str(error))
             self.error.show()
             return False
+        self.accept()
+        return True
+
+
+class SectorDialog(QDialog):
+    """Choose the sector everyone from an organisation is counted under in the programme report."""
+
+    def __init__(self, context: DeskContext, organisation: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.organisation = organisation
+        #: How many delegates the choice applied to, once saved.
+        self.applied: int | None = None
+        with context.database.session() as db:
+            self.facts = organisation_sector(db, organisation)
+        self.setWindowTitle(self.tr("Sector of an organisation"))
+        intro = QLabel(
+            self.tr("Everyone from <b>{0}</b> ({1} delegates) is counted under:").format(
+                escape(self.facts.organisation), self.facts.delegates
+            )
+        )
+        intro.setWordWrap(True)
+        self.sectors = QComboBox()
+        self.sectors.setObjectName("sectorChoice")
+        self.sectors.addItem(
+            self.tr("Automatic: the list's answer, else the name ({0})").format(self.facts.inferred.label),
+            None,
+        )
+        for sector in CHOOSABLE:
+            self.sectors.addItem(sector.label, sector.value)
+        if self.facts.chosen is not None:
+            self.sectors.setCurrentIndex(self.sectors.findData(self.facts.chosen.value))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.sectors)
+        layout.addWidget(buttons)
+        self.sectors.setFocus()
+
+    def choose(self, sector: Sector | None) -> None:
+        self.sectors.setCurrentIndex(self.sectors.findData(sector.value) if sector is not None else 0)
+
+    def submit(self) -> bool:
+        with self.context.database.session() as db:
+            self.applied = set_organisation_sector(
+                db,
+                self.organisation,
+                Sector(self.sectors.currentData()) if self.sectors.currentData() else None,
+                desk=self.context.desk,
+            )
         self.accept()
         return True
 

@@ -20,7 +20,9 @@ from checkin.desk.roster_index import (
     roster_ids,
     roster_rows,
 )
+from checkin.desk.sectors import chosen_sectors, shipped_rules
 from checkin.domain.clock import time_for_people, utc_now
+from checkin.domain.sectors import Sector, effective_sector
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database
 from ui.base.theme import palette_in_use
@@ -38,8 +40,9 @@ COLUMNS: tuple[tuple[str, RosterColumn], ...] = (
     ("Status", RosterColumn.STATUS),
     ("Checked in", RosterColumn.CHECKED_IN),
     ("Badge", RosterColumn.BADGE_PRINTED),
+    ("Sector", RosterColumn.SECTOR),
 )
-SURNAME, FIRST_NAME, ORGANISATION, JOB_TITLE, STATUS, CHECKED_IN, BADGE = range(len(COLUMNS))
+SURNAME, FIRST_NAME, ORGANISATION, JOB_TITLE, STATUS, CHECKED_IN, BADGE, SECTOR = range(len(COLUMNS))
 
 #: The words a status is shown with (never colour alone).
 STATUS_WORDS = {
@@ -78,6 +81,8 @@ class RosterModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
         #: Pages read from the database since the model was made (for tests and the benchmark).
         self.page_reads = 0
+        #: The organiser's sector per organisation, read with the ids.
+        self.sector_choices: dict[str, Sector] = {}
 
     # -- what is listed -----------------------------------------------------------------------------
 
@@ -107,6 +112,7 @@ class RosterModel(QAbstractTableModel):
         else:
             with self.database.session() as db:
                 ids = roster_ids(db, self.session_id, self.sort_order, self.filters)
+                self.sector_choices = chosen_sectors(db)
         self.beginResetModel()
         self.ids = ids
         self._pages.clear()
@@ -116,6 +122,8 @@ class RosterModel(QAbstractTableModel):
     def forget_rows(self) -> None:
         """The same people in the same order, but their details may have changed: read them again."""
         self._pages.clear()
+        with self.database.session() as db:
+            self.sector_choices = chosen_sectors(db)
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
@@ -218,6 +226,8 @@ class RosterModel(QAbstractTableModel):
             return row.job_title
         if column == STATUS:
             return self.tr(status_word(row.status))
+        if column == SECTOR:
+            return effective_sector(row.organisation, row.sector, shipped_rules(), self.sector_choices).label
         if column == CHECKED_IN:
             if row.checked_in_at is None:
                 return self.tr("Not yet")

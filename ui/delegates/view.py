@@ -36,7 +36,7 @@ from ui.base.failure import show_failure
 from ui.base.operations import run_op
 from ui.base.palette import palette_for
 from ui.base.theme import BUTTON_STYLE, palette_in_use
-from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, TransferDialog
+from ui.delegates.dialogs import DelegateEditDialog, HistoryDialog, SectorDialog, TransferDialog
 from ui.delegates.roster_model import (
     BADGE,
     CHECKED_IN,
@@ -232,6 +232,9 @@ class DelegatesView(QWidget):
         self.print_action = self._action(self.tr("Print badge"), "Ctrl+P", self.print_badge)
         self.reissue_action = self._action(self.tr("Reissue badge…"), "Ctrl+B", self.reissue_badge)
         self.history_action = self._action(self.tr("Scan history…"), "Ctrl+H", self.show_history)
+        self.sector_action = self._action(
+            self.tr("Set sector for everyone from this organisation…"), "Ctrl+K", self.set_sector
+        )
         self.import_action = self._action(self.tr("Import list…"), "Ctrl+I", self.open_import, per_row=False)
         self.find_action = self._action(self.tr("Find"), "Ctrl+F", self._focus_find, per_row=False)
         self.row_actions = [
@@ -242,9 +245,10 @@ class DelegatesView(QWidget):
             self.print_action,
             self.reissue_action,
             self.history_action,
+            self.sector_action,
         ]
         buttons = QHBoxLayout()
-        for action in self.row_actions:
+        for action in self.row_actions[:-1]:  # the sector is set from the menu or Ctrl+K: the bar is full
             buttons.addWidget(self._button(action))
         buttons.addStretch(1)
         self.import_button = self._button(self.import_action)
@@ -253,7 +257,7 @@ class DelegatesView(QWidget):
         self.hint = QLabel(
             self.tr(
                 "Enter or Ctrl+E edits · Del cancels · Ctrl+R restores · Ctrl+T transfers · Ctrl+P prints the "
-                "badge · Ctrl+B reissues a lost one · Ctrl+H history · Ctrl+I imports · Ctrl+F finds"
+                "badge · Ctrl+B reissues a lost one · Ctrl+H history · Ctrl+K sector · Ctrl+I imports · Ctrl+F finds"
             )
         )
         self.hint.setObjectName("hint")
@@ -411,6 +415,9 @@ class DelegatesView(QWidget):
         active = status in ACTIVE_STATUSES
         self.edit_action.setEnabled(row is not None)
         self.history_action.setEnabled(row is not None)
+        self.sector_action.setEnabled(row is not None and bool(row.organisation.strip()))
+        if row is not None and row.organisation.strip():
+            self.sector_action.setText(self.tr("Set sector for everyone from {0}…").format(row.organisation))
         self.cancel_action.setEnabled(active or status == RegistrationStatus.WAITLISTED)
         self.restore_action.setEnabled(
             status in (RegistrationStatus.CANCELLED, RegistrationStatus.WAITLISTED)
@@ -534,6 +541,21 @@ class DelegatesView(QWidget):
             ).format(row.display_name),
             row.registration_id,
         )
+
+    def set_sector(self) -> None:
+        row = self.current_row()
+        if row is None or not self.sector_action.isEnabled():
+            return
+        if not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to set an organisation's sector.")
+        ):
+            return
+        dialog = SectorDialog(self.context, row.organisation, self)
+        if dialog.exec() and dialog.applied is not None:
+            self._done(
+                self.tr("Sector of {0} set for {1} delegates.").format(row.organisation, dialog.applied),
+                row.registration_id,
+            )
 
     def show_history(self) -> None:
         row = self.current_row()

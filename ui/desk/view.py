@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.bookings import transfer
+from checkin.desk.guides import hand_out_guide
 from checkin.desk.scanning import (
     UNDO_WINDOW,
     ScanResult,
@@ -106,7 +107,14 @@ class DeskView(QWidget):
         self.print_badge_button.setObjectName("amberAction")
         self.print_badge_button.hide()
         self.print_badge_button.clicked.connect(self.print_walk_in_badge)
+        #: The booking of the person on screen, who can be given the pocket guide (F3).
+        self._guide_for: int | None = None
+        self.guide_button = QPushButton(self.tr("Pocket guide given (F3)"))
+        self.guide_button.setObjectName("guideButton")
+        self.guide_button.hide()
+        self.guide_button.clicked.connect(self.give_guide)
         buttons = (
+            self.guide_button,
             self.action_button,
             self.override_button,
             self.print_badge_button,
@@ -121,6 +129,7 @@ class DeskView(QWidget):
         actions.addWidget(self.override_button)
         actions.addWidget(self.print_badge_button)
         actions.addStretch(1)
+        actions.addWidget(self.guide_button)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.camera.toggle_button)
         actions.addWidget(self.walk_in_button)
@@ -128,7 +137,7 @@ class DeskView(QWidget):
         self.hint = QLabel(
             self.tr(
                 "Enter checks in the highlighted person · ↑↓ choose · Esc clears · F2 runs the offered action"
-                " · Shift+F2 admits anyway (organiser PIN)"
+                " · Shift+F2 admits anyway (organiser PIN) · F3 pocket guide given"
             )
         )
         self.hint.setObjectName("hint")
@@ -161,6 +170,7 @@ class DeskView(QWidget):
         QShortcut(QKeySequence("Shift+F2"), self, activated=self.admit_anyway)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_walk_in_badge)
         QShortcut(QKeySequence("F4"), self, activated=self.toggle_camera)
+        QShortcut(QKeySequence("F3"), self, activated=self.give_guide)
         self.walk_in_admitted.connect(self._offer_badge)
         QShortcut(QKeySequence("Escape"), self, activated=self.clear)
         context.session_changed.connect(lambda _code: self.clear())
@@ -221,6 +231,8 @@ class DeskView(QWidget):
                 self._rebook_offered = can_rebook(db, outcome.registration_id)
         self.panel.show_outcome(outcome, overridden=result.method == Method.OVERRIDE)
         self._offer_action(outcome)
+        in_now = outcome.admitted or outcome.code is OutcomeCode.ALREADY_CHECKED_IN
+        self._offer_guide(outcome.registration_id if in_now else None)
         if outcome.admitted:
             self._last_admission_at = utc_now()
             self._undo_timer.start()
@@ -362,6 +374,28 @@ class DeskView(QWidget):
         self._show(result)
         return result
 
+    # -- the pocket guide --------------------------------------------------------------------------
+
+    def _offer_guide(self, registration_id: int | None) -> None:
+        self._guide_for = registration_id
+        self.guide_button.setEnabled(True)
+        self.guide_button.setText(self.tr("Pocket guide given (F3)"))
+        self.guide_button.setVisible(registration_id is not None)
+
+    def give_guide(self) -> bool:
+        """Record that the person on screen was given the pocket guide; a second press changes nothing."""
+        if self._guide_for is None:
+            return False
+        with self.context.database.session() as db:
+            recorded = hand_out_guide(db, self._guide_for, desk=self.context.desk)
+        self.guide_button.setText(
+            self.tr("✔ Pocket guide recorded") if recorded else self.tr("✔ Pocket guide given already")
+        )
+        self.guide_button.setEnabled(False)
+        self.context.attendance_changed.emit()
+        self.input.setFocus()
+        return recorded
+
     # -- undo ---------------------------------------------------------------------------------------
 
     def _refresh_undo(self) -> None:
@@ -455,8 +489,9 @@ class DeskView(QWidget):
         self._forget_outcome()
 
     def _forget_outcome(self) -> None:
-        """Back to ready: the last outcome, and the actions it offered, no longer show or answer F2."""
+        """Back to ready: the last outcome, and the actions it offered, no longer show or answer F2 or F3."""
         self.last_result = None
+        self._offer_guide(None)
         self.action_button.hide()
         self.override_button.hide()
         self.panel.show_ready()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.attendance import mark_segment, unmark_segment
+from checkin.desk.guides import hand_out_guide
 from checkin.desk.rollcall import RollCall, RollCallEntry, current_segment, mark_by_scan
 from checkin.desk.rollcall import roll_call as load_roll_call
 from checkin.domain.clock import Clock, clock_for_people, time_for_people, utc_now
@@ -56,7 +57,8 @@ LOOKS = {
     MarkCode.INVALID_CODE: ("refused", "✖", "Not a valid badge"),
     MarkCode.REVOKED: ("refused", "✖", "Code replaced"),
 }
-FIXED_COLUMNS = 3  # name, organisation, at the desk; then one column per part of the day
+GUIDE_COLUMN = 3
+FIXED_COLUMNS = 4  # name, organisation, at the desk, pocket guide; then one column per part of the day
 
 
 def _hours(start: datetime | None, end: datetime | None) -> str:
@@ -183,7 +185,10 @@ class RollCallView(QWidget):
         self.tree.setAccessibleName(self.tr("Roll-call list"))
 
         self.hint = QLabel(
-            self.tr("Space ticks or unticks · ↑↓ move · Ctrl+1–3 part of the day · scan a badge to mark")
+            self.tr(
+                "Space ticks or unticks · ↑↓ move · Ctrl+1–3 part of the day · Ctrl+G pocket guide given"
+                " · scan a badge to mark"
+            )
         )
         self.hint.setObjectName("hint")
 
@@ -202,6 +207,7 @@ class RollCallView(QWidget):
 
         within = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_filter, context=within)
+        QShortcut(QKeySequence("Ctrl+G"), self, activated=self.give_guide_to_current, context=within)
         for number in range(1, 10):
             QShortcut(
                 QKeySequence(f"Ctrl+{number}"),
@@ -273,6 +279,7 @@ class RollCallView(QWidget):
         for item in self._all_people():
             entry = entries[item.data(0, REGISTRATION)]
             self._paint_marks(item, entry.marked)
+            self._paint_guide(item, entry.guide)
         self.tree.blockSignals(False)
 
     def _build_segment_buttons(self) -> None:
@@ -309,7 +316,7 @@ class RollCallView(QWidget):
         self.tree.clear()
         self.tree.setColumnCount(FIXED_COLUMNS + len(segments))
         self.tree.setHeaderLabels(
-            [self._name_heading(), self.tr("Organisation"), self.tr("At the desk")]
+            [self._name_heading(), self.tr("Organisation"), self.tr("At the desk"), self.tr("Guide")]
             + [s.name for s in segments]
         )
         header = self.tree.header()
@@ -317,6 +324,7 @@ class RollCallView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(GUIDE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         for column in range(FIXED_COLUMNS, FIXED_COLUMNS + len(segments)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
             self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignCenter)
@@ -362,6 +370,7 @@ class RollCallView(QWidget):
             item.setText(2, time_for_people(entry.checked_in_at, now) if entry.checked_in_at else "—")
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignCenter)
             self._paint_marks(item, entry.marked)
+            self._paint_guide(item, entry.guide)
         group.setExpanded(True)
         return group
 
@@ -387,6 +396,10 @@ class RollCallView(QWidget):
             font = item.font(column)
             font.setBold(segment.id == self.segment_id)
             item.setFont(column, font)
+
+    def _paint_guide(self, item: QTreeWidgetItem, given: bool) -> None:
+        item.setCheckState(GUIDE_COLUMN, Qt.CheckState.Checked if given else Qt.CheckState.Unchecked)
+        item.setText(GUIDE_COLUMN, self.tr("given") if given else "")
 
     def _item_for(self, registration_id: int) -> QTreeWidgetItem | None:
         return next((i for i in self._all_people() if i.data(0, REGISTRATION) == registration_id), None)
@@ -469,8 +482,35 @@ class RollCallView(QWidget):
         segments = self.call.segments if self.call else ()
         return next((s.name for s in segments if s.id == self.segment_id), "")
 
+    def give_guide_to_current(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None and item.data(0, REGISTRATION) is not None:
+            self.give_guide(item)
+
+    def give_guide(self, item: QTreeWidgetItem) -> None:
+        """Record that the person in this row was given the pocket guide (once; a guide given stays given)."""
+        registration_id = item.data(0, REGISTRATION)
+        try:
+            with self.context.database.session() as db:
+                hand_out_guide(db, registration_id, desk=self.context.desk)
+        except UserError as error:
+            self.banner.show_message("refused", "✖", self.tr("Not recorded"), str(error))
+            return
+        self.banner.show_message(
+            "admitted", "✔", self.tr("Pocket guide given — {0}").format(item.text(0)), ""
+        )
+        self._after_change()
+
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         registration_id = item.data(0, REGISTRATION)
+        if column == GUIDE_COLUMN and registration_id is not None:
+            if item.checkState(GUIDE_COLUMN) == Qt.CheckState.Checked:
+                QTimer.singleShot(
+                    0, lambda: self.give_guide(item)
+                )  # not now: the tree is inside its own signal
+            else:  # a guide given is on record: the tick stays
+                QTimer.singleShot(0, self.reload)
+            return
         if column != 0 or registration_id is None or self.segment_id is None:
             return
         present = item.checkState(0) == Qt.CheckState.Checked
