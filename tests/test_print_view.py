@@ -82,9 +82,9 @@ def test_badges_made_in_the_view_show_in_the_preview_page_by_page(wide_demo_wind
 
 
 def badge_column(window, qtbot) -> dict[int, str]:
-    """What the Delegates view's Badge column says, by booking."""
+    """What the Delegates view's Badge column says, by booking, once the list read in the background is in."""
     model = window.views["Delegates"].model
-    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and not model.loading)
     return {
         model.row_at(row).registration_id: model.index(row, BADGE).data() for row in range(model.rowCount())
     }

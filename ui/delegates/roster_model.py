@@ -2,12 +2,18 @@
 
 The model holds the ordered ids (ints) and a few cached pages of plain `RosterRow`s, never ORM objects,
 so a list of 100,000 bookings scrolls as smoothly as one of fifty. Sorting and filtering ask the core for
-a new id list (SQL does the work); a change of attendance only forgets the cached rows.
+a new id list (SQL does the work) off the GUI thread: the old list stays on screen until the new one lands
+(`landing`, then `reloaded`), with the pages the view will show already read. A change of attendance only
+forgets the cached rows.
 """
 
+import logging
 from collections import OrderedDict
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from sqlalchemy.orm import Session as OrmSession
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -19,11 +25,15 @@ from checkin.desk.roster_index import (
     RosterSort,
     roster_ids,
     roster_rows,
+    roster_size,
 )
 from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database
+from ui.base.operations import Operation, run_op
 from ui.base.theme import palette_in_use
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 #: Pages kept at once: a screenful needs one or two; scrolling back a little should not refetch.
@@ -58,11 +68,51 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a background reload found: the ids in order, the session's size, and the pages read ahead."""
+
+    ids: list[int]
+    total: int
+    pages: dict[int, list[RosterRow | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InView:
+    """What the view shows when a reload starts: the rows on screen, and the booking it keeps in sight."""
+
+    rows: range = range(0, 1)
+    keep: int | None = None
+
+
+def read_listing(
+    db: OrmSession, session_id: int, sort: RosterSort, filters: RosterFilter, in_view: InView
+) -> Listing:
+    """The ids and the total, with the pages the view will show first already read: the rows on screen
+    now, or, when the booking it keeps is still listed, the rows around it."""
+    ids = roster_ids(db, session_id, sort, filters)
+    rows = in_view.rows
+    if in_view.keep is not None and in_view.keep in ids:
+        at = ids.index(in_view.keep)
+        rows = range(max(at - len(rows), 0), at + len(rows) + 1)
+    numbers = range(rows.start // PAGE_SIZE, min(rows.stop, len(ids)) // PAGE_SIZE + 1) if ids else range(0)
+    pages = {number: read_page(db, ids, number) for number in numbers if number * PAGE_SIZE < len(ids)}
+    return Listing(ids, roster_size(db, session_id), pages)
+
+
+def read_page(db: OrmSession, ids: list[int], number: int) -> list[RosterRow | None]:
+    chosen = ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+    found = {row.registration_id: row for row in roster_rows(db, chosen)}
+    return [found.get(registration_id) for registration_id in chosen]
+
+
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())  # type: ignore[call-overload]
 
 
 class RosterModel(QAbstractTableModel):
+    #: A new id list is about to replace the one shown (the old ids are still in place): keep what to keep.
+    landing = Signal()
     #: The id list was rebuilt (sorting, a filter, a new session, bookings changed).
     reloaded = Signal()
 
@@ -75,9 +125,15 @@ class RosterModel(QAbstractTableModel):
         self.sort_order = RosterSort()
         self.filters = RosterFilter()
         self.ids: list[int] = []
+        #: How many bookings the session has, whatever the filters (counted with the ids).
+        self.total = 0
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
         #: Pages read from the database since the model was made (for tests and the benchmark).
         self.page_reads = 0
+        #: Asked on the GUI thread as a reload starts: what the view shows (its pages are read ahead).
+        self.in_view: Callable[[], InView] = InView
+        self._loading: Operation | None = None
+        self._again = False
 
     # -- what is listed -----------------------------------------------------------------------------
 
@@ -100,16 +156,54 @@ class RosterModel(QAbstractTableModel):
         """Whether who is listed, or their order, changes when someone checks in."""
         return self.filters.checked_in is not None or self.sort_order.column is RosterColumn.CHECKED_IN
 
+    @property
+    def loading(self) -> bool:
+        """Whether a new id list is being read."""
+        return self._loading is not None
+
     def reload(self) -> None:
-        """Ask the core for the ids again and forget every cached row."""
+        """Ask the core for the ids again, off the GUI thread; they replace the shown ones when they land.
+        Asked again while a read runs, the newest wish is read when it ends (one read at a time)."""
+        if self._loading is not None:
+            self._again = True
+            return
+        self._again = False
         if self.session_id is None:
-            ids: list[int] = []
-        else:
-            with self.database.session() as db:
-                ids = roster_ids(db, self.session_id, self.sort_order, self.filters)
+            self._land(Listing([], 0))
+            return
+        database, session_id, sort, filters = self.database, self.session_id, self.sort_order, self.filters
+        in_view = self.in_view()
+
+        def work(_progress: Callable[[int, int], None]) -> Listing:  # on the thread pool: no widgets
+            with database.session() as db:
+                return read_listing(db, session_id, sort, filters, in_view)
+
+        self._loading = run_op(self, work, on_success=self._landed, on_failure=self._failed)
+
+    def _landed(self, listing: Listing) -> None:
+        self._loading = None
+        if self._again:  # the sort, filters or session changed meanwhile: this list is already old
+            self.reload()
+            return
+        self._land(listing)
+
+    def _failed(self, error: Exception) -> None:
+        self._loading = None
+        if self._again:
+            self.reload()
+            return
+        # The local file is always there: a fault of ours. The list shown stays; the next change retries.
+        log.error("the roster could not be read", exc_info=error)
+
+    def _land(self, listing: Listing) -> None:
+        self.landing.emit()
         self.beginResetModel()
-        self.ids = ids
+        self.ids = listing.ids
+        self.total = listing.total
         self._pages.clear()
+        for number, page in listing.pages.items():
+            self._pages[number] = page
+            self.page_reads += 1
         self.endResetModel()
         self.reloaded.emit()
 
@@ -136,10 +230,9 @@ class RosterModel(QAbstractTableModel):
         return page[offset]
 
     def _read_page(self, number: int) -> list[RosterRow | None]:
-        ids = self.ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+        # One page of 200 rows, when scrolled to: a few milliseconds, so read where it is needed.
         with self.database.session() as db:
-            found = {row.registration_id: row for row in roster_rows(db, ids)}
-        page = [found.get(registration_id) for registration_id in ids]
+            page = read_page(db, self.ids, number)
         self.page_reads += 1
         self._pages[number] = page
         while len(self._pages) > MAX_PAGES:
