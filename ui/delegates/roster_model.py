@@ -7,7 +7,6 @@ a new id list (SQL does the work) off the GUI thread: the old list stays on scre
 forgets the cached rows.
 """
 
-import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -30,10 +29,8 @@ from checkin.desk.roster_index import (
 from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database
-from ui.base.operations import Operation, run_op
+from ui.base.operations import LatestReader
 from ui.base.theme import palette_in_use
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 #: Pages kept at once: a screenful needs one or two; scrolling back a little should not refetch.
@@ -132,8 +129,7 @@ class RosterModel(QAbstractTableModel):
         self.page_reads = 0
         #: Asked on the GUI thread as a reload starts: what the view shows (its pages are read ahead).
         self.in_view: Callable[[], InView] = InView
-        self._loading: Operation | None = None
-        self._again = False
+        self._reader = LatestReader(self, self._land)
 
     # -- what is listed -----------------------------------------------------------------------------
 
@@ -159,41 +155,22 @@ class RosterModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         """Whether a new id list is being read."""
-        return self._loading is not None
+        return self._reader.reading
 
     def reload(self) -> None:
         """Ask the core for the ids again, off the GUI thread; they replace the shown ones when they land.
         Asked again while a read runs, the newest wish is read when it ends (one read at a time)."""
-        if self._loading is not None:
-            self._again = True
-            return
-        self._again = False
         if self.session_id is None:
-            self._land(Listing([], 0))
+            self._reader.read(lambda: Listing([], 0))
             return
         database, session_id, sort, filters = self.database, self.session_id, self.sort_order, self.filters
         in_view = self.in_view()
 
-        def work(_progress: Callable[[int, int], None]) -> Listing:  # on the thread pool: no widgets
+        def work() -> Listing:  # on the thread pool: no widgets
             with database.session() as db:
                 return read_listing(db, session_id, sort, filters, in_view)
 
-        self._loading = run_op(self, work, on_success=self._landed, on_failure=self._failed)
-
-    def _landed(self, listing: Listing) -> None:
-        self._loading = None
-        if self._again:  # the sort, filters or session changed meanwhile: this list is already old
-            self.reload()
-            return
-        self._land(listing)
-
-    def _failed(self, error: Exception) -> None:
-        self._loading = None
-        if self._again:
-            self.reload()
-            return
-        # The local file is always there: a fault of ours. The list shown stays; the next change retries.
-        log.error("the roster could not be read", exc_info=error)
+        self._reader.read(work)
 
     def _land(self, listing: Listing) -> None:
         self.landing.emit()
