@@ -72,7 +72,8 @@ def test_badges_made_in_the_view_show_in_the_preview_page_by_page(wide_demo_wind
     assert again.args[0].summary.startswith(f"{people} badges on ")
     with database.session() as db:
         assert db.scalar(select(func.count()).select_from(PrintLog)) == 0
-    assert view.save_pdf(tmp_path / "everyone.pdf") is not None
+    with qtbot.waitSignal(view.badges_logged):  # logged in the background once saved
+        assert view.save_pdf(tmp_path / "everyone.pdf") is not None
     with database.session() as db:
         assert db.scalars(select(PrintLog.reprint)).all() == [False] * people
     # Now everyone has one: "only those without one" has nothing to do.
@@ -103,7 +104,8 @@ def test_chosen_delegates_and_save_as_pdf(wide_demo_window, qtbot, tmp_path):
     with qtbot.waitSignal(view.document_ready, timeout=30000):
         view.make_preview()
     assert view.document.pageCount() == 1
-    target = view.save_pdf(tmp_path / "three.pdf")
+    with qtbot.waitSignal(view.badges_logged):  # logged in the background once saved
+        target = view.save_pdf(tmp_path / "three.pdf")
     assert target is not None and target.read_bytes() == view.job.path.read_bytes()
     found = sorted(qr.text for qr in decode_qrs(page_images(target)[0]))
     assert found == sorted(p.badge_code for p in people)

@@ -394,6 +394,8 @@ class PrintView(QWidget):
     document_ready = Signal(object)
     #: A print job went to the printer (the number of pages).
     printed = Signal(int)
+    #: The badges of a saved job are logged as printed (written in the background after the save).
+    badges_logged = Signal()
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -748,11 +750,38 @@ class PrintView(QWidget):
             return 1
         return stored
 
-    def _sent(self, job: PrintJob) -> None:
-        """The job was printed or saved: its badges now count as printed, and the sheet moves on."""
-        if log_printed_badges(self.context.database, self.context.desk, job):
-            self.context.roster_changed.emit()  # the Badge column of the Delegates view
+    def _sent(self, job: PrintJob, *, logged: bool = False) -> None:
+        """The job was printed or saved: its badges now count as printed (logged here in the background,
+        unless the print job did it), and the sheet moves on."""
         self._remember_next_label(job)
+        if job.badges is None:
+            return
+        if logged:
+            self.context.roster_changed.emit()  # the Badge column of the Delegates view
+            return
+        database, desk = self.context.database, self.context.desk
+        run_op(
+            self,
+            lambda _progress: log_printed_badges(database, desk, job),
+            on_success=lambda _logged: self._logged(),
+            on_failure=self._not_logged,
+        )
+
+    def _logged(self) -> None:
+        self.context.roster_changed.emit()
+        self.badges_logged.emit()
+
+    def _not_logged(self, error: Exception) -> None:
+        show_failure(
+            self,
+            self.tr("Badges not counted as printed"),
+            error,
+            doing="logging printed badges",
+            fault=self.tr(
+                "The PDF was saved, but the badges could not be counted as printed (a fault in the program): {0}"
+            ).format(error),
+            writes_files=True,
+        )
 
     def _remember_next_label(self, job: PrintJob) -> None:
         if job.badges is None or job.badges.next_label is None:
@@ -1029,9 +1058,12 @@ class PrintView(QWidget):
         offset = offset_for(self.context.settings, printer.printerName())
         wanted = pages_chosen(printer, pages)
         path = job.path
+        database, desk = self.context.database, self.context.desk
 
         def work(progress: Callable[[int, int], None]) -> int:
-            return print_document(path, printer, offset, pages=wanted, progress=progress)
+            printed = print_document(path, printer, offset, pages=wanted, progress=progress)
+            log_printed_badges(database, desk, job)  # here too, off the GUI thread
+            return printed
 
         self._set_busy(self.tr("Printing…"))
         token = self._next_token()
@@ -1049,7 +1081,7 @@ class PrintView(QWidget):
             return
         self.operation = None
         self._set_idle()
-        self._sent(job)
+        self._sent(job, logged=True)
         where = self.printer.printerName() or self.printer.outputFileName()
         self.message.setText(self.tr("Sent {0} to {1}.").format(_plural(pages, "page"), where))
         self.printed.emit(pages)
