@@ -71,7 +71,18 @@ class Sampler:
         self.beat = beat
         self.main = threading.main_thread().ident
         self.samples: collections.Counter[str] = collections.Counter()
+        self.collections: list[str] = []
+        self._collecting = 0.0
         threading.Thread(target=self._watch, daemon=True).start()
+        import gc
+
+        gc.callbacks.append(self._collector)
+
+    def _collector(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+        elif (spent := (time.perf_counter() - self._collecting) * 1000) > 10:
+            self.collections.append(f"gen{info['generation']} {spent:.0f} ms")
 
     def _watch(self) -> None:
         import traceback
@@ -94,7 +105,10 @@ class Sampler:
     def report(self) -> None:
         for where, count in self.samples.most_common(8):
             print(f"      {count * 10:5d} ms  {where}", file=sys.stderr)
+        if self.collections:
+            print(f"      garbage collections: {', '.join(self.collections)}", file=sys.stderr)
         self.samples.clear()
+        self.collections.clear()
 
 
 SAMPLER: Sampler | None = None
@@ -302,6 +316,7 @@ def sync_window(app: QApplication, beat: Heartbeat, folder: Path, results: dict[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-sync", action="store_true", help="no PostgreSQL: leave the sync out")
+    parser.add_argument("--only-sync", action="store_true", help="measure the sync alone")
     parser.add_argument("--why", action="store_true", help="say where the GUI thread was during stalls")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
@@ -312,7 +327,8 @@ def main() -> int:
         SAMPLER = Sampler(beat)
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="checkin-stall-") as temporary:
-        big_window(app, beat, Path(temporary), results)
+        if not args.only_sync:
+            big_window(app, beat, Path(temporary), results)
         if not args.skip_sync:
             sync_window(app, beat, Path(temporary), results)
     results["gui_stall_ms_max"] = max(stall for name, stall in results.items() if name != IDLE)
