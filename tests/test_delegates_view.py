@@ -158,6 +158,17 @@ def test_the_selected_delegate_stays_selected_and_in_sight_across_a_background_s
     assert table.viewport().rect().contains(table.visualRect(model.index(moved, 0)))
 
 
+def test_a_scan_shows_in_the_roster_on_screen_without_moving_it(demo_delegates_view, qtbot):
+    window, view, database, code = demo_delegates_view
+    person = next(e for e in roster(database, code) if e.status == "booked")
+    row = view.model.row_of(person.registration_id)
+    assert view.model.index(row, CHECKED_IN).data() == "Not yet"
+    window.desk_view.scan(person.badge_code)  # a scan at the desk while the roster is on screen
+    # The rows on screen are read again in the background; the list keeps its order.
+    qtbot.waitUntil(lambda: view.model.index(row, CHECKED_IN).data().startswith("✔ "))
+    assert view.model.row_of(person.registration_id) == row
+
+
 def test_filters_by_status_arrival_organisation_and_text(demo_delegates_view, qtbot):
     window, view, database, code = demo_delegates_view
     everyone = roster(database, code)

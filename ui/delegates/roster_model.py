@@ -130,6 +130,7 @@ class RosterModel(QAbstractTableModel):
         #: Asked on the GUI thread as a reload starts: what the view shows (its pages are read ahead).
         self.in_view: Callable[[], InView] = InView
         self._reader = LatestReader(self, self._land)
+        self._rows_reader = LatestReader(self, self._rows_read)
 
     # -- what is listed -----------------------------------------------------------------------------
 
@@ -185,10 +186,32 @@ class RosterModel(QAbstractTableModel):
         self.reloaded.emit()
 
     def forget_rows(self) -> None:
-        """The same people in the same order, but their details may have changed: read them again."""
-        self._pages.clear()
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+        """The same people in the same order, but their details may have changed: the pages shown are
+        read again in the background and replace the old ones when they are in."""
+        if not self._pages:
+            return
+        ids, numbers, database = self.ids, list(self._pages), self.database
+
+        def work() -> tuple[list[int], dict[int, list[RosterRow | None]]]:  # on the thread pool
+            with database.session() as db:
+                return ids, {number: read_page(db, ids, number) for number in numbers}
+
+        self._rows_reader.read(work)
+
+    @property
+    def refreshing_rows(self) -> bool:
+        return self._rows_reader.reading
+
+    def _rows_read(self, read: tuple[list[int], dict[int, list[RosterRow | None]]]) -> None:
+        ids, pages = read
+        if ids is not self.ids:
+            return  # a new list landed meanwhile, with its own pages
+        for number, page in pages.items():
+            self._pages[number] = page
+            self._pages.move_to_end(number)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def cached_rows(self) -> int:
         return sum(len(page) for page in self._pages.values())
