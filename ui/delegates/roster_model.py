@@ -89,15 +89,20 @@ def read_listing(
     now, or, when the booking it keeps is still listed, the rows around it."""
     ids = roster_ids(db, session_id, sort, filters)
     rows = in_view.rows
-    if in_view.keep is not None and in_view.keep in ids:
-        at = ids.index(in_view.keep)
-        rows = range(max(at - len(rows), 0), at + len(rows) + 1)
+    if in_view.keep is not None:
+        try:
+            at = ids.index(in_view.keep)
+        except ValueError:  # no longer listed (filtered out, or moved away)
+            pass
+        else:
+            rows = range(max(at - len(rows), 0), at + len(rows) + 1)
     numbers = range(rows.start // PAGE_SIZE, min(rows.stop, len(ids)) // PAGE_SIZE + 1) if ids else range(0)
     pages = {number: read_page(db, ids, number) for number in numbers if number * PAGE_SIZE < len(ids)}
     return Listing(ids, roster_size(db, session_id), pages)
 
 
 def read_page(db: OrmSession, ids: list[int], number: int) -> list[RosterRow | None]:
+    """Page `number` of the list: its rows, None where a booking has gone since the ids were read."""
     chosen = ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
     found = {row.registration_id: row for row in roster_rows(db, chosen)}
     return [found.get(registration_id) for registration_id in chosen]
@@ -197,10 +202,6 @@ class RosterModel(QAbstractTableModel):
                 return ids, {number: read_page(db, ids, number) for number in numbers}
 
         self._rows_reader.read(work)
-
-    @property
-    def refreshing_rows(self) -> bool:
-        return self._rows_reader.reading
 
     def _rows_read(self, read: tuple[list[int], dict[int, list[RosterRow | None]]]) -> None:
         ids, pages = read
