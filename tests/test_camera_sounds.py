@@ -201,7 +201,7 @@ def test_the_desk_admits_a_badge_the_camera_read(scan_desk, qtbot):
     view.camera.decoded.emit(person.badge_code)
     qtbot.waitUntil(lambda: view.panel.code is OutcomeCode.ADMITTED)
     assert person.last_name in view.panel.name.text()
-    assert window.counts.text().startswith("Checked in 1 of")
+    qtbot.waitUntil(lambda: window.counts.text().startswith("Checked in 1 of"))
     with database.session() as db:
         methods = [log.method for log in db.query(ScanLog).all()]
     assert methods == [Method.CAMERA.value]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from tests_support import roster
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QTableView
 
 from checkin.desk.bookings import add_session, set_status
@@ -34,6 +34,11 @@ def demo_delegates_view(open_demo_window, qtbot):
     view = window.views["Delegates"]
     qtbot.waitUntil(lambda: view.model.rowCount() > 0)
     return window, view, database, code
+
+
+def landed(qtbot, model):
+    """Sorting and filtering read the list off the GUI thread: wait until the new list is shown."""
+    qtbot.waitUntil(lambda: not model.loading, timeout=30_000)
 
 
 def listed(view, column=SURNAME):
@@ -92,19 +97,76 @@ def test_the_roster_lists_the_session_with_statuses_and_arrival_times(demo_deleg
     assert names == sorted(names, key=str.lower)
 
 
-def test_sorting_by_surname_and_organisation(demo_delegates_view):
+def test_sorting_by_surname_and_organisation(demo_delegates_view, qtbot):
     _window, view, _database, _code = demo_delegates_view
     view.table.sortByColumn(SURNAME, Qt.SortOrder.DescendingOrder)
+    landed(qtbot, view.model)
     surnames = [row.last_name.lower() for row in listed_rows(view) if row.last_name.isascii()]
     assert surnames == sorted(surnames, reverse=True)
     view.table.sortByColumn(ORGANISATION, Qt.SortOrder.AscendingOrder)
+    landed(qtbot, view.model)
     organisations = [row.organisation for row in listed_rows(view)]
     filled = [name for name in organisations if name]
     assert filled == sorted(filled, key=str.lower)
     assert organisations[len(filled) :] == [""] * (len(organisations) - len(filled))  # blanks last
     view.table.sortByColumn(STATUS, Qt.SortOrder.AscendingOrder)
+    landed(qtbot, view.model)
     statuses = [row.status for row in listed_rows(view)]
     assert statuses == sorted(statuses)
+
+
+def test_the_selected_delegate_stays_selected_and_in_sight_across_a_background_sort(
+    demo_delegates_view, qtbot
+):
+    window, view, _database, _code = demo_delegates_view
+    table, model = view.table, view.model
+    bar = table.verticalScrollBar()
+    assert bar.maximum() > 0  # more people than the screen holds: there is a scroll position to keep
+    # Scroll down the list and click someone in the middle of the screen.
+    table.verticalScrollBar().setValue(bar.maximum() // 2)
+    row = table.rowAt(table.viewport().height() // 2)
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(model.index(row, 0)).center()
+    )
+    chosen = view.current_row()
+    assert chosen is not None and model.row_of(chosen.registration_id) == row
+    height = table.visualRect(model.index(row, 0)).top()
+    order = list(model.ids)
+
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(ORGANISATION) + header.sectionSize(ORGANISATION) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert model.loading  # the sort reads the list in the background; the old one stays meanwhile
+    assert view.current_row().registration_id == chosen.registration_id
+    landed(qtbot, model)
+
+    assert model.ids != order and [row.organisation for row in listed_rows(view)][0] != ""  # sorted anew
+    moved = model.row_of(chosen.registration_id)
+    assert view.current_row().registration_id == chosen.registration_id
+    assert table.selectionModel().isRowSelected(moved, QModelIndex())
+    place = table.visualRect(model.index(moved, 0))
+    assert table.viewport().rect().contains(place)  # in sight
+    if 0 <= table.verticalHeader().sectionPosition(moved) - height <= bar.maximum():
+        assert place.top() == height  # and where it was on screen, when the list can scroll there
+
+    # A background refresh (another desk's change) keeps the same person, and the scroll position.
+    scrolled = bar.value()
+    with qtbot.waitSignal(model.reloaded, timeout=10_000):
+        window.context.roster_changed.emit()
+    assert view.current_row().registration_id == chosen.registration_id
+    assert bar.value() == scrolled
+    assert table.viewport().rect().contains(table.visualRect(model.index(moved, 0)))
+
+
+def test_a_scan_shows_in_the_roster_on_screen_without_moving_it(demo_delegates_view, qtbot):
+    window, view, database, code = demo_delegates_view
+    person = next(e for e in roster(database, code) if e.status == "booked")
+    row = view.model.row_of(person.registration_id)
+    assert view.model.index(row, CHECKED_IN).data() == "Not yet"
+    window.desk_view.scan(person.badge_code)  # a scan at the desk while the roster is on screen
+    # The rows on screen are read again in the background; the list keeps its order.
+    qtbot.waitUntil(lambda: view.model.index(row, CHECKED_IN).data().startswith("✔ "))
+    assert view.model.row_of(person.registration_id) == row
 
 
 def test_filters_by_status_arrival_organisation_and_text(demo_delegates_view, qtbot):
@@ -115,6 +177,7 @@ def test_filters_by_status_arrival_organisation_and_text(demo_delegates_view, qt
     window.show_view("Delegates")
 
     view.status_filter.setCurrentIndex(view.status_filter.findText("Cancelled"))
+    landed(qtbot, view.model)
     assert {row.status for row in listed_rows(view)} == {"cancelled"}
     assert view.model.rowCount() == sum(e.status == "cancelled" for e in everyone)
     assert view.count_label.text() == f"{view.model.rowCount()} of {len(everyone)} bookings"
@@ -123,8 +186,10 @@ def test_filters_by_status_arrival_organisation_and_text(demo_delegates_view, qt
     view.arrival_filter.setCurrentIndex(view.arrival_filter.findText("Checked in"))
     qtbot.waitUntil(lambda: [row.registration_id for row in listed_rows(view)] == [first.registration_id])
     view.arrival_filter.setCurrentIndex(view.arrival_filter.findText("Not yet arrived"))
+    landed(qtbot, view.model)
     assert view.model.rowCount() == len(everyone) - 1
     view.arrival_filter.setCurrentIndex(0)
+    landed(qtbot, view.model)
 
     organisation = first.organisation
     qtbot.keyClicks(view.organisation_filter, organisation[:8].lower())
@@ -135,6 +200,7 @@ def test_filters_by_status_arrival_organisation_and_text(demo_delegates_view, qt
     # Free text, accents and case ignored, every word must match; Enter moves to the list.
     qtbot.keyClicks(view.find, f"{first.last_name.upper()} {first.first_name[:3]}")
     qtbot.keyClick(view.find, Qt.Key.Key_Return)
+    landed(qtbot, view.model)
     assert first.registration_id in [row.registration_id for row in listed_rows(view)]
     assert view.model.rowCount() < 5
     assert view.current_row() is not None and view.table.hasFocus()
@@ -410,6 +476,7 @@ def test_the_roster_model_with_100000_bookings(qtbot, tmp_path):
     table.show()
     qtbot.waitExposed(table)
     model.set_session(session_id)
+    landed(qtbot, model)
     assert model.rowCount() == 100_000
 
     table.scrollToBottom()
@@ -424,19 +491,25 @@ def test_the_roster_model_with_100000_bookings(qtbot, tmp_path):
     assert model.page_reads == reads
 
     table.sortByColumn(ORGANISATION, Qt.SortOrder.AscendingOrder)
+    landed(qtbot, model)
     assert model.rowCount() == 100_000
     assert model.data(model.index(0, ORGANISATION)) == "Organisation 000"
     assert model.data(model.index(99_999, ORGANISATION)) == ""  # blanks last
     table.sortByColumn(CHECKED_IN, Qt.SortOrder.DescendingOrder)
+    landed(qtbot, model)
     assert model.data(model.index(0, 0), ROW_ROLE).registration_id == 30_000  # the latest arrival
 
     model.set_filters(RosterFilter(checked_in=True))
+    landed(qtbot, model)
     assert model.rowCount() == 30_000
     model.set_filters(RosterFilter(statuses=("cancelled",)))
+    landed(qtbot, model)
     assert model.rowCount() == 2_000
     model.set_filters(RosterFilter(text="surname000007"))
+    landed(qtbot, model)
     assert model.rowCount() == 1
     model.set_filters(RosterFilter(organisation="organisation 12"))
+    landed(qtbot, model)
     assert model.rowCount() == 10 * 250
     assert model.cached_rows() <= 1_000
     database.dispose()

@@ -246,7 +246,8 @@ def test_saving_badges_counts_nothing_and_uses_no_labels_printing_does(
     assert "Not counted as printed" in view.message.text()
     # Printed at a print shop: the organiser counts them; the desk's own sheet stays as it was.
     assert view.count_saved_button.isVisible()
-    click(qtbot, view.count_saved_button)
+    with qtbot.waitSignal(view.badges_logged):  # logged in the background
+        click(qtbot, view.count_saved_button)
     assert printed_count(database) == 1 and settings.get("next_labels") == {}
     assert "1 badge counted as printed" in view.message.text()
 

@@ -14,6 +14,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
+#: Threads for background work, at least: a sync round waiting on the network and a print job must not
+#: hold up the reads the window waits for (a sort, the counts), on a two-core laptop too.
+MIN_THREADS = 6
+
 
 class Cancelled(Exception):
     """The user cancelled the operation."""
@@ -66,5 +70,50 @@ def run_op(
     operation.signals.failed.connect(on_failure)
     if on_progress is not None:
         operation.signals.progressed.connect(on_progress)
-    QThreadPool.globalInstance().start(operation)
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_THREADS:
+        pool.setMaxThreadCount(MIN_THREADS)
+    pool.start(operation)
     return operation
+
+
+class LatestReader(QObject):
+    """Reads something on the thread pool whenever asked, one read at a time, and shows only the newest:
+    asked again while a read runs, the newest wish is read when that read ends and the older result is
+    dropped. `show(result)` runs on the GUI thread; a failure is logged (reads of the local file do not
+    fail but through a fault of ours) and what is shown stays."""
+
+    def __init__(self, parent: QObject, show: Callable[[Any], None]) -> None:
+        super().__init__(parent)
+        self.show = show
+        self._operation: Operation | None = None
+        self._next: Callable[[], Any] | None = None
+
+    @property
+    def reading(self) -> bool:
+        return self._operation is not None
+
+    def read(self, work: Callable[[], Any]) -> None:
+        """Read with `work` (called on the thread pool; it must touch no widget and open its own session)."""
+        if self._operation is not None:
+            self._next = work
+            return
+        self._operation = run_op(
+            self, lambda _progress: work(), on_success=self._read, on_failure=self._failed
+        )
+
+    def _then(self) -> bool:
+        self._operation = None
+        work, self._next = self._next, None
+        if work is None:
+            return False
+        self.read(work)
+        return True
+
+    def _read(self, result: Any) -> None:
+        if not self._then():
+            self.show(result)
+
+    def _failed(self, error: Exception) -> None:
+        if not self._then():
+            log.error("a background read failed", exc_info=error)

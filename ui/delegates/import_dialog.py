@@ -1,10 +1,11 @@
 """Import a delegate list from the app: pick a file, see what a dry run would do and how its columns were
 read (and change what a column means), then apply. Both runs go through the background op helper."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -67,6 +68,8 @@ MESSAGE_LOOKS = {
     "error": ("refused_wash", "refused"),
 }
 RECHECK_DELAY_MS = 250
+#: Columns of the mapping table made in one turn of the event loop (a few milliseconds each).
+MAPPING_ROWS_A_TURN = 4
 
 
 def typed_path(text: str) -> Path | None:
@@ -212,6 +215,9 @@ class ImportDialog(QDialog):
         mapping_layout.addWidget(self.mapping, 1)
         self.mapping_box.hide()
         self.combos: dict[str, QComboBox] = {}
+        self._choice_model: QStandardItemModel | None = None
+        self._rows_to_add: list[tuple[int, tuple[str, str]]] = []
+        self._after_rows: Callable[[], None] | None = None
 
         self.buttons = QDialogButtonBox()
         self.apply_button = self.buttons.addButton(
@@ -285,6 +291,7 @@ class ImportDialog(QDialog):
         self.detected = {}
         self.combos = {}
         self.mapping.setRowCount(0)
+        self._rows_to_add, self._after_rows = [], None  # a list still being filled in stops here
         self.mapping_box.hide()
         self.summary.hide()
         self.notes.hide()
@@ -303,21 +310,48 @@ class ImportDialog(QDialog):
         combo = self.combos[heading]
         combo.setCurrentIndex(combo.findData(field))
 
-    def _show_mapping(self, mapping: dict[str, str]) -> None:
+    def _choices(self) -> QStandardItemModel:
+        """What a column can be imported as: one list every column's combo box shows (filling a combo box
+        each took the window 2 ms a column)."""
+        if self._choice_model is None:
+            self._choice_model = QStandardItemModel(self)
+            for name, title in MAPPING_TITLES.items():
+                item = QStandardItem(self.tr(title))
+                item.setData(name, Qt.ItemDataRole.UserRole)
+                self._choice_model.appendRow(item)
+        return self._choice_model
+
+    def _show_mapping(self, mapping: dict[str, str], then: Callable[[], None]) -> None:
+        """List the columns, a few a turn of the event loop (each combo box takes the dialog's style sheet,
+        a few milliseconds a column); `then` once all are in."""
         self.mapping.setRowCount(len(mapping))
-        for row, (heading, field) in enumerate(mapping.items()):
+        self._rows_to_add = list(enumerate(mapping.items()))
+        self._after_rows = then
+        self.mapping_box.show()
+        self._add_mapping_rows()
+
+    def _add_mapping_rows(self) -> None:
+        chunk, self._rows_to_add = (
+            self._rows_to_add[:MAPPING_ROWS_A_TURN],
+            self._rows_to_add[MAPPING_ROWS_A_TURN:],
+        )
+        for row, (heading, field) in chunk:
             item = QTableWidgetItem(heading)
             self.mapping.setItem(row, 0, item)
             combo = QComboBox()
             combo.setAccessibleName(self.tr("Imported as, for {0}").format(heading))
-            for name, title in MAPPING_TITLES.items():
-                combo.addItem(self.tr(title), name)
+            combo.setModel(self._choices())
             combo.setCurrentIndex(combo.findData(field))
             combo.currentIndexChanged.connect(lambda _i, h=heading: self._column_changed(h))
             self.mapping.setCellWidget(row, 1, combo)
             self.combos[heading] = combo
             self._mark(row, heading)
-        self.mapping_box.show()
+        if self._rows_to_add:
+            QTimer.singleShot(0, self._add_mapping_rows)
+            return
+        then, self._after_rows = self._after_rows, None
+        if then is not None:
+            then()
 
     def _mark(self, row: int, heading: str) -> None:
         item = self.mapping.item(row, 0)
@@ -421,16 +455,17 @@ class ImportDialog(QDialog):
         self.report = report
         self._show_report(report)
         if running == "check":
-            if not self.detected:
-                self.detected = dict(report.column_mapping)
-                self._show_mapping(report.column_mapping)
             self.apply_button.setEnabled(True)
             self.apply_button.setDefault(True)
             self._say(
                 self.tr("Dry run: nothing has been written yet. Check the numbers and columns, then Apply."),
                 "info",
             )
-            self.checked.emit(report)
+            if self.detected:
+                self.checked.emit(report)
+            else:  # a new file: its columns are listed first
+                self.detected = dict(report.column_mapping)
+                self._show_mapping(report.column_mapping, then=lambda: self.checked.emit(report))
         else:
             self.apply_button.setEnabled(False)
             self.mapping_box.setEnabled(False)

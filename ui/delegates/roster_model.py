@@ -2,12 +2,17 @@
 
 The model holds the ordered ids (ints) and a few cached pages of plain `RosterRow`s, never ORM objects,
 so a list of 100,000 bookings scrolls as smoothly as one of fifty. Sorting and filtering ask the core for
-a new id list (SQL does the work); a change of attendance only forgets the cached rows.
+a new id list (SQL does the work) off the GUI thread: the old list stays on screen until the new one lands
+(`landing`, then `reloaded`), with the pages the view will show already read. A change of attendance only
+forgets the cached rows.
 """
 
 from collections import OrderedDict
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from sqlalchemy.orm import Session as OrmSession
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -19,12 +24,14 @@ from checkin.desk.roster_index import (
     RosterSort,
     roster_ids,
     roster_rows,
+    roster_size,
 )
 from checkin.desk.sectors import chosen_sectors, shipped_rules
 from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.sectors import Sector, effective_sector
 from checkin.domain.vocabulary import RegistrationStatus
 from checkin.store.database import Database
+from ui.base.operations import LatestReader
 from ui.base.theme import palette_in_use
 
 PAGE_SIZE = 200
@@ -61,11 +68,58 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a background reload found: the ids in order, the session's size, and the pages read ahead."""
+
+    ids: list[int]
+    total: int
+    pages: dict[int, list[RosterRow | None]] = field(default_factory=dict)
+    #: The organiser's sector per organisation, read with the ids.
+    sectors: dict[str, Sector] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InView:
+    """What the view shows when a reload starts: the rows on screen, and the booking it keeps in sight."""
+
+    rows: range = range(0, 1)
+    keep: int | None = None
+
+
+def read_listing(
+    db: OrmSession, session_id: int, sort: RosterSort, filters: RosterFilter, in_view: InView
+) -> Listing:
+    """The ids and the total, with the pages the view will show first already read: the rows on screen
+    now, or, when the booking it keeps is still listed, the rows around it."""
+    ids = roster_ids(db, session_id, sort, filters)
+    rows = in_view.rows
+    if in_view.keep is not None:
+        try:
+            at = ids.index(in_view.keep)
+        except ValueError:  # no longer listed (filtered out, or moved away)
+            pass
+        else:
+            rows = range(max(at - len(rows), 0), at + len(rows) + 1)
+    numbers = range(rows.start // PAGE_SIZE, min(rows.stop, len(ids)) // PAGE_SIZE + 1) if ids else range(0)
+    pages = {number: read_page(db, ids, number) for number in numbers if number * PAGE_SIZE < len(ids)}
+    return Listing(ids, roster_size(db, session_id), pages, chosen_sectors(db))
+
+
+def read_page(db: OrmSession, ids: list[int], number: int) -> list[RosterRow | None]:
+    """Page `number` of the list: its rows, None where a booking has gone since the ids were read."""
+    chosen = ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+    found = {row.registration_id: row for row in roster_rows(db, chosen)}
+    return [found.get(registration_id) for registration_id in chosen]
+
+
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " ").capitalize())  # type: ignore[call-overload]
 
 
 class RosterModel(QAbstractTableModel):
+    #: A new id list is about to replace the one shown (the old ids are still in place): keep what to keep.
+    landing = Signal()
     #: The id list was rebuilt (sorting, a filter, a new session, bookings changed).
     reloaded = Signal()
 
@@ -78,11 +132,17 @@ class RosterModel(QAbstractTableModel):
         self.sort_order = RosterSort()
         self.filters = RosterFilter()
         self.ids: list[int] = []
+        #: How many bookings the session has, whatever the filters (counted with the ids).
+        self.total = 0
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
         #: Pages read from the database since the model was made (for tests and the benchmark).
         self.page_reads = 0
         #: The organiser's sector per organisation, read with the ids.
         self.sector_choices: dict[str, Sector] = {}
+        #: Asked on the GUI thread as a reload starts: what the view shows (its pages are read ahead).
+        self.in_view: Callable[[], InView] = InView
+        self._reader = LatestReader(self, self._land)
+        self._rows_reader = LatestReader(self, self._rows_read)
 
     # -- what is listed -----------------------------------------------------------------------------
 
@@ -105,27 +165,65 @@ class RosterModel(QAbstractTableModel):
         """Whether who is listed, or their order, changes when someone checks in."""
         return self.filters.checked_in is not None or self.sort_order.column is RosterColumn.CHECKED_IN
 
+    @property
+    def loading(self) -> bool:
+        """Whether a new id list is being read."""
+        return self._reader.reading
+
     def reload(self) -> None:
-        """Ask the core for the ids again and forget every cached row."""
+        """Ask the core for the ids again, off the GUI thread; they replace the shown ones when they land.
+        Asked again while a read runs, the newest wish is read when it ends (one read at a time)."""
         if self.session_id is None:
-            ids: list[int] = []
-        else:
-            with self.database.session() as db:
-                ids = roster_ids(db, self.session_id, self.sort_order, self.filters)
-                self.sector_choices = chosen_sectors(db)
+            self._reader.read(lambda: Listing([], 0))
+            return
+        database, session_id, sort, filters = self.database, self.session_id, self.sort_order, self.filters
+        in_view = self.in_view()
+
+        def work() -> Listing:  # on the thread pool: no widgets
+            with database.session() as db:
+                return read_listing(db, session_id, sort, filters, in_view)
+
+        self._reader.read(work)
+
+    def _land(self, listing: Listing) -> None:
+        self.landing.emit()
         self.beginResetModel()
-        self.ids = ids
+        self.ids = listing.ids
+        self.total = listing.total
+        self.sector_choices = listing.sectors
         self._pages.clear()
+        for number, page in listing.pages.items():
+            self._pages[number] = page
+            self.page_reads += 1
         self.endResetModel()
         self.reloaded.emit()
 
     def forget_rows(self) -> None:
-        """The same people in the same order, but their details may have changed: read them again."""
-        self._pages.clear()
-        with self.database.session() as db:
-            self.sector_choices = chosen_sectors(db)
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+        """The same people in the same order, but their details may have changed: the pages shown are
+        read again in the background and replace the old ones when they are in."""
+        if not self._pages:
+            return
+        ids, numbers, database = self.ids, list(self._pages), self.database
+
+        def work() -> tuple[list[int], dict[int, list[RosterRow | None]], dict[str, Sector]]:  # on the pool
+            with database.session() as db:
+                return ids, {number: read_page(db, ids, number) for number in numbers}, chosen_sectors(db)
+
+        self._rows_reader.read(work)
+
+    def _rows_read(
+        self, read: tuple[list[int], dict[int, list[RosterRow | None]], dict[str, Sector]]
+    ) -> None:
+        ids, pages, sectors = read
+        if ids is not self.ids:
+            return  # a new list landed meanwhile, with its own pages
+        self.sector_choices = sectors
+        for number, page in pages.items():
+            self._pages[number] = page
+            self._pages.move_to_end(number)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def cached_rows(self) -> int:
         return sum(len(page) for page in self._pages.values())
@@ -144,10 +242,9 @@ class RosterModel(QAbstractTableModel):
         return page[offset]
 
     def _read_page(self, number: int) -> list[RosterRow | None]:
-        ids = self.ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+        # One page of 200 rows, when scrolled to: a few milliseconds, so read where it is needed.
         with self.database.session() as db:
-            found = {row.registration_id: row for row in roster_rows(db, ids)}
-        page = [found.get(registration_id) for registration_id in ids]
+            page = read_page(db, self.ids, number)
         self.page_reads += 1
         self._pages[number] = page
         while len(self._pages) > MAX_PAGES:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from checkin.desk.bookings import set_status
 from checkin.desk.revocations import DEFAULT_REISSUE_REASON, reissue_badge
-from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations, roster_size
+from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from ui.base.context import DeskContext
 from ui.base.failure import show_failure
@@ -48,6 +48,7 @@ from ui.delegates.roster_model import (
     ROW_ROLE,
     STATUS,
     SURNAME,
+    InView,
     RosterModel,
 )
 
@@ -151,6 +152,11 @@ class DelegatesView(QWidget):
         self.model = RosterModel(context.database, self)
         self._stale: str | None = "ids"  # what to reread when next shown: "ids", "rows" or None
         self._total = 0
+        #: Who to select when the next list lands (after an edit), and where the selection was on screen.
+        self._select_after: int | None = None
+        self._place: tuple[int | None, int | None, int] | None = None
+        self._focus_list_when_landed = False
+        self.model.in_view = self._in_view
         #: Where a badge PDF is saved first: the user's documents, then wherever they saved the last one.
         self.badge_folder = Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
@@ -281,6 +287,8 @@ class DelegatesView(QWidget):
         self.find.returnPressed.connect(self._find_entered)
         self.status_filter.currentIndexChanged.connect(lambda _index: self.apply_filters())
         self.arrival_filter.currentIndexChanged.connect(lambda _index: self.apply_filters())
+        self.model.landing.connect(self._keep_place)
+        self.model.reloaded.connect(self._restore_place)
         self.model.reloaded.connect(self._show_count)
         self.model.modelReset.connect(self._update_actions)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -334,6 +342,7 @@ class DelegatesView(QWidget):
             self._refresh_now()
 
     def _refresh_now(self) -> None:
+        self._refresh_timer.stop()
         stale, self._stale = self._stale, None
         if stale == "rows":
             self.model.forget_rows()
@@ -343,21 +352,38 @@ class DelegatesView(QWidget):
             with self.context.database.session() as db:
                 session = self.context.session(db)
                 session_id = session.id if session is not None else None
-                organisations = roster_organisations(db, session_id) if session_id is not None else []
-            self._completer.model().setStringList(organisations)  # type: ignore[attr-defined]
             self.model.session_id = session_id
+            self._read_organisations(session_id)
         self.reload()
 
+    def _read_organisations(self, session_id: int | None) -> None:
+        """The organisation filter's completions, read off the GUI thread (a DISTINCT over the session)."""
+        database = self.context.database
+
+        def work(_progress):  # noqa: ANN001, ANN202 - runs on the thread pool
+            if session_id is None:
+                return []
+            with database.session() as db:
+                return roster_organisations(db, session_id)
+
+        def show(organisations: list[str]) -> None:
+            if session_id == self.model.session_id:
+                self._completer.model().setStringList(organisations)  # type: ignore[attr-defined]
+
+        run_op(
+            self,
+            work,
+            on_success=show,
+            on_failure=lambda error: log.error("organisations not read", exc_info=error),
+        )
+
     def reload(self) -> None:
-        """Reread the ids, keeping the same person selected when they are still listed."""
-        keep = self.current_row()
+        """Reread the ids in the background; the same person stays selected, where they were on screen,
+        when they are still listed (see `_keep_place` and `_restore_place`)."""
         self.model.reload()
-        if keep is not None:
-            self.select_registration(keep.registration_id)
 
     def apply_filters(self) -> None:
         self._filter_timer.stop()
-        keep = self.current_row()
         self.model.set_filters(
             RosterFilter(
                 statuses=self.status_filter.currentData() or (),
@@ -366,15 +392,50 @@ class DelegatesView(QWidget):
                 text=self.find.text(),
             )
         )
-        if keep is not None:
-            self.select_registration(keep.registration_id)
+
+    # -- keeping the place across a reload --------------------------------------------------------
+
+    def _in_view(self) -> InView:
+        """Asked as a reload starts: the rows on screen and who is selected, so their pages are read ahead."""
+        top = max(self.table.rowAt(0), 0)
+        shown = self.table.viewport().height() // max(self.table.verticalHeader().defaultSectionSize(), 1) + 1
+        keep = self._select_after
+        if keep is None:
+            row = self.current_row()
+            keep = row.registration_id if row is not None else None
+        return InView(range(top, top + shown), keep)
+
+    def _keep_place(self) -> None:
+        """The new list is about to land: remember who is selected, and where on screen."""
+        keep, at = self._select_after, None
+        if keep is None:
+            row = self.current_row()
+            if row is not None:
+                keep = row.registration_id
+                y = self.table.rowViewportPosition(self.table.currentIndex().row())
+                at = y if 0 <= y < self.table.viewport().height() else None
+        self._place = (keep, at, self.table.verticalScrollBar().value())
+
+    def _restore_place(self) -> None:
+        """The same person selected, at the same height on screen when they were in sight; else the same
+        scroll position."""
+        keep, at, scroll = self._place or (None, None, 0)
+        self._place, self._select_after = None, None
+        if keep is not None and self.select_registration(keep):
+            if at is not None:
+                position = self.table.verticalHeader().sectionPosition(self.model.row_of(keep))
+                self.table.verticalScrollBar().setValue(position - at)
+        else:
+            self.table.verticalScrollBar().setValue(scroll)
+        if self._focus_list_when_landed:
+            self._focus_list_when_landed = False
+            self._focus_list()
 
     def _show_count(self) -> None:
         if self.model.session_id is None:
             self.count_label.setText(self.tr("No session"))
             return
-        with self.context.database.session() as db:
-            self._total = roster_size(db, self.model.session_id)
+        self._total = self.model.total
         shown = self.model.rowCount()
         if shown == self._total:
             self.count_label.setText(self.tr("{0:,} bookings").format(shown))
@@ -387,6 +448,12 @@ class DelegatesView(QWidget):
 
     def _find_entered(self) -> None:
         self.apply_filters()
+        if self.model.loading:
+            self._focus_list_when_landed = True  # the list moves to its first match once it is in
+        else:
+            self._focus_list()
+
+    def _focus_list(self) -> None:
         if self.model.rowCount():
             self.table.setFocus()
             if self.current_row() is None:
@@ -443,10 +510,11 @@ class DelegatesView(QWidget):
         status_bar = getattr(window, "statusBar", None)
         if callable(status_bar):
             status_bar().showMessage(message, 8000)
+        if registration_id is not None:
+            self._select_after = registration_id  # kept selected when the reread list lands
+            self.select_registration(registration_id)
         self.context.roster_changed.emit()
         self._refresh_now()
-        if registration_id is not None:
-            self.select_registration(registration_id)
         self.table.setFocus()
 
     # -- actions ----------------------------------------------------------------------------------

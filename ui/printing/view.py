@@ -458,6 +458,8 @@ class PrintView(QWidget):
     printed = Signal(int)
     #: The document was saved as a PDF (the file's path).
     saved = Signal(object)
+    #: Saved badges the organiser counted as printed are logged (written in the background).
+    badges_logged = Signal()
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -836,21 +838,42 @@ class PrintView(QWidget):
         return stored
 
     def _sent(self, job: PrintJob) -> None:
-        """The job was printed: its badges now count as printed, and the sheet moves on. (A saved PDF does
-        neither: it may be printed later, elsewhere, on other paper, or never.)"""
-        if log_printed_badges(self.context.database, self.context.desk, job):
-            self.context.roster_changed.emit()  # the Badge column of the Delegates view
+        """The job was printed (its print thread logged the badges as printed): the sheet moves on. A saved
+        PDF does neither: it may be printed later, elsewhere, on other paper, or never."""
         self._remember_next_label(job)
+        if job.badges is not None:
+            self.context.roster_changed.emit()  # the Badge column of the Delegates view
+
+    def _logged(self) -> None:
+        self.context.roster_changed.emit()
+        self.badges_logged.emit()
+
+    def _not_logged(self, error: Exception) -> None:
+        show_failure(
+            self,
+            self.tr("Badges not counted as printed"),
+            error,
+            doing="logging printed badges",
+            fault=self.tr("The badges could not be counted as printed (a fault in the program): {0}").format(
+                error
+            ),
+            writes_files=True,
+        )
 
     def count_saved_badges(self) -> None:
-        """The organiser printed the saved badges elsewhere (a print shop): count them as printed now.
-        The label sheet of this desk is not touched: they were not printed on it."""
+        """The organiser printed the saved badges elsewhere (a print shop): count them as printed now, in
+        the background. The label sheet of this desk is not touched: they were not printed on it."""
         job, self._saved_badges = self._saved_badges, None
         self.count_saved_button.hide()
         if job is None or job.badges is None:
             return
-        if log_printed_badges(self.context.database, self.context.desk, job):
-            self.context.roster_changed.emit()
+        database, desk = self.context.database, self.context.desk
+        run_op(
+            self,
+            lambda _progress: log_printed_badges(database, desk, job),
+            on_success=lambda _logged: self._logged(),
+            on_failure=self._not_logged,
+        )
         self._say(self.tr("{0} counted as printed.").format(_plural(job.badges.count, "badge")))
 
     def _remember_next_label(self, job: PrintJob) -> None:
@@ -1173,9 +1196,12 @@ class PrintView(QWidget):
         offset = offset_for(self.context.settings, printer.printerName())
         wanted = pages_chosen(printer, pages)
         path = job.path
+        database, desk = self.context.database, self.context.desk
 
         def work(progress: Callable[[int, int], None]) -> int:
-            return print_document(path, printer, offset, pages=wanted, progress=progress)
+            printed = print_document(path, printer, offset, pages=wanted, progress=progress)
+            log_printed_badges(database, desk, job)  # here too, off the GUI thread
+            return printed
 
         self._set_busy(self.tr("Printing…"))
         token = self._next_token()

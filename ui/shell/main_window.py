@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.roster import session_summaries
+from checkin.desk.roster import SessionSummary, session_summaries
 from checkin.domain.clock import day_for_people
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
+from ui.base.operations import LatestReader
 from ui.base.scans import TakesScans
 from ui.desk.view import DeskView
 from ui.input.scanner import ScannerFilter
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS moves it to the application menu
 
         self.session_picker.currentIndexChanged.connect(self._session_picked)
+        self._counting = LatestReader(self, self._show_counts)
         context.attendance_changed.connect(self.refresh_counts)
         context.roster_changed.connect(self.refresh_counts)
         context.session_changed.connect(self._follow_session)
@@ -251,12 +253,25 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        """Count arrivals in the background (at 100,000 bookings the count takes longer than a frame)."""
         code = self.context.session_code
         if not code:
             self.counts.setText(self.tr("No session"))
             return
-        with self.context.database.session() as db:
-            summary = next(iter(session_summaries(db, code)), None)
+        database = self.context.database
+
+        def work() -> SessionSummary | None:  # on the thread pool: no widgets
+            with database.session() as db:
+                return next(iter(session_summaries(db, code)), None)
+
+        self._counting.read(work)
+
+    @property
+    def counting(self) -> bool:
+        """Whether the arrivals in the bar are being counted (tests wait for it)."""
+        return self._counting.reading
+
+    def _show_counts(self, summary: SessionSummary | None) -> None:
         if summary is None:
             return
         capacity = self.tr(" · {0} places").format(summary.capacity) if summary.capacity else ""
