@@ -4,7 +4,7 @@ closes, so what to do in it is arranged first and done when it appears."""
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 POLL_MS = 30
 
@@ -19,7 +19,16 @@ def when_modal(kind: type, act: Callable[[QWidget], None], *, timeout_ms: int = 
         widget = QApplication.activeModalWidget()
         if isinstance(widget, kind) and widget.isVisible():
             seen.append(widget)
-            act(widget)
+            try:
+                act(widget)
+            except BaseException:
+                # A step that failed must not leave its dialog blocking the test for ever: close it, and
+                # the failure is reported when the test's own call returns.
+                if isinstance(widget, QDialog):
+                    widget.reject()
+                else:
+                    widget.close()
+                raise
             return
         waited[0] += POLL_MS
         if waited[0] < timeout_ms:
