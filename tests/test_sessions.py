@@ -2,6 +2,7 @@
 the programme's look, and removing the demonstration programme — with bad input refused unchanged."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from factories import MORNING, book, make_session, new_database
@@ -273,3 +274,78 @@ def test_removing_the_demo_keeps_real_sessions_and_people(demo_programme):
         assert db.scalar(select(func.count()).select_from(Session)) == 1
         with pytest.raises(UsageError, match="no demonstration programme"):
             remove_demo(db)
+
+
+def colour_share(pdf: Path, colour: str, page: int = 1) -> float:
+    """The share of a page's pixels within a small distance of `colour` (#rrggbb), rendered by poppler."""
+    import subprocess
+
+    from PIL import Image
+
+    prefix = pdf.with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", str(page), "-l", str(page), str(pdf), str(prefix)], check=True
+    )
+    (rendered,) = pdf.parent.glob(f"{prefix.name}-*.png")
+    with Image.open(rendered) as image:
+        pixels = list(image.convert("RGB").get_flattened_data())
+    rendered.unlink()
+    want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    near = sum(1 for pixel in pixels if sum(abs(a - b) for a, b in zip(pixel, want, strict=True)) < 40)
+    return near / len(pixels)
+
+
+def test_badges_and_the_guide_wear_the_programmes_colours_and_logo(database, tmp_path):
+    from checkin.printing.badges import render_badges
+    from checkin.printing.guide import GuideLook, render_guide
+    from checkin.printing.stocks import stock_named
+
+    with database.session() as db:
+        session = make_session(db)
+        book(db, session)
+        db.commit()
+        shipped = render_badges(db, session, stock_named("avery-l4785"), tmp_path / "shipped.pdf", log=False)
+        save_programme(
+            db,
+            ProgrammeSettings(
+                "Spot the signs",
+                "Lancashire PCC",
+                logo=read_logo(resource_path("images", "icon.png")),
+                colour="#7a1f5c",
+                accent_colour="#c2410c",
+            ),
+            "PRE-0312",
+        )
+        db.commit()
+        branded = render_badges(db, session, stock_named("avery-l4785"), tmp_path / "branded.pdf", log=False)
+        programme = session.programme
+        look = GuideLook.of(programme.logo, programme.colour, programme.accent_colour, programme.organiser)
+    assert colour_share(shipped.path, "#c2410c") == 0
+    assert colour_share(branded.path, "#c2410c") > 0.002  # the delegate's bar and the line, in the accent
+    assert colour_share(branded.path, "#0e7c86") < colour_share(shipped.path, "#0e7c86") / 10
+    guide = render_guide(tmp_path / "guide.pdf", "a7-zine", look=look)
+    assert colour_share(guide.path, "#7a1f5c") > 0.02  # the cover in the main colour
+    assert colour_share(render_guide(tmp_path / "plain.pdf", "a7-zine").path, "#7a1f5c") == 0
+
+
+def test_badges_of_the_demo_say_demo_and_still_scan(demo_programme, tmp_path):
+    import pdfplumber
+    from pdf_checks import decode_qrs, page_images
+
+    from checkin.printing.badges import render_badges
+    from checkin.printing.stocks import stock_named
+
+    database, code = demo_programme
+    with database.session() as db:
+        session = session_by_code(db, code)
+        ids = db.scalars(select(Registration.id).where(Registration.session_id == session.id).limit(10)).all()
+        run = render_badges(
+            db, session, stock_named("avery-l4785"), tmp_path / "demo.pdf", registration_ids=ids, log=False
+        )
+        codes = set(db.scalars(select(Registration.badge_code).where(Registration.id.in_(ids))))
+    with pdfplumber.open(run.path) as pdf:
+        # DEMO is set large and turned across each label: read its letters by their size.
+        large = "".join(char["text"] for char in pdf.pages[0].chars if char["size"] > 30)
+        assert large == "DEMO" * 10
+        assert "(DEMO)" in pdf.metadata["Title"]
+    assert {qr.text for qr in decode_qrs(page_images(run.path)[0])} == codes
