@@ -339,7 +339,7 @@ class DuplicateDialog(QDialog):
         return True
 
 
-COLUMNS = ("Code", "Title", "Venue", "Day", "Booked", "")
+COLUMNS = ("Code", "Title", "Venue", "Day", "Booked", "Note")
 
 
 class SessionsDialog(QDialog):
