@@ -349,3 +349,55 @@ def test_badges_of_the_demo_say_demo_and_still_scan(demo_programme, tmp_path):
         assert large == "DEMO" * 10
         assert "(DEMO)" in pdf.metadata["Title"]
     assert {qr.text for qr in decode_qrs(page_images(run.path)[0])} == codes
+
+
+def test_sessions_made_edited_and_archived_reach_the_other_desk_through_the_hub(
+    database, pg_database_url, tmp_path
+):
+    from checkin.sync.hub import init_hub, sync_round
+
+    with database.session() as db:
+        make_session(db)
+        db.commit()
+    init_hub(database, pg_database_url)
+    other = new_database(tmp_path, "door-2.sqlite3")
+    try:
+        sync_round(other, pg_database_url)
+        with database.session() as db:
+            create_session(db, LANCASTER)
+            duplicate_session(
+                db,
+                "LAN-0410",
+                "BLA-0417",
+                "Blackpool Winter Gardens",
+                LANCASTER.starts_at + timedelta(days=7),
+            )
+            save_programme(
+                db, ProgrammeSettings("Spot the signs", "Lancashire PCC", accent_colour="#c2410c"), "PRE-0312"
+            )
+            set_archived(db, "PRE-0312", True)
+            db.commit()
+        sync_round(database, pg_database_url)
+        sync_round(other, pg_database_url)
+        with other.session() as db:
+            there = {s.code: s for s in all_sessions(db)}
+            programme = programme_details(db, "PRE-0312")
+        assert set(there) == {"PRE-0312", "LAN-0410", "BLA-0417"}
+        assert there["PRE-0312"].archived and not there["LAN-0410"].archived
+        assert (
+            there["BLA-0417"].segments == LANCASTER.segments
+            and there["BLA-0417"].venue == "Blackpool Winter Gardens"
+        )
+        assert (programme.organiser, programme.accent_colour) == ("Lancashire PCC", "#c2410c")
+        # And back: brought back and renamed at the second desk, seen at the first.
+        with other.session() as db:
+            set_archived(db, "PRE-0312", False)
+            edit_session(db, "LAN-0410", SessionDraft(**{**LANCASTER.__dict__, "capacity": 45}))
+            db.commit()
+        sync_round(other, pg_database_url)
+        sync_round(database, pg_database_url)
+        with database.session() as db:
+            assert not session_details(db, "PRE-0312").archived
+            assert session_details(db, "LAN-0410").capacity == 45
+    finally:
+        other.dispose()
