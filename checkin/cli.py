@@ -139,7 +139,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     database = _open(args)
     with database.session() as db:
-        summaries = session_summaries(db)
+        summaries = session_summaries(db, include_archived=True)  # the app hides archived ones; not here
     if args.json:
         _print_json(
             [

@@ -20,10 +20,12 @@ from checkin.desk.bookings import session_by_code  # noqa: E402
 from checkin.desk.demo import create_demo  # noqa: E402
 from checkin.desk.roster import session_roster, session_summaries  # noqa: E402
 from checkin.desk.scanning import record_scan  # noqa: E402
+from checkin.desk.sessions import duplicate_session  # noqa: E402
 from checkin.domain.vocabulary import Method
 from checkin.settings import Settings  # noqa: E402
 from checkin.store.database import open_database  # noqa: E402
 from ui.shell.app import build_window  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SIZE = (1280, 720)  # a small venue laptop: nothing may be cut off at this size
@@ -32,6 +34,44 @@ SIZE = (1280, 720)  # a small venue laptop: nothing may be cut off at this size
 def settle(app: QApplication, rounds: int = 30) -> None:
     for _ in range(rounds):
         app.processEvents()
+
+
+def sessions_screenshot(app: QApplication, window: MainWindow, demo_code: str) -> None:
+    """The Sessions dialog (a session duplicated for the next venue beside the demo's) and the form of a
+    new session, side by side."""
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    from ui.sessions.dialogs import SessionEditor, SessionsDialog
+
+    with window.context.database.session() as db:
+        source = session_by_code(db, demo_code)
+        duplicate_session(
+            db, demo_code, "LAN-0410", "Lancaster Castle", source.starts_at + timedelta(days=35)
+        )
+        db.commit()
+    dialog = SessionsDialog(window.context, window)
+    dialog.resize(900, 430)
+    dialog.show()
+    dialog.choose("LAN-0410")
+    editor = SessionEditor(window.context, None, window)
+    editor.code_field.setText("BUR-0611")
+    editor.title_field.setText("Spotting modern slavery")
+    editor.venue_field.setText("Burnley Mechanics")
+    editor.capacity_field.setValue(50)
+    editor.trainers_field.setText("Amara Okoye, Tom Riley")
+    editor.show()
+    settle(app)
+    left, right = dialog.grab(), editor.grab()
+    gap = 16
+    sheet = QPixmap(left.width() + right.width() + 3 * gap, max(left.height(), right.height()) + 2 * gap)
+    sheet.fill(QColor("#d9dee5"))
+    painter = QPainter(sheet)
+    painter.drawPixmap(gap, gap, left)
+    painter.drawPixmap(left.width() + 2 * gap, gap, right)
+    painter.end()
+    sheet.save(str(DOCS / "sessions.png"))
+    editor.close()
+    dialog.close()
 
 
 def main(only: list[str]) -> int:
@@ -70,6 +110,8 @@ def main(only: list[str]) -> int:
         if title == "Desk" or (only and title not in only):
             continue
         shoot_view(app, window, title)
+    if not only or "Sessions" in only:
+        sessions_screenshot(app, window, summary.first_session_code)
     database.dispose()
     print(f"Screenshots saved in {DOCS} ({datetime.now(UTC):%H:%M} UTC)")
     return 0

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from modal_steps import when_modal
 from sqlalchemy import func, select
 from tests_support import roster
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QTableView
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QTableView
 
 from checkin.desk.bookings import add_session, set_status
 from checkin.desk.roster import session_summaries
@@ -635,6 +636,12 @@ def test_ctrl_i_opens_the_import_from_the_delegates_view(demo_delegates_view, qt
         return 0
 
     monkeypatch.setattr(ImportDialog, "exec", run)
+
+    def into_the_demo(box: QMessageBox) -> None:  # the demo's session: the app asks first
+        (anyway,) = [b for b in box.buttons() if b.text() == "Import into the demo anyway"]
+        anyway.click()
+
+    asked = when_modal(QMessageBox, into_the_demo)
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    assert seen == [3]
+    assert asked and seen == [3]

@@ -30,8 +30,8 @@ def every_key(window) -> dict[str, str]:
 
 def test_f1_opens_the_guide_for_each_kind_of_user(scan_desk, qtbot):
     window, *_ = scan_desk
-    assert [action.text() for action in window.menuBar().actions()] == ["&File", "&Help"]
-    help_menu = window.menuBar().actions()[1].menu()
+    assert [action.text() for action in window.menuBar().actions()] == ["&File", "&Programme", "&Help"]
+    help_menu = window.menuBar().actions()[2].menu()
     assert [a.text() for a in help_menu.actions()] == ["&Using Check-in Desk", "&About Check-in Desk"]
     qtbot.keyClick(window.desk_view.input, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: window.findChild(GuideDialog) is not None)

@@ -20,8 +20,11 @@ DEFAULT_SEGMENTS = ("Morning", "Afternoon", "Case study")
 
 
 def default_programme(db: OrmSession) -> Programme:
-    """The programme new sessions belong to: the first one, created when there is none."""
-    programme = db.scalars(select(Programme).order_by(Programme.id).limit(1)).first()
+    """The programme new sessions belong to: the first real one, created when there is none. Never the
+    demonstration programme: its signing key is no secret, so real badges are never signed with it."""
+    programme = db.scalars(
+        select(Programme).where(Programme.demo.is_(False)).order_by(Programme.id).limit(1)
+    ).first()
     if programme is None:
         programme = Programme(title=DEFAULT_PROGRAMME_TITLE, signing_key=new_signing_key())
         db.add(programme)

@@ -193,6 +193,7 @@ def create_demo(
         delivered_by=data["programme"]["delivered_by"],
         signing_key=random.Random(seed).randbytes(KEY_BYTES),
         created_at=now,
+        demo=True,
     )
     db.add(programme)
     people = _People(data, people_rng, now)
@@ -218,6 +219,7 @@ def create_demo(
             trainers=", ".join(people_rng.sample(data["trainers"], 2)),
         )
         session.created_at = now
+        session.demo = True
         if index == 0:  # the first session admits all day today, so a demo opened at any hour scans at once
             session.admit_from = _uk_time(day, time(0, 0))
         assert session.venue is not None

@@ -40,6 +40,9 @@ class SessionSummary:
     capacity: int | None
     booked: int
     checked_in: int
+    #: Part of the demonstration programme (shown as DEMO).
+    demo: bool = False
+    archived: bool = False
 
 
 def load_events(db: OrmSession, *conditions: ColumnElement[bool]) -> dict[int, list[EventFacts]]:
@@ -125,9 +128,12 @@ def all_delegates(db: OrmSession) -> list[RosterEntry]:
     )
 
 
-def session_summaries(db: OrmSession, code: str | None = None) -> list[SessionSummary]:
-    """Every session in date order with its counts; with `code`, only that session (the desk's counts
-    refresh after each scan, and need not count every other session's arrivals)."""
+def session_summaries(
+    db: OrmSession, code: str | None = None, *, include_archived: bool = False
+) -> list[SessionSummary]:
+    """Every session in date order with its counts, archived ones only when asked for; with `code`, only
+    that session, archived or not (the desk's counts refresh after each scan, and need not count every
+    other session's arrivals)."""
     booked_query = select(Registration.session_id, func.count()).where(
         Registration.status.in_(ACTIVE_STATUSES)
     )
@@ -139,6 +145,8 @@ def session_summaries(db: OrmSession, code: str | None = None) -> list[SessionSu
         booked_query = booked_query.join(Session, Registration.session_id == Session.id).where(
             Session.code == code
         )
+    elif not include_archived:
+        sessions_query = sessions_query.where(Session.archived.is_(False))
     booked = dict(db.execute(booked_query.group_by(Registration.session_id)).all())
     summaries = []
     for session in db.scalars(sessions_query):
@@ -153,6 +161,8 @@ def session_summaries(db: OrmSession, code: str | None = None) -> list[SessionSu
                 capacity=session.capacity,
                 booked=booked.get(session.id, 0),
                 checked_in=len(attendance(db, session.id)),
+                demo=session.demo,
+                archived=session.archived,
             )
         )
     return summaries

@@ -3,7 +3,10 @@
 A template (`resources/templates/*.json`) holds one layout per orientation, each drawn at a design size
 in millimetres with positioned elements: `text` (a literal with placeholders such as `{first_name}`,
 shrunk to fit, then wrapped, then ellipsised), `qr` (the badge code), `image` (the programme logo),
-`line` and `role_bar` (a coloured bar with the word for the wearer's role). A stock's printable area
+`line` and `role_bar` (a coloured bar with the word for the wearer's role). The programme's own logo
+replaces the shipped one in every `image`, its main colour colours text and lines marked `"brand":
+"colour"` (its accent those marked `"accent"`) and its accent the delegate's role bar. Badges of the
+demonstration programme carry DEMO across each label. A stock's printable area
 picks the layout whose orientation it shares, and the layout is scaled to it: positions and boxes
 across and down separately, type and line widths by the smaller factor, QR codes as squares.
 
@@ -12,6 +15,7 @@ each line's vertical extent the font's full glyph box, so no glyph of any name, 
 the fonts cover, can leave its box; boxes are checked to lie inside the label when a template is loaded.
 """
 
+import io
 import json
 import string
 from collections.abc import Callable, Iterator, Sequence
@@ -34,7 +38,7 @@ from checkin.domain.vocabulary import ACTIVE_STATUSES
 from checkin.errors import UsageError, UserError
 from checkin.files import written_beside
 from checkin.printing.fitting import draw_fitted, fit_text, string_width
-from checkin.printing.fonts import register_fonts
+from checkin.printing.fonts import SANS_BOLD, register_fonts
 from checkin.printing.qr import draw_qr
 from checkin.printing.stocks import Rect, Stock
 from checkin.resources import resource_path
@@ -93,6 +97,27 @@ class BadgeFields:
 
 
 PLACEHOLDERS = frozenset(BadgeFields(0, 0, *[""] * 13).placeholders())
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The programme's look on every badge of a run: its logo and colours (empty for the template's own),
+    and DEMO across each badge of the demonstration programme."""
+
+    logo: bytes | None = None
+    colour: str = ""
+    accent_colour: str = ""
+    demo: bool = False
+
+
+def session_brand(session: Session) -> Brand:
+    programme = session.programme
+    return Brand(
+        logo=programme.logo if programme else None,
+        colour=programme.colour if programme else "",
+        accent_colour=programme.accent_colour if programme else "",
+        demo=session.demo,
+    )
 
 
 def badge_role(registration: Registration) -> str:
@@ -166,6 +191,8 @@ class TextElement:
     colour: str = "#1a1a1a"
     leading: float = 1.15
     uppercase: bool = False
+    #: "colour" or "accent": the programme's colour replaces `colour` when it has one.
+    brand: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +218,7 @@ class LineElement:
     y2: float
     width: float = 0.5  # points
     colour: str = "#c8ced6"
+    brand: str = ""
 
 
 @dataclass(frozen=True)
@@ -307,6 +335,7 @@ def _text_element(spec: dict[str, Any], where: str, size: tuple[float, float]) -
         colour=_colour(spec, "colour", "#1a1a1a", where),
         leading=_mm(spec, "leading", where, 1.15),
         uppercase=bool(spec.get("uppercase", False)),
+        brand=_choice(spec, "brand", ("", "colour", "accent"), "", where),
     )
 
 
@@ -340,6 +369,7 @@ def _element(spec: Any, where: str, size: tuple[float, float]) -> Element:
             y2=_mm(spec, "y2", where),
             width=_mm(spec, "width", where, 0.5),
             colour=_colour(spec, "colour", "#c8ced6", where),
+            brand=_choice(spec, "brand", ("", "colour", "accent"), "", where),
         )
         for x, y in ((line.x1, line.y1), (line.x2, line.y2)):
             if not (0 <= x <= size[0] and 0 <= y <= size[1]):
@@ -487,7 +517,11 @@ def _is_shared(element: Element) -> bool:
 class _BadgeDrawer:
     """Draws badges in label-local coordinates (points, origin at the label's bottom-left corner)."""
 
-    def __init__(self, canvas: Canvas, stock: Stock, placed: PlacedLayout) -> None:
+    def __init__(
+        self, canvas: Canvas, stock: Stock, placed: PlacedLayout, brand: Brand | None = None
+    ) -> None:
+        self.brand = brand or Brand()
+        self.logo = ImageReader(io.BytesIO(self.brand.logo)) if self.brand.logo else None
         self.canvas = canvas
         self.stock = stock
         self.placed = placed
@@ -527,10 +561,30 @@ class _BadgeDrawer:
         canvas = self.canvas
         canvas.saveState()
         canvas.translate(label.x * mm, (self.stock.page_h - label.y - label.h) * mm)
+        if self.brand.demo:
+            canvas.doForm(self._form(("demo",), self._demo_mark))
         for name in forms:
             canvas.doForm(name)
         self._elements(self.own, values, fields)
         canvas.restoreState()
+
+    def _demo_mark(self) -> None:
+        """DEMO across the label in a pale grey under everything else: no one mistakes the badge for a
+        real one, and the QR code still reads."""
+        canvas = self.canvas
+        w, h = self.stock.label_w * mm, self.stock.label_h * mm
+        size = min(w, h) * 0.42
+        canvas.saveState()
+        canvas.setFillColor(_rgb("#e4e4e4"))
+        canvas.setFont(SANS_BOLD, size)
+        canvas.translate(w / 2, h / 2)
+        canvas.rotate(20)
+        canvas.drawCentredString(0, -size * 0.35, "DEMO")
+        canvas.restoreState()
+
+    def _colour(self, colour: str, brand: str) -> str:
+        chosen = {"colour": self.brand.colour, "accent": self.brand.accent_colour}.get(brand, "")
+        return chosen or colour
 
     def _elements(self, elements: Sequence[Element], values: dict[str, str], fields: BadgeFields) -> None:
         for element in elements:
@@ -565,7 +619,7 @@ class _BadgeDrawer:
             return
         spare = h - fitted.height
         top = y + h - {"top": 0.0, "middle": spare / 2, "bottom": spare}[element.valign]
-        self.canvas.setFillColor(_rgb(element.colour))
+        self.canvas.setFillColor(_rgb(self._colour(element.colour, element.brand)))
         draw_fitted(self.canvas, fitted, x, top, w, element.align)
 
     def _qr(self, element: QRElement, payload: str) -> None:
@@ -576,7 +630,7 @@ class _BadgeDrawer:
 
     def _image(self, element: ImageElement) -> None:
         x, y, w, h = self._rect(self.placed.box(element.box))
-        reader = _image(element.path)
+        reader = self.logo or _image(element.path)
         image_w, image_h = reader.getSize()
         scale = min(w / image_w, h / image_h)
         draw_w, draw_h = image_w * scale, image_h * scale
@@ -593,7 +647,7 @@ class _BadgeDrawer:
                 (self.height - placed.offset_y - y * placed.scale_y) * mm,
             )
 
-        self.canvas.setStrokeColor(_rgb(element.colour))
+        self.canvas.setStrokeColor(_rgb(self._colour(element.colour, element.brand)))
         self.canvas.setLineWidth(element.width * placed.type_scale)
         self.canvas.line(*point(element.x1, element.y1), *point(element.x2, element.y2))
 
@@ -601,6 +655,8 @@ class _BadgeDrawer:
         if element.show == "not_delegate" and role == "delegate":
             return
         style = self.placed.template.roles.get(role) or Role("#1a1a1a", role.upper())
+        if role == "delegate" and self.brand.accent_colour:
+            style = Role(self.brand.accent_colour, style.word)
         x, y, w, h = self._rect(self.placed.box(element.box))
         canvas = self.canvas
         canvas.setFillColor(_rgb(style.colour))
@@ -703,6 +759,7 @@ def write_badges_pdf(
     start_at: int = 1,
     outlines: bool = False,
     title: str = "Badges",
+    brand: Brand | None = None,
 ) -> int:
     """Write the badges to `path` (whole or not at all) and return the number of pages."""
     register_fonts()
@@ -718,7 +775,7 @@ def write_badges_pdf(
             canvas = Canvas(temporary, pagesize=(stock.page_w * mm, stock.page_h * mm), pageCompression=1)
             canvas.setTitle(title)
             canvas.setCreator("Check-in Desk")
-            drawer = _BadgeDrawer(canvas, stock, placed)
+            drawer = _BadgeDrawer(canvas, stock, placed, brand)
             current_page = 0
             for fields, (page, position) in zip(
                 badges, _pages(len(badges), start_at, stock.labels_per_page), strict=True
@@ -790,7 +847,8 @@ def render_badges(
         template,
         start_at=start_at,
         outlines=outlines,
-        title=f"Badges — {session.code}",
+        title=f"Badges — {session.code}" + (" (DEMO)" if session.demo else ""),
+        brand=session_brand(session),
     )
     ids = tuple(r.id for r in registrations)
     if log:

@@ -18,6 +18,7 @@ minimum (7 pt on A7, 9 pt on A6 and DL) at which everything fits. What does not 
 `GuideDoesNotFit` naming the page; nothing is ever cut off.
 """
 
+import io
 import os
 import re
 import unicodedata
@@ -345,6 +346,40 @@ WHITE = (1.0, 1.0, 1.0)
 RGB = tuple[float, float, float]
 
 
+def _rgb_of(hex_colour: str, default: RGB) -> RGB:
+    """'#1b2f4b' as ReportLab's 0..1 channels; the default for an empty or malformed colour."""
+    value = hex_colour.strip().lstrip("#")
+    if len(value) != 6:
+        return default
+    try:
+        return (int(value[0:2], 16) / 255, int(value[2:4], 16) / 255, int(value[4:6], 16) / 255)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class GuideLook:
+    """The programme's look on the guide: its main colour (the cover, headings), its accent (bars,
+    bullets, contact boxes), its logo in the cover's spare space, and the organiser as the PDF's author."""
+
+    main: RGB = NAVY
+    accent: RGB = AMBER
+    logo: bytes | None = None
+    organiser: str = ""
+
+    @property
+    def tint(self) -> RGB:
+        """The accent washed out for boxes behind text (the shipped amber gives the shipped tint)."""
+        if self.accent == AMBER:
+            return AMBER_TINT
+        r, g, b = (1 - 0.16 * (1 - channel) for channel in self.accent)
+        return (r, g, b)
+
+    @classmethod
+    def of(cls, logo: bytes | None, colour: str, accent_colour: str, organiser: str = "") -> "GuideLook":
+        return cls(_rgb_of(colour, NAVY), _rgb_of(accent_colour, AMBER), logo, organiser)
+
+
 @dataclass(frozen=True)
 class PanelStyle:
     """Sizes for one layout, in points (margins in mm), all following from the body size."""
@@ -353,6 +388,7 @@ class PanelStyle:
     margin_side: float
     margin_top: float
     margin_bottom: float
+    look: GuideLook = GuideLook()
 
     @property
     def leading(self) -> float:
@@ -375,10 +411,10 @@ class LayoutSizes:
     margin_top: float
     margin_bottom: float
 
-    def styles(self) -> Iterator[PanelStyle]:
+    def styles(self, look: GuideLook | None = None) -> Iterator[PanelStyle]:
         body = self.preferred
         while body >= self.minimum - 1e-9:
-            yield PanelStyle(body, self.margin_side, self.margin_top, self.margin_bottom)
+            yield PanelStyle(body, self.margin_side, self.margin_top, self.margin_bottom, look or GuideLook())
             body = round(body - 0.25, 2)
 
 
@@ -606,7 +642,7 @@ class Typesetter:
         if isinstance(block, Heading):
             return [self.heading(block.text, first)]
         if isinstance(block, Subheading):
-            colour = AMBER if self.cover else NAVY
+            colour = s.look.accent if self.cover else s.look.main
             size = s.body * 1.35 if self.cover else s.h2
             item = _text_item(
                 [Span(block.text)], self.width, size, size * 1.22, s.body * 0.95, colour, bold=True
@@ -630,11 +666,11 @@ class Typesetter:
             return _text_item([Span(text)], self.width, size, size * 1.05, 0, WHITE, bold=True)
         size = s.h1
         bar = s.body * 0.35
-        text_item = _text_item([Span(text)], self.width, size, size * 1.12, 0, NAVY, bold=True)
+        text_item = _text_item([Span(text)], self.width, size, size * 1.12, 0, s.look.main, bold=True)
         gap = s.body * 0.55
 
         def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
-            canvas.setFillColorRGB(*AMBER)
+            canvas.setFillColorRGB(*s.look.accent)
             length = min(w, s.body * 3.2)
             start = x + w - length if _base_rtl([Span(text)]) else x
             canvas.rect(start, top - bar, length, bar, stroke=0, fill=1)
@@ -648,7 +684,7 @@ class Typesetter:
         dot = s.body * 0.32
 
         def marker(canvas: Canvas, x: float, baseline: float, width: float) -> None:
-            canvas.setFillColorRGB(*(AMBER if not self.cover else WHITE))
+            canvas.setFillColorRGB(*(s.look.accent if not self.cover else WHITE))
             cx = x + width - dot * 1.3 if _base_rtl(block.spans) else x + dot * 0.2
             canvas.rect(cx, baseline + s.body * 0.22, dot, dot, stroke=0, fill=1)
 
@@ -682,7 +718,10 @@ class Typesetter:
         label_lines = wrap([Span(block.label)], inner, label_size) if block.label else []
         number_leading, label_leading = number_size * 1.05, label_size * 1.22
         height = 2 * pad + len(number_lines) * number_leading + len(label_lines) * label_leading
-        fill, ink, accent = (AMBER, NAVY, NAVY) if self.cover else (AMBER_TINT, NAVY, AMBER)
+        look = s.look
+        fill, ink, accent = (
+            (look.accent, look.main, look.main) if self.cover else (look.tint, look.main, look.accent)
+        )
 
         def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
             canvas.setFillColorRGB(*fill)
@@ -721,7 +760,7 @@ class Typesetter:
         minimum = 2 * pad + caption_height + 4 * rule
 
         def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
-            canvas.setStrokeColorRGB(*NAVY)
+            canvas.setStrokeColorRGB(*s.look.main)
             canvas.setLineWidth(0.7)
             canvas.roundRect(x, top - h, w, h, s.body * 0.5, stroke=1, fill=0)
             baseline = top - pad - s.body * 0.8
@@ -837,18 +876,22 @@ def set_panel(
 
 
 def _emblem(style: PanelStyle) -> Draw:
-    """A magnifying glass, the guide's mark, drawn in the cover's spare space (if there is room)."""
+    """A magnifying glass, the guide's mark, drawn in the cover's spare space (if there is room); the
+    programme's logo instead when it has one."""
 
     def draw(canvas: Canvas, x: float, top: float, w: float, h: float) -> None:
         size = min(w * 0.62, h * 0.85)
         if size < 14 * MM:
+            return
+        if style.look.logo:
+            _logo(canvas, style.look.logo, x + (w - size) / 2, top - h / 2 - size / 2, size)
             return
         ring = size * 0.34
         line = size * 0.075
         cx = x + w - ring - line - size * 0.38
         cy = top - h / 2 + size * 0.12
         canvas.saveState()
-        canvas.setStrokeColorRGB(*AMBER)
+        canvas.setStrokeColorRGB(*style.look.accent)
         canvas.setLineCap(1)
         canvas.setLineWidth(line)
         canvas.circle(cx, cy, ring, stroke=1, fill=0)
@@ -864,6 +907,19 @@ def _emblem(style: PanelStyle) -> Draw:
     return draw
 
 
+def _logo(canvas: Canvas, logo: bytes, x: float, y: float, side: float) -> None:
+    """The logo scaled into a square, its proportions kept, centred."""
+    from reportlab.lib.utils import ImageReader
+
+    reader = ImageReader(io.BytesIO(logo))
+    width, height = reader.getSize()
+    scale = min(side / width, side / height)
+    drawn_w, drawn_h = width * scale, height * scale
+    canvas.drawImage(
+        reader, x + (side - drawn_w) / 2, y + (side - drawn_h) / 2, drawn_w, drawn_h, mask="auto"
+    )
+
+
 def _flat_blocks(pages: Iterable[GuidePage]) -> list[Block]:
     return [block for page in pages for block in page.blocks]
 
@@ -875,7 +931,7 @@ def draw_panel(canvas: Canvas, setting: PanelSetting, panel: Panel, style: Panel
     inner_w = w - 2 * style.margin_side * MM
     if setting.slot == 1:
         inset = style.margin_side * MM * 0.7
-        canvas.setFillColorRGB(*NAVY)
+        canvas.setFillColorRGB(*style.look.main)
         canvas.roundRect(inset, inset, w - 2 * inset, h - 2 * inset, style.body * 0.6, stroke=0, fill=1)
         left += style.body * 0.9
         top -= style.body * 1.2
@@ -948,13 +1004,18 @@ class GuideLayout:
     settings: dict[int, PanelSetting]  # by slot
 
 
-def lay_out(content: GuideContent, imposition: Imposition, venue: GuideVenue | None = None) -> GuideLayout:
+def lay_out(
+    content: GuideContent,
+    imposition: Imposition,
+    venue: GuideVenue | None = None,
+    look: GuideLook | None = None,
+) -> GuideLayout:
     """Set every panel at the largest body size at which all fit; GuideDoesNotFit names what cannot."""
     register_fonts()
     _check_pages(content, imposition)
     panels = {panel.slot: panel for panel in imposition.panels()}
     worst: PanelSetting | None = None
-    for style in SIZES[imposition.name].styles():
+    for style in SIZES[imposition.name].styles(look):
         best: list[PanelSetting] | None = None
         best_over = float("inf")
         for grouping in _groupings(content.pages, imposition.slots):
@@ -993,20 +1054,21 @@ def render_guide(
     layout: str = "a7-zine",
     content_path: str | os.PathLike[str] | None = None,
     venue: GuideVenue | None = None,
+    look: GuideLook | None = None,
 ) -> GuideRun:
     """Write the guide imposed for folding as a PDF (A4 landscape), replacing `output_path` whole."""
     if layout not in IMPOSITIONS:
         raise GuideError(f"Unknown layout {layout!r}; choose one of {', '.join(IMPOSITIONS)}.")
     imposition = IMPOSITIONS[layout]
     content = load_guide(content_path)
-    arranged = lay_out(content, imposition, venue)
+    arranged = lay_out(content, imposition, venue, look)
     output = Path(output_path)
     if not output.parent.is_dir():
         raise GuideError(f"{output.parent}: no such folder to write the guide into.")
     with written_beside(output, prefix=".guide-", suffix=".pdf") as temporary:
         canvas = Canvas(temporary, pagesize=(297 * MM, 210 * MM), pageCompression=1)
         canvas.setTitle(f"Spot the signs: pocket guide, {imposition.title}")
-        canvas.setAuthor("Check-in Desk")
+        canvas.setAuthor((look.organiser if look else "") or "Check-in Desk")
         canvas.setCreator("Check-in Desk")
         for side in imposition.sides:
             for panel in side.panels:

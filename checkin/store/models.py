@@ -73,6 +73,14 @@ class Programme(Base):
     delivered_by: Mapped[str] = mapped_column(String(200), default="")
     signing_key: Mapped[bytes] = mapped_column(LargeBinary(64))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: The invented demonstration programme (checkin.desk.demo): its signing key is public, so real
+    #: sessions never join it.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The logo printed on badges and the guide (PNG or JPEG bytes); None for the shipped one.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The programme's colours as #rrggbb, "" for the shipped ones: headings, and the accent.
+    colour: Mapped[str] = mapped_column(String(7), default="", server_default="")
+    accent_colour: Mapped[str] = mapped_column(String(7), default="", server_default="")
 
     sessions: Mapped[list["Session"]] = relationship(back_populates="programme")
 
@@ -107,6 +115,10 @@ class Session(Base):
     admit_from: Mapped[datetime | None]
     admit_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: Hidden from the session picker and the desk; kept, with its bookings, for reports.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Part of the demonstration programme: shown as DEMO wherever it appears.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     programme: Mapped[Programme] = relationship(back_populates="sessions")
     venue: Mapped[Venue | None] = relationship()

@@ -20,6 +20,8 @@ class DeskContext(QObject):
     attendance_changed = Signal()
     #: Bookings or delegates were added or edited (import, walk-in, edit, transfer).
     roster_changed = Signal()
+    #: Sessions were created, edited, archived or removed (the code to show, or ""): the picker reloads.
+    sessions_changed = Signal(str)
     #: This desk's settings were saved (Settings view): scanner, theme and desk name apply at once.
     settings_changed = Signal()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -81,6 +82,46 @@ def typed_path(text: str) -> Path | None:
     if text.startswith("file://"):
         text = QUrl(text).toLocalFile()
     return Path(text).expanduser() if text else None
+
+
+def session_to_import_into(parent: QWidget, context: DeskContext) -> str | None:
+    """The session a list goes into: the one open, unless it is a demonstration session, where the
+    organiser is asked first and offered a new session instead. None when they cancel."""
+    code = context.session_code
+    if code is None:
+        return None
+    with context.database.session() as db:
+        session = context.session(db)
+        demo = session is not None and session.demo
+    if not demo:
+        return code
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(parent.tr("A demonstration session"))
+    box.setText(
+        parent.tr(
+            "{0} is a demonstration session of invented people. Put your real delegates in a session of "
+            "their own?"
+        ).format(code)
+    )
+    new = box.addButton(parent.tr("Create a new session…"), QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton(parent.tr("Import into the demo anyway"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(new)
+    box.exec()
+    if box.clickedButton() is anyway:
+        return code
+    if box.clickedButton() is not new:
+        return None
+    from ui.sessions.dialogs import SessionEditor
+
+    editor = SessionEditor(context, None, parent)
+    if not editor.exec() or editor.result_details is None:
+        return None
+    created = editor.result_details.code
+    context.sessions_changed.emit(created)  # the picker shows it, and the window opens it
+    context.set_session(created)
+    return created
 
 
 class ImportDialog(QDialog):

@@ -689,8 +689,10 @@ class DelegatesView(QWidget):
             self, self.context, self.tr("Enter the organiser PIN to import a delegate list.")
         ):
             return
-        from ui.delegates.import_dialog import ImportDialog
+        from ui.delegates.import_dialog import ImportDialog, session_to_import_into
 
+        if session_to_import_into(self, self.context) is None:
+            return
         ImportDialog(self.context, self).exec()
 
 

@@ -232,14 +232,18 @@ def log_printed_badges(database: Database, desk: str, job: PrintJob) -> bool:
 def make_document(database: Database, code: str, desk: str, kind: str, layout: str, folder: Path) -> PrintJob:
     """The guide, register, sign-in sheet or certificates of the session as a PDF in `folder`."""
     from checkin.desk.bookings import session_by_code
-    from checkin.printing.guide import render_guide, venue_contacts
+    from checkin.printing.guide import GuideLook, render_guide, venue_contacts
     from checkin.printing.registers import write_certificates, write_register_pdf, write_signin_sheet
 
     with database.session() as db:
         session = session_by_code(db, code)
         if kind == GUIDE:
             venue = venue_contacts(db, session.venue.name) if session.venue else None
-            run = render_guide(folder / _file_name("pocket-guide", layout), layout, venue=venue)
+            programme = session.programme
+            look = GuideLook.of(
+                programme.logo, programme.colour, programme.accent_colour, programme.organiser
+            )
+            run = render_guide(folder / _file_name("pocket-guide", layout), layout, venue=venue, look=look)
             where = f" for {venue.name}" if venue else ""
             how = "print both sides, flip on the short edge" if run.duplex else "one side"
             imposition = IMPOSITIONS[layout]

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,7 +24,9 @@ from checkin.domain.clock import day_for_people
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
 from ui.base.operations import LatestReader
+from ui.base.pin import require_organiser
 from ui.base.scans import TakesScans
+from ui.base.theme import palette_in_use
 from ui.desk.view import DeskView
 from ui.input.scanner import ScannerFilter
 from ui.input.sounds import OutcomeSounds
@@ -122,11 +126,18 @@ class MainWindow(QMainWindow):
         self.session_picker.setAccessibleName(self.tr("Session"))
         self.counts = QLabel()
         self.counts.setObjectName("counts")
+        self.sessions_button = QPushButton(self.tr("Sessions…"))
+        self.sessions_button.setObjectName("sessionsButton")
+        self.sessions_button.setToolTip(
+            self.tr("Create, edit, duplicate and archive sessions (Ctrl+Shift+S)")
+        )
+        self.sessions_button.clicked.connect(self.open_sessions)
         bar = QHBoxLayout()
         session_label = QLabel(self.tr("&Session"))
         session_label.setBuddy(self.session_picker)
         bar.addWidget(session_label)
         bar.addWidget(self.session_picker, 1)
+        bar.addWidget(self.sessions_button)
         bar.addSpacing(16)
         bar.addWidget(self.counts)
 
@@ -152,8 +163,24 @@ class MainWindow(QMainWindow):
         body = QHBoxLayout()
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
+        self.demo_banner = QLabel(
+            self.tr(
+                "DEMO — a demonstration programme of invented people, for trying things out. "
+                "Programme ▸ Remove the demonstration programme… clears it."
+            )
+        )
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setStyleSheet(
+            palette_in_use().sheet(
+                "QLabel#demoBanner { background: $warning_wash; color: $warning_ink; font-weight: bold;"
+                " padding: 6px 10px; border-radius: 6px; }"
+            )
+        )
+        self.demo_banner.hide()
         layout = QVBoxLayout()
         layout.addLayout(bar)
+        layout.addWidget(self.demo_banner)
         layout.addLayout(body, 1)
         central = QWidget()
         central.setLayout(layout)
@@ -167,6 +194,14 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.quit_action = file_menu.addAction(self.tr("&Quit"), QKeySequence("Ctrl+Q"), self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)  # macOS: in the application menu, ⌘Q
+        programme_menu = self.menuBar().addMenu(self.tr("&Programme"))
+        programme_menu.addAction(self.tr("&Sessions…"), QKeySequence("Ctrl+Shift+S"), self.open_sessions)
+        programme_menu.addAction(self.tr("&New session…"), QKeySequence("Ctrl+Shift+N"), self.new_session)
+        programme_menu.addAction(self.tr("&Programme settings…"), self.open_programme)
+        programme_menu.addSeparator()
+        self.remove_demo_action = programme_menu.addAction(
+            self.tr("&Remove the demonstration programme…"), self.remove_demo
+        )
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = help_menu.addAction(
             self.tr("&Using Check-in Desk"), QKeySequence("F1"), self.show_guide
@@ -179,6 +214,7 @@ class MainWindow(QMainWindow):
         context.attendance_changed.connect(self.refresh_counts)
         context.roster_changed.connect(self.refresh_counts)
         context.session_changed.connect(self._follow_session)
+        context.sessions_changed.connect(lambda code: self.load_sessions(code or None))
 
     def show_guide(self) -> None:
         from ui.shell.help import show_guide
@@ -229,7 +265,10 @@ class MainWindow(QMainWindow):
         self.session_picker.clear()
         for s in summaries:
             when = day_for_people(s.starts_at)
-            self.session_picker.addItem(f"{s.code} — {s.title} · {s.venue} · {when}", s.code)
+            demo = self.tr("DEMO · ") if s.demo else ""
+            self.session_picker.addItem(f"{demo}{s.code} — {s.title} · {s.venue} · {when}", s.code)
+        self.demo_codes = {s.code for s in summaries if s.demo}
+        self.remove_demo_action.setEnabled(bool(self.demo_codes) or self._has_demo())
         self.session_picker.blockSignals(False)
         wanted = preferred or self.context.settings.get("last_session")
         index = self.session_picker.findData(wanted) if wanted else -1
@@ -237,13 +276,113 @@ class MainWindow(QMainWindow):
             upper = [self.session_picker.itemData(i).upper() for i in range(self.session_picker.count())]
             index = upper.index(wanted.upper()) if wanted.upper() in upper else -1
         self.session_picker.setCurrentIndex(max(index, 0) if summaries else -1)
+        if not summaries:
+            self.context.session_code = None
+            self.context.session_changed.emit("")
         self._session_picked()
 
     def _session_picked(self) -> None:
         code = self.session_picker.currentData()
         if code:
             self.context.set_session(code)
+        self._show_demo_marks()
         self.refresh_counts()
+
+    def _has_demo(self) -> bool:
+        from checkin.desk.sessions import has_demo
+
+        with self.context.database.session() as db:
+            return has_demo(db)
+
+    def _show_demo_marks(self) -> None:
+        """DEMO in the window title and a banner over every view while a demo session is open."""
+        demo = self.context.session_code in getattr(self, "demo_codes", set())
+        title = self.tr("Check-in Desk — {0}").format(self.context.desk)
+        self.setWindowTitle(self.tr("{0} — DEMO").format(title) if demo else title)
+        self.demo_banner.setVisible(demo)
+
+    # -- sessions and the programme ---------------------------------------------------------------
+
+    def open_sessions(self) -> object:
+        """The Sessions dialog (organiser PIN): create, edit, duplicate for the next venue, archive."""
+        if not require_organiser(self, self.context, self.tr("Enter the organiser PIN to change sessions.")):
+            return None
+        from ui.sessions.dialogs import SessionsDialog
+
+        dialog = SessionsDialog(self.context, self)
+        dialog.changed.connect(self._sessions_edited)
+        dialog.open_requested.connect(lambda code: self.load_sessions(code))
+        dialog.open()
+        self.sessions_dialog = dialog
+        return dialog
+
+    def new_session(self) -> object:
+        """Straight to a new session's form (organiser PIN); the session opens once saved."""
+        if not require_organiser(self, self.context, self.tr("Enter the organiser PIN to create a session.")):
+            return None
+        from ui.sessions.dialogs import SessionEditor
+
+        editor = SessionEditor(self.context, None, self)
+        editor.saved.connect(lambda details: self.load_sessions(details.code))
+        editor.open()
+        self.session_editor = editor
+        return editor
+
+    def _sessions_edited(self, code: str) -> None:
+        current = self.context.session_code
+        with self.context.database.session() as db:
+            from checkin.desk.sessions import all_sessions
+
+            known = {s.code: s for s in all_sessions(db)}
+        # A session renamed or archived while open: the picker moves to what is there now.
+        keep = current if current in known and not known[current].archived else code or None
+        if current not in known or (current in known and known[current].archived):
+            self.context.session_code = None
+        self.load_sessions(keep)
+
+    def open_programme(self) -> object:
+        if not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to change the programme.")
+        ):
+            return None
+        from ui.sessions.programme_dialog import ProgrammeDialog
+
+        dialog = ProgrammeDialog(self.context, self)
+        dialog.open()
+        self.programme_dialog = dialog
+        return dialog
+
+    def remove_demo(self) -> bool:
+        """Remove the demonstration programme, after the PIN and a question; real data is untouched."""
+        if not require_organiser(
+            self, self.context, self.tr("Enter the organiser PIN to remove the demonstration programme.")
+        ):
+            return False
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove the demonstration programme"),
+            self.tr(
+                "Remove the demonstration sessions and their invented delegates from this desk? Your own "
+                "sessions and delegates stay as they are."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        from checkin.desk.sessions import remove_demo
+
+        with self.context.database.session() as db:
+            removed = remove_demo(db, desk=self.context.desk)
+            db.commit()
+        if self.context.session_code in getattr(self, "demo_codes", set()):
+            self.context.session_code = None
+        self.load_sessions()
+        self.context.roster_changed.emit()
+        self.statusBar().showMessage(
+            self.tr("The demonstration programme was removed ({0} sessions).").format(removed.sessions), 8000
+        )
+        return True
 
     def _follow_session(self, code: str) -> None:
         """A view opened another session (the desk's offer of today's session): the picker shows it too."""
