@@ -4,9 +4,9 @@ leaving, cannot be closed, and no key or shortcut anywhere in the app reaches an
 import logging
 
 import pytest
-from tests_support import pin_dialog_enters
+from tests_support import answer_when_shown, pin_dialog_enters
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMessageBox
 
@@ -157,26 +157,6 @@ def test_a_kiosk_is_not_built_without_a_pin(tmp_path, demo_programme):
     settings = Settings(tmp_path / "settings.json")
     with pytest.raises(UsageError, match="organiser PIN"):
         build_kiosk(database, settings, "kiosk-1", code)
-
-
-def answer_when_shown(qtbot, kind, act):
-    """Once a modal `kind` shows, `act(it)` (a person at the dialog)."""
-    seen = []
-
-    def look():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog not in seen:
-            seen.append(dialog)
-            try:
-                act(dialog)
-            except BaseException as failure:  # close it, so the test fails instead of waiting forever
-                seen.append(failure)
-                dialog.reject()
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
-    return seen
 
 
 def test_starting_a_kiosk_asks_for_a_pin_and_says_why_when_none_is_given(qtbot, tmp_path, monkeypatch):

@@ -121,3 +121,28 @@ def key_at(at_ms: int, ch: str = "", key=None, modifiers=None):
         event = QKeyEvent(kind, key, modifiers, ch)
         event.setTimestamp(at_ms)
         QApplication.sendEvent(target, event)
+
+
+def answer_when_shown(qtbot, kind, act):
+    """Once a modal `kind` shows, `act(it)` (a person at the dialog). Returns what was seen: the dialog,
+    then the exception `act` raised, if it did (the dialog is then closed as it stands, so that the test
+    fails instead of waiting for ever)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen = []
+
+    def look():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind) and dialog not in seen:
+            seen.append(dialog)
+            try:
+                act(dialog)
+            except BaseException as failure:  # close it, so the test fails instead of waiting forever
+                seen.append(failure)
+                dialog.done(0)
+        else:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)
+    return seen
