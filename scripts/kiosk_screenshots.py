@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from checkin.desk.bookings import session_by_code
 from checkin.desk.demo import create_demo
+from checkin.desk.pin import set_pin
 from checkin.desk.roster import session_roster
 from checkin.settings import Settings
 from checkin.store.database import open_database
@@ -39,7 +40,12 @@ def main(out: Path) -> None:
     settings = Settings(folder / "settings.json")
     settings.set("desk_name", "Preston door 1")
 
-    kiosk, scanner = build_kiosk(database, settings, "kiosk-1", code)
+    # A kiosk needs an organiser PIN; set on a settings file of its own, so that the Settings view below
+    # still shows a desk without one.
+    kiosk_settings = Settings(folder / "kiosk-settings.json")
+    kiosk_settings.set("desk_name", "Preston door 1")
+    set_pin(kiosk_settings, "246810")
+    kiosk, scanner = build_kiosk(database, kiosk_settings, "kiosk-1", code)
     kiosk.resize(*SIZE)
     kiosk.show()
     settle(app)

@@ -123,9 +123,10 @@ def test_no_text_ever_crashes_check_pin(text):
 @pytest.fixture
 def demo_kiosk(qtbot, tmp_path, demo_programme):
     """The kiosk window on the demo programme, 1366×768, shown and focused: (window, database, session
-    code, settings)."""
+    code, settings). A kiosk needs an organiser PIN: PIN is set."""
     database, code = demo_programme
     settings = Settings(tmp_path / "settings.json")
+    set_pin(settings, PIN)
     window, scanner = build_kiosk(database, settings, "kiosk-1", code)
     qtbot.addWidget(window)
     window.resize(1366, 768)

@@ -97,3 +97,35 @@ def test_a_scanner_burst_through_the_x_server_checks_the_delegate_in(x_display, 
     finally:
         app.terminate()
         app.wait(timeout=15)
+
+
+def test_a_person_typing_at_80_ms_a_key_into_a_file_dialog_through_the_x_server(x_display, tmp_path):
+    """The reported "giude": real key presses from the X server, 80 ms apart, into Qt's file dialog whose
+    list of the folder's names opens and closes as the name is typed, with the scanner filter on."""
+    for name in ("guide-2025.pdf", "guard-rota.pdf", "walk-ins.pdf", "guided-walk.pdf"):
+        (tmp_path / name).write_bytes(b"%PDF-1.4\n")
+    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
+    helper = os.path.join(os.path.dirname(__file__), "typing_dialog.py")
+    dialog = subprocess.Popen(
+        [sys.executable, helper, str(tmp_path)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Save the guide"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.split()
+        assert found, "the file dialog did not appear"
+        time.sleep(0.5)
+        typed = "guide-2026 walkers.pdf"
+        subprocess.run(["xdotool", "type", "--delay", "80", typed], env=env, check=True)
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "key", "Return"], env=env, check=True)
+        out, _ = dialog.communicate(timeout=30)
+    finally:
+        if dialog.poll() is None:
+            dialog.kill()
+            dialog.wait(timeout=10)
+    assert out.splitlines() == [f"FILE {typed}"]

@@ -87,3 +87,62 @@ def two_syncing_desks(folder, hub: str, desks: tuple[str, str], size: tuple[int,
         window.show()
         windows.append((window, scanner))
     return first, second, code, people, windows
+
+
+def key_for(ch: str):
+    """The Qt key and modifiers a keyboard gives for one character."""
+    from PySide6.QtCore import Qt as _Qt
+
+    shift = _Qt.KeyboardModifier.ShiftModifier if ch.isupper() else _Qt.KeyboardModifier.NoModifier
+    return _Qt.Key(ord(ch.upper())), shift
+
+
+def key_at(at_ms: int, ch: str = "", key=None, modifiers=None):
+    """One key pressed at `at_ms` (the window system's time stamp), delivered as Qt delivers a real key: the
+    shortcut check to the focused widget, then the press and release to an open popup (a completer's list)
+    before the field that has focus."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    if key is None:
+        key, shift = key_for(ch)
+        modifiers = shift if modifiers is None else modifiers
+    modifiers = _Qt.KeyboardModifier.NoModifier if modifiers is None else modifiers
+    popup = QApplication.activePopupWidget()
+    target = (popup.focusWidget() or popup) if popup is not None else QApplication.focusWidget()
+    assert target is not None, "no widget has keyboard focus"
+    focus = QApplication.focusWidget() or target
+    override = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, ch)
+    override.setTimestamp(at_ms)
+    QApplication.sendEvent(focus, override)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        event = QKeyEvent(kind, key, modifiers, ch)
+        event.setTimestamp(at_ms)
+        QApplication.sendEvent(target, event)
+
+
+def answer_when_shown(qtbot, kind, act):
+    """Once a modal `kind` shows, `act(it)` (a person at the dialog). Returns what was seen: the dialog,
+    then the exception `act` raised, if it did (the dialog is then closed as it stands, so that the test
+    fails instead of waiting for ever)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen = []
+
+    def look():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind) and dialog not in seen:
+            seen.append(dialog)
+            try:
+                act(dialog)
+            except BaseException as failure:  # close it, so the test fails instead of waiting forever
+                seen.append(failure)
+                dialog.done(0)
+        else:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)
+    return seen

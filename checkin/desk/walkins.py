@@ -10,7 +10,7 @@ from checkin.desk.bookings import refresh_search_key, register
 from checkin.desk.scanning import ScanResult, admit_registration
 from checkin.domain.admission import DEFAULT_HOURS_BEFORE
 from checkin.domain.clock import Clock, utc_now
-from checkin.domain.text import clean, normalise_email
+from checkin.domain.text import clean, fold, normalise_email
 from checkin.domain.vocabulary import ACTIVE_STATUSES, Method, RegistrationStatus
 from checkin.errors import UsageError, UserError
 from checkin.store.database import begin_write
@@ -26,6 +26,12 @@ class WalkIn:
     job_title: str = ""
     access_needs: str = ""
     dietary_needs: str = ""
+    badge_name: str = ""
+    phone: str = ""
+
+
+#: What a walk-in's form may fill in besides the name (and the email, which finds a known person).
+_DETAILS = ("badge_name", "organisation", "job_title", "phone", "access_needs", "dietary_needs")
 
 
 class OverCapacity(UserError):
@@ -34,6 +40,17 @@ class OverCapacity(UserError):
     def __init__(self, booked: int, capacity: int) -> None:
         super().__init__(f"The session is full: {booked} of {capacity} places are taken.")
         self.booked, self.capacity = booked, capacity
+
+
+class EmailOfSomeoneElse(UserError):
+    """The walk-in's email is already a delegate's under another name: the desk decides who this is."""
+
+    def __init__(self, known: str, email: str) -> None:
+        super().__init__(
+            f"{email} is already the email of {known}. If this is {known}, find them by name at the desk; "
+            "if not, correct the email or leave it empty."
+        )
+        self.known = known
 
 
 def places_taken(db: OrmSession, session: Session) -> int:
@@ -58,8 +75,9 @@ def register_walk_in(
     clock: Clock = utc_now,
     hours_before: int = DEFAULT_HOURS_BEFORE,
 ) -> ScanResult:
-    """Book and admit a walk-in; commits. A known email reuses that person's record. `hours_before` is the
-    desk's setting for when sessions open."""
+    """Book and admit a walk-in; commits. A known email reuses that person's record when the name is
+    theirs too; under another name it is refused (EmailOfSomeoneElse), so that a typed name is never
+    silently replaced by the record's. `hours_before` is the desk's setting for when sessions open."""
     first, last = clean(person.first_name), clean(person.last_name)
     if not (first or last):
         raise UsageError("Give the walk-in's name.")
@@ -71,10 +89,12 @@ def register_walk_in(
     if session.capacity is not None and taken >= session.capacity and not over_capacity_ok:
         raise OverCapacity(taken, session.capacity)
     delegate = db.scalars(select(Delegate).where(Delegate.email == email)).first() if email else None
+    if delegate is not None and fold(f"{delegate.first_name}{delegate.last_name}") != fold(f"{first}{last}"):
+        raise EmailOfSomeoneElse(f"{delegate.first_name} {delegate.last_name}".strip(), email)
     if delegate is None:
         delegate = Delegate(first_name=first, last_name=last, email=email)
         db.add(delegate)
-    for field in ("organisation", "job_title", "access_needs", "dietary_needs"):
+    for field in _DETAILS:
         value = clean(getattr(person, field))
         if value:
             setattr(delegate, field, value)

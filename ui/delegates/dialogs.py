@@ -188,7 +188,6 @@ class TransferDialog(QDialog):
         self.error = _error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.transfer_button = buttons.addButton(self.tr("Transfer"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.transfer_button.setDefault(True)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -196,6 +195,9 @@ class TransferDialog(QDialog):
         layout.addWidget(self.sessions, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # Only once inside the dialog: a default set before is lost, and Qt makes Cancel the default.
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.transfer_button.setDefault(True)
         self.sessions.setFocus()
 
     def choose(self, code: str) -> None:

@@ -1,4 +1,11 @@
-"""The walk-in form: a few fields, a capacity check, then the person is booked, badged and admitted."""
+"""The walk-in form: the person's details, a capacity check, then the person is booked, badged and admitted.
+
+The form either saves or says why not: Enter in any field presses "Register and check in" (never
+Cancel); a refusal or a fault is said on the form, which stays open with everything typed; closing a
+form with details typed in asks first.
+"""
+
+import logging
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -11,11 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkin.desk.delegate_edits import EDITABLE_FIELDS
 from checkin.desk.scanning import ScanResult
 from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_walk_in
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
 from ui.base.theme import error_style
+
+log = logging.getLogger(__name__)
+
+#: The fields of the Edit dialog, in its order: everything the desk may know about a person.
+WALK_IN_FIELDS = EDITABLE_FIELDS
 
 
 class WalkInDialog(QDialog):
@@ -24,24 +38,26 @@ class WalkInDialog(QDialog):
         self.context = context
         self.result_of_walk_in: ScanResult | None = None
         self.setWindowTitle(self.tr("Register a walk-in"))
-        self.first_name = QLineEdit()
-        self.last_name = QLineEdit()
-        self.organisation = QLineEdit()
-        self.email = QLineEdit()
-        self.job_title = QLineEdit()
-        self.access_needs = QLineEdit()
-        self.dietary_needs = QLineEdit()
+        self.setMinimumWidth(760)  # a long organisation ("… Integrated Care Board — Population Health") whole
+        self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        form.addRow(self.tr("First name"), self.first_name)
-        form.addRow(self.tr("Last name"), self.last_name)
-        form.addRow(self.tr("Organisation"), self.organisation)
-        form.addRow(self.tr("Email"), self.email)
-        form.addRow(self.tr("Job title"), self.job_title)
-        form.addRow(self.tr("Access needs"), self.access_needs)
-        form.addRow(self.tr("Dietary needs"), self.dietary_needs)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name in WALK_IN_FIELDS:
+            field = QLineEdit()
+            field.setObjectName(name)
+            field.setMinimumHeight(32)
+            self.fields[name] = field
+            form.addRow(self.tr(DELEGATE_FIELDS[name]), field)
+        self.fields["badge_name"].setPlaceholderText(self.tr("Leave empty to print the first name"))
+        self.first_name = self.fields["first_name"]
+        self.last_name = self.fields["last_name"]
+        self.organisation = self.fields["organisation"]
+        self.email = self.fields["email"]
+        self.dietary_needs = self.fields["dietary_needs"]
         self.capacity = QLabel()
         self.capacity.setObjectName("capacity")
         self.error = QLabel()
+        self.error.setObjectName("dialogError")
         self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         self.error.hide()
@@ -49,7 +65,6 @@ class WalkInDialog(QDialog):
         self.admit_button = buttons.addButton(
             self.tr("Register and check in"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.admit_button.setDefault(True)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -57,6 +72,10 @@ class WalkInDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # Only now, inside the dialog: a default set before would be lost, and on showing Qt would make
+        # the first button, Cancel, the one Enter presses — the form closed, nothing saved, nothing said.
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.admit_button.setDefault(True)
         self._show_capacity()
         self.first_name.setFocus()
 
@@ -76,43 +95,68 @@ class WalkInDialog(QDialog):
         self.capacity.setText(text)
 
     def person(self) -> WalkIn:
-        return WalkIn(
-            first_name=self.first_name.text(),
-            last_name=self.last_name.text(),
-            organisation=self.organisation.text(),
-            email=self.email.text(),
-            job_title=self.job_title.text(),
-            access_needs=self.access_needs.text(),
-            dietary_needs=self.dietary_needs.text(),
-        )
+        return WalkIn(**{name: field.text() for name, field in self.fields.items()})
 
-    def submit(self, over_capacity_ok: bool = False) -> None:
-        with self.context.database.session() as db:
-            session = self.context.session(db)
-            if session is None:
-                return
-            try:
-                self.result_of_walk_in = register_walk_in(
-                    db,
-                    session,
-                    self.person(),
-                    desk=self.context.desk,
-                    over_capacity_ok=over_capacity_ok,
-                    hours_before=self.context.settings.get("admit_hours_before"),
-                )
-            except OverCapacity as full:
-                db.rollback()
-                answer = QMessageBox.question(
-                    self,
-                    self.tr("Session full"),
-                    self.tr("{0} Admit one more anyway?").format(full),
-                )
-                if answer == QMessageBox.StandardButton.Yes:
-                    self.submit(over_capacity_ok=True)
-                return
-            except UserError as problem:
-                db.rollback()
-                self.error.setText(str(problem))
-                self.error.show()
-                return
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def submit(self, over_capacity_ok: bool = False) -> bool:
+        """Register and admit, then close; or say on the form why not, and keep what was typed."""
+        try:
+            with self.context.database.session() as db:
+                session = self.context.session(db)
+                if session is None:
+                    self._say(self.tr("Choose a session first: the walk-in is booked on the session open."))
+                    return False
+                try:
+                    self.result_of_walk_in = register_walk_in(
+                        db,
+                        session,
+                        self.person(),
+                        desk=self.context.desk,
+                        over_capacity_ok=over_capacity_ok,
+                        hours_before=self.context.settings.get("admit_hours_before"),
+                    )
+                except UserError:
+                    db.rollback()
+                    raise
+        except OverCapacity as full:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Session full"),
+                self.tr("{0} Admit one more anyway?").format(full),
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                return self.submit(over_capacity_ok=True)
+            self._say(self.tr("Not registered: the session is full. Admit one more anyway, or Cancel."))
+            return False
+        except UserError as problem:
+            self._say(str(problem))
+            return False
+        except Exception as fault:  # a fault of ours or of the database: said here, never a silent close
+            log.error("registering a walk-in failed", exc_info=fault)
+            self._say(
+                self.tr("The walk-in could not be saved (a fault in the program; it is logged). "
+                        "Nothing was saved: try again, or note the details on paper.")
+            )  # fmt: skip
+            return False
         self.accept()
+        return True
+
+    def has_typing(self) -> bool:
+        return any(field.text().strip() for field in self.fields.values())
+
+    def reject(self) -> None:
+        """Cancel or Escape: a form with details typed in asks before they are thrown away."""
+        if self.result_of_walk_in is None and self.has_typing():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Close without registering?"),
+                self.tr("The details typed for this walk-in will be lost; they are not registered."),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()

@@ -1,22 +1,28 @@
 """Kiosk mode (`checkin app --kiosk`): delegates check themselves in, full screen, with nothing else reachable.
 
 Scan your badge, or find yourself by surname and confirm with the first three letters of your email.
-Closing (Alt+F4, Escape, the window manager) is refused; the discreet Staff button or Ctrl+Shift+Q asks
-for the organiser PIN and, when it is right, ends the program. Ending — rather than opening the full desk
-window — is deliberate: a kiosk usually stands where delegates queue, and an organiser who leaves it
-must not leave the roster and the organiser actions open on a public screen. Run `checkin app` to use
-the desk afterwards.
+A kiosk never starts without an organiser PIN (the app asks for one first), because the PIN is the only
+way out: the window is full screen without a frame, closing (Alt+F4, the window manager) is refused,
+Escape only starts again, and no shortcut reaches anything else. The discreet Staff button (or
+Ctrl+Shift+Q) asks for the PIN and, when it is right, ends the program. Nothing on screen tells
+delegates how to leave. Ending — rather than opening the full desk window — is deliberate: a kiosk
+usually stands where delegates queue, and an organiser who leaves it must not leave the roster and the
+organiser actions open on a public screen. Run `checkin app` to use the desk afterwards.
 """
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -24,15 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from checkin.desk.kiosk import EMAIL_LETTERS, EmailCheck, KioskHit, check_email_letters, find_by_surname
-from checkin.desk.pin import has_pin
+from checkin.desk.pin import has_pin, pin_problem, set_pin
 from checkin.desk.roster import session_summaries
 from checkin.desk.scanning import ScanResult, admit_registration, record_scan
 from checkin.domain.vocabulary import Method
+from checkin.errors import UsageError
 from checkin.settings import Settings
 from checkin.store.database import Database
 from ui.base.context import DeskContext
-from ui.base.pin import require_organiser
-from ui.base.theme import apply_theme, focus_rule, palette_in_use
+from ui.base.pin import PinDialog
+from ui.base.theme import apply_theme, error_style, focus_rule, palette_in_use
 from ui.desk.result_panel import ResultPanel
 from ui.input.scanner import ScannerFilter, configure_scanner
 from ui.settings.backups import SnapshotTimer
@@ -49,7 +56,6 @@ STYLE = """
 #kiosk QLabel#kioskSession { font-size: 14pt; color: $display_ink_faint; }
 #kiosk QLabel#kioskPrompt { font-size: 24pt; font-weight: bold; color: $display_ink; }
 #kiosk QLabel#kioskMessage { font-size: 17pt; color: $refused_deep; font-weight: bold; }
-#kiosk QLabel#kioskNote { font-size: 11pt; color: $warning_note; }
 #kiosk QFrame#scanCard { background: $surface; border-radius: 24px; border: 2px solid $display_border; }
 #kiosk QLineEdit { font-size: 26pt; padding: 10px 16px; border: 3px solid $accent; border-radius: 12px;
                    background: $surface; }
@@ -91,6 +97,9 @@ class KioskWindow(QWidget):
 
     def __init__(self, context: DeskContext) -> None:
         super().__init__()
+        self.may_close = False
+        #: Full screen and kept so (see `lock_down`).
+        self.locked_down = False
         self.context = context
         self.setObjectName("kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -99,8 +108,8 @@ class KioskWindow(QWidget):
             self.colours.sheet(STYLE) + focus_rule(self.colours, "#kiosk QPushButton#quietButton")
         )
         self.setWindowTitle(self.tr("Check-in"))
+        self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.may_close = False
         # What build_kiosk and the app install around the kiosk; None in a kiosk made on its own.
         self.scanner: ScannerFilter | None = None
         self.sync: SyncService | None = None
@@ -120,13 +129,8 @@ class KioskWindow(QWidget):
         self.staff_button = _button(self.tr("Staff"), "staffButton")
         self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.staff_button.clicked.connect(self.leave)
-        self.no_pin_note = _label(
-            self.tr("No organiser PIN is set — anyone can leave this kiosk. Set one in Settings."),
-            "kioskNote",
-            centred=False,
-        )
         footer = QHBoxLayout()
-        footer.addWidget(self.no_pin_note, 1)
+        footer.addStretch(1)
         footer.addWidget(self.staff_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 24, 12)
@@ -259,7 +263,6 @@ class KioskWindow(QWidget):
             if summary is not None:
                 line = f"{summary.title} · {summary.venue}"
         self.session_line.setText(line)
-        self.no_pin_note.setVisible(not has_pin(self.context.settings))
 
     def show_welcome(self) -> None:
         self.back_timer.stop()
@@ -434,15 +437,122 @@ class KioskWindow(QWidget):
         else:
             event.ignore()
 
+    def lock_down(self) -> None:
+        """Full screen, and back to full screen whenever something (the window manager, a key it owns)
+        makes the window smaller or hides it."""
+        self.locked_down = True
+        self.showFullScreen()
+        self.activateWindow()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if (
+            self.locked_down
+            and not self.may_close
+            and event.type() == QEvent.Type.WindowStateChange
+            and not self.isFullScreen()
+        ):
+            QTimer.singleShot(0, self.lock_down)
+
     def leave(self) -> bool:
-        """Staff only: with the organiser PIN, end the kiosk (and the program)."""
+        """Staff only: with the organiser PIN, end the kiosk (and the program). Without a PIN (removed at
+        another desk window since the kiosk started) nobody can leave here: set one in Settings first."""
         self.back_timer.stop()
-        if not require_organiser(self, self.context, self.tr("Enter the organiser PIN to leave kiosk mode.")):
+        if not has_pin(self.context.settings):
+            self.show_welcome()
+            return False
+        dialog = PinDialog(self.context, self, reason=self.tr("Enter the organiser PIN to leave kiosk mode."))
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.exec()
+        if not dialog.unlocked:
             self.show_welcome()
             return False
         self.may_close = True
         self.close()  # the last window: the program ends (quitOnLastWindowClosed)
         return True
+
+
+class KioskPinDialog(QDialog):
+    """Asked before a kiosk starts on a desk without an organiser PIN: the PIN, twice. It is the only way
+    out of the kiosk, so there is no kiosk without it."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle(self.tr("An organiser PIN for the kiosk"))
+        self.setMinimumWidth(460)
+        intro = QLabel(
+            self.tr("Kiosk mode needs an organiser PIN: staff leave the kiosk with it, and no one else can. "
+                    "Choose one of 6 or more characters (digits are fine).")
+        )  # fmt: skip
+        intro.setWordWrap(True)
+        self.pin = QLineEdit()
+        self.pin_again = QLineEdit()
+        for field, name, label in (
+            (self.pin, "kioskNewPin", self.tr("Organiser PIN")),
+            (self.pin_again, "kioskNewPinAgain", self.tr("The same PIN again")),
+        ):
+            field.setObjectName(name)
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(label)
+            field.setMinimumHeight(36)
+        form = QFormLayout()
+        form.addRow(self.tr("Organiser PIN"), self.pin)
+        form.addRow(self.tr("The same PIN again"), self.pin_again)
+        self.problem = QLabel()
+        self.problem.setObjectName("dialogError")
+        self.problem.setStyleSheet(error_style())
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = buttons.addButton(
+            self.tr("Set the PIN and start the kiosk"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        # Only once inside the dialog: a default set before is lost, and Qt makes Cancel the default.
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.start_button.setDefault(True)
+        self.pin.setFocus()
+
+    def submit(self) -> bool:
+        """Set the PIN and close, or say why not and stay open."""
+        pin, again = self.pin.text(), self.pin_again.text()
+        problem = pin_problem(pin)
+        if problem is None and pin != again:
+            problem = "The two PINs are different: type the same PIN twice."
+        if problem is not None:
+            self.problem.setText(self.tr(problem))
+            self.problem.show()
+            self.pin_again.clear()
+            self.pin.setFocus()
+            return False
+        set_pin(self.settings, pin)
+        self.accept()
+        return True
+
+
+NO_KIOSK_WITHOUT_PIN = (
+    "Kiosk mode was not started: it needs an organiser PIN, the only way to leave the kiosk. Start kiosk "
+    "mode again and set one, or set one in Settings (F10) of the desk."
+)
+
+
+def ensure_kiosk_pin(settings: Settings, parent: QWidget | None = None) -> bool:
+    """True when an organiser PIN is set, asking for one first if need be; False (after saying so) when
+    the organiser would not set one."""
+    if has_pin(settings):
+        return True
+    if KioskPinDialog(settings, parent).exec() and has_pin(settings):
+        return True
+    QMessageBox.warning(parent, QApplication.translate("kiosk", "No kiosk without a PIN"),
+                        QApplication.translate("kiosk", NO_KIOSK_WITHOUT_PIN))  # fmt: skip
+    return False
 
 
 def remembered_session(database: Database, settings: Settings, preferred: str | None) -> str | None:
@@ -460,7 +570,10 @@ def remembered_session(database: Database, settings: Settings, preferred: str | 
 def build_kiosk(
     database: Database, settings: Settings, desk: str, session_code: str | None = None
 ) -> tuple[KioskWindow, ScannerFilter]:
-    """The kiosk on a session, with a scanner filter installed on the application."""
+    """The kiosk on a session, with a scanner filter installed on the application. Refused (UsageError)
+    on a desk without an organiser PIN: see `ensure_kiosk_pin`."""
+    if not has_pin(settings):
+        raise UsageError(NO_KIOSK_WITHOUT_PIN)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     context = DeskContext(database, settings, settings.get("desk_name") or desk)

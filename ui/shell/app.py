@@ -85,11 +85,14 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
         apply_theme(app, high_contrast=settings.get("high_contrast"))
         run_wizard(settings)
     if kiosk:
-        from ui.kiosk.window import build_kiosk
+        from ui.kiosk.window import build_kiosk, ensure_kiosk_pin
 
+        apply_theme(app, high_contrast=settings.get("high_contrast"))
+        if not ensure_kiosk_pin(settings):
+            return 2
         kiosk_window, _kiosk_scanner = build_kiosk(database, settings, desk, session_code)
         kiosk_window.snapshots = install_snapshots(kiosk_window, database)
-        kiosk_window.showFullScreen()
+        kiosk_window.lock_down()
         freeze_what_start_up_made()
         return app.exec()
     window, _scanner = build_window(database, settings, desk, session_code)
