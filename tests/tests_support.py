@@ -110,13 +110,19 @@ def key_at(at_ms: int, ch: str = "", key=None, modifiers=None):
         key, shift = key_for(ch)
         modifiers = shift if modifiers is None else modifiers
     modifiers = _Qt.KeyboardModifier.NoModifier if modifiers is None else modifiers
-    popup = QApplication.activePopupWidget()
-    target = (popup.focusWidget() or popup) if popup is not None else QApplication.focusWidget()
-    assert target is not None, "no widget has keyboard focus"
-    focus = QApplication.focusWidget() or target
+
+    def first_receiver():
+        popup = QApplication.activePopupWidget()
+        return (popup.focusWidget() or popup) if popup is not None else QApplication.focusWidget()
+
+    focus = QApplication.focusWidget() or first_receiver()
+    assert focus is not None, "no widget has keyboard focus"
     override = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, ch)
     override.setTimestamp(at_ms)
     QApplication.sendEvent(focus, override)
+    # As Qt does, the press goes where a key goes once the shortcut check is done: what the check set off
+    # (held keys replayed, a list opened by them) comes first.
+    target = first_receiver()
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         event = QKeyEvent(kind, key, modifiers, ch)
         event.setTimestamp(at_ms)

@@ -96,7 +96,9 @@ class ScannerFilter(QObject):
         if self._replaying or not self.enabled:
             return False
         kind = event.type()
-        if kind in _PRESSES:
+        if kind in _PRESSES or (kind == QEvent.Type.FocusAboutToChange and self._held):
+            # A click, or focus about to move (a click gives focus before the press reaches a filter):
+            # the held keys go to their field now, while it still has the focus they were typed into.
             self.flush()
             return False
         if kind == QEvent.Type.ShortcutOverride:
