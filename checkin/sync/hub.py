@@ -61,7 +61,7 @@ class SyncReport:
 # ---- connecting -----------------------------------------------------------------------------------
 
 
-def _with_password(url: str) -> str:
+def password_for_hub(url: str) -> str:
     """Fill in the password from the OS keyring when the URL has none (it is never stored in settings)."""
     parsed = make_url(url)
     if parsed.password or parsed.get_backend_name() != "postgresql":
@@ -87,7 +87,7 @@ def hub_engine(url: str, connect_timeout: int = 5) -> Engine:
         )
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    full = make_url(_with_password(parsed.render_as_string(hide_password=False)))
+    full = make_url(password_for_hub(parsed.render_as_string(hide_password=False)))
     return create_engine(full, connect_args={"connect_timeout": connect_timeout}, pool_pre_ping=True)
 
 
@@ -441,6 +441,7 @@ __all__ = [
     "SyncReport",
     "check_hub",
     "init_hub",
+    "password_for_hub",
     "pending_changes",
     "snapshot_changes",
     "sync_round",
