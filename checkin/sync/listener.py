@@ -91,6 +91,9 @@ class HubListener:
         self.hearing = Hearing()
         #: The hub's process id for the listening connection while live (tests end it to cut the line).
         self.backend_pid: int | None = None
+        #: The hub's process ids of this desk's own sync connections: their notices are this desk's own
+        #: pushes coming back, and are not acted on.
+        self.own_connections: set[int] = set()
         #: Connections made so far, and every back-off wait chosen (seconds).
         self.connections = 0
         self.backoff_history: list[float] = []
@@ -123,7 +126,12 @@ class HubListener:
     def _say(self, hearing: Hearing) -> None:
         if hearing != self.hearing:
             self.hearing = hearing
-            self.on_state(hearing)
+            if not self._stopping.is_set():  # after stop() its owner may be gone
+                self.on_state(hearing)
+
+    def _changed(self) -> None:
+        if not self._stopping.is_set():
+            self.on_change()
 
     def _run(self) -> None:
         failures = 0
@@ -175,11 +183,12 @@ class HubListener:
             self.backend_pid = connection.info.backend_pid
             self.connections += 1
             self._say(Hearing(LIVE))
-            self.on_change()  # catch up with what was sent while nobody listened
+            self._changed()  # catch up with what was sent while nobody listened
             checked = time.monotonic()
             while not self._stopping.is_set():
-                for _notice in connection.notifies(timeout=_TICK_S, stop_after=1):
-                    self.on_change()
+                for notice in connection.notifies(timeout=_TICK_S, stop_after=1):
+                    if notice.pid not in self.own_connections:
+                        self._changed()
                 if time.monotonic() - checked >= self.keepalive_s:
                     connection.execute("SELECT 1")  # raises when the line went quiet and was dropped
                     checked = time.monotonic()

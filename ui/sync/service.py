@@ -359,9 +359,7 @@ class SyncService(QObject):
         if listener is not self.listener or self.state.stopped:
             return
         self._receiving_next = True
-        if self.state.online is False:
-            return  # the back-off decides; the listener being back means the next try is near anyway
-        self.sync_now()
+        self.sync_now()  # even while backing off: the listener just reached the hub, so a round may too
 
     def _hearing(self, listener: HubListener, hearing: Hearing) -> None:
         if listener is not self.listener or self.state.stopped:
@@ -416,6 +414,9 @@ class SyncService(QObject):
         self._operation = None
         if result.report is not None:
             self.failures = 0
+            if result.report.pushed_by is not None and self.listener is not None:
+                # Replaced, not added to: the pool keeps one connection, and a new one gets a new id.
+                self.listener.own_connections = {result.report.pushed_by}
             self._set(
                 replace(
                     self.state,
