@@ -407,6 +407,23 @@ def measure_propagation() -> float | None:
         return None
 
 
+def measure_hub_load(desks: int, seconds: float, scans: int | None = None) -> dict[str, float]:
+    """One run of benchmarks/hub_load.py: `desks` desk processes syncing through one hub (its JSON)."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "hub_load.py"), "--json", "--seconds", str(seconds)]
+    if scans is not None:
+        command += ["--scans", str(scans)]
+    result = subprocess.run(
+        [*command, str(desks)], capture_output=True, text=True, timeout=900, check=False, cwd=ROOT
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-2000:] + result.stderr[-2000:])
+        raise RuntimeError(f"the hub load run with {desks} desks failed")
+    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    if figures["lost"] or not figures["all_agree"] or not figures["duplicates_same_everywhere"]:
+        raise RuntimeError(f"{desks} desks did not end with the same record: {figures}")
+    return figures
+
+
 def measure_shared_file_wait(folder: Path, desks: int = 8) -> float:
     """The longest a scan waits when `desks` programs scan the same 200 badges on one SQLite file at the
     same moments (the race of tests/test_one_writer.py, timed here instead of asserted there)."""
@@ -502,7 +519,9 @@ TARGETS = {
     "guide_s": 1.5,
     "camera_decode_ms": 20,
     "sync_s_10k": 3,
-    "propagation_p95_s": 3,
+    "propagation_p95_s": 0.5,
+    "propagation_p95_s_10desks": 1.0,
+    "hub_converge_s_50desks": 5,
     "shared_file_wait_s_8desks": 1,
     "startup_s": 2,
     "rss_mb_100k": 300,
@@ -541,6 +560,12 @@ def _sync(folder: Path, results: dict[str, float | None]) -> None:
     results["propagation_p95_s"] = measure_propagation()
 
 
+def _hub(_folder: Path, results: dict[str, float | None]) -> None:
+    # Ten desks at a busy door's pace (each scanning every 2 s); fifty scanning all 5,000 bookings in 100 s.
+    results["propagation_p95_s_10desks"] = measure_hub_load(10, 60, scans=300)["propagation_p95_s"]
+    results["hub_converge_s_50desks"] = measure_hub_load(50, 100)["converge_s"]
+
+
 def _desks(folder: Path, results: dict[str, float | None]) -> None:
     results["shared_file_wait_s_8desks"] = measure_shared_file_wait(folder)
 
@@ -561,6 +586,7 @@ GROUPS: dict[str, tuple[str, Callable[[Path, dict[str, float | None]], None]]] =
     "printing": ("badges and guide", _printing),
     "camera": ("camera decode", _camera),
     "sync": ("sync through PostgreSQL, propagation between two desks", _sync),
+    "hub": ("ten and fifty desks on one hub", _hub),
     "desks": ("eight desks scanning on one SQLite file", _desks),
     "startup": ("start-up and memory", _startup),
     "window": ("the longest the window stops answering (import, sort, search, badges, sync)", _window),

@@ -1,9 +1,10 @@
 """Times "a scan at desk A shown at desk B" with the app's background sync and nobody pressing anything.
 
 Two desk windows in one process, each with its own SQLite file, syncing through a real PostgreSQL server
-started for the run (as the test suite does, `tests/pgserver.py`) with the app's default timings (push
-300 ms after a change, pull every 2 s). Each scan waits a random 0-1 s first so scans fall at every point of
-desk B's pull cycle. Prints the median and p95 in seconds (the last line is the p95 alone, for the
+started for the run (as the test suite does, `tests/pgserver.py`) with the app's default timings: push
+50 ms after a change; desk B pulls when the hub notifies it (LISTEN/NOTIFY), with the poll every 2 s only
+as the fallback. Each scan waits a random 0-1 s first so scans fall at every point of the poll's cycle
+(which no longer matters while desk B is live). Prints the median and p95 in seconds (the last line is the p95 alone, for the
 benchmark harness). Run offscreen: `QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/propagation.py [SCANS]`.
 """
 

@@ -1,5 +1,5 @@
 """Save docs/sync-status.png: the Duplicates view of a desk syncing through a hub, with the status bar
-online, offline and without a hub underneath (PostgreSQL started for the run, as the tests do).
+live, offline and without a hub underneath (PostgreSQL started for the run, as the tests do).
 
 Run offscreen: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/sync_screenshots.py [OUT_FOLDER]
 """
@@ -64,7 +64,7 @@ def main(out: Path) -> None:
         view = door1.views["Duplicates"]
         wait_until(app, lambda: len(view.duplicates) == 2 and door1.sync.state.pending == 0)
         wait_until(app, lambda: door2.counts.text().startswith("Checked in 16 of"))
-        wait_until(app, lambda: door1.sync_indicator.text().startswith("● Online"))
+        wait_until(app, lambda: door1.sync_indicator.text() == "● Live")
         main_shot = door1.grab()
         online = status_strip(door1)
 
@@ -86,7 +86,7 @@ def main(out: Path) -> None:
         first.dispose()
         second.dispose()
 
-    strips = [("Online", online), ("Offline", offline), ("No hub", alone)]
+    strips = [("Live", online), ("Offline", offline), ("No hub", alone)]
     gap, label_width = 8, 90
     strip_height = max(s.height() for _, s in strips)
     height = main_shot.height() + len(strips) * (strip_height + gap) + 16

@@ -64,8 +64,10 @@ def free_port() -> int:
 class PostgresServer:
     """One server in its own folder, listening on 127.0.0.1 and a Unix socket in that folder."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, settings: dict[str, str] | None = None) -> None:
         self.bindir = bindir
+        #: Server settings beyond the defaults (such as max_connections for a load benchmark).
+        self.settings = settings or {}
         self.port = 0
         # PostgreSQL refuses to run as root, so then it runs as the postgres user, which must be able
         # to reach the folder: mkdtemp under /tmp gives a 0700 folder whose parents are world-searchable.
@@ -134,6 +136,7 @@ class PostgresServer:
             # Another process may take the port between choosing it and the server binding it.
             self.port = free_port()
             options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+            options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
             result = self._run(
                 "pg_ctl",
                 "-w",
@@ -174,7 +177,7 @@ class PostgresServer:
 
 
 @contextmanager
-def running_server() -> Iterator[PostgresServer]:
+def running_server(settings: dict[str, str] | None = None) -> Iterator[PostgresServer]:
     """A started server, stopped and deleted on exit. Raises ServerUnavailable or ServerFailed."""
     bindir = find_bindir()
     if bindir is None:
@@ -182,7 +185,7 @@ def running_server() -> Iterator[PostgresServer]:
             "PostgreSQL's server programs (initdb, pg_ctl) were not found on PATH or in "
             "/usr/lib/postgresql/*/bin; run scripts/setup, which installs the 'postgresql' package"
         )
-    server = PostgresServer(bindir)
+    server = PostgresServer(bindir, settings)
     try:
         server.start()
         yield server

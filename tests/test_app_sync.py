@@ -1,13 +1,15 @@
 """The app syncs by itself: two desk windows, two SQLite files, one real PostgreSQL hub.
 
-A scan at one desk shows at the other within seconds without anyone pressing anything; a desk that cannot
-reach its hub says so, keeps admitting at once and backs off; duplicate admissions made while apart are
-listed for a supervisor; closing the window stops the sync.
+A scan at one desk shows at the other without anyone pressing anything, because the hub tells the other
+desk at once (LISTEN/NOTIFY); when that live connection is cut the desk polls and reconnects; a desk that
+cannot reach its hub says so, keeps admitting at once and backs off; duplicate admissions made while
+apart are listed for a supervisor; closing the window stops the sync.
 """
 
 import re
 import threading
 import time
+from datetime import UTC, datetime
 
 import keyring
 import pytest
@@ -17,15 +19,18 @@ from tests_support import booked_people, demo_through_hub, pin_dialog_enters
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from checkin.desk.bookings import session_by_code
 from checkin.desk.pin import set_pin
+from checkin.desk.scanning import record_scan
 from checkin.domain.decide import OutcomeCode
 from checkin.settings import Settings
-from checkin.sync.hub import KEYRING_SERVICE, pending_changes
+from checkin.sync.hub import KEYRING_SERVICE, pending_changes, sync_round
+from checkin.sync.listener import DOWN, LIVE, NOT_OFFERED, Hearing, listener_conninfo
 from ui.settings.hub_settings import split_password
 from ui.shell.app import build_window
 from ui.sync import service as sync_service
 from ui.sync.service import backoff_delay_ms, has_hub_password, store_hub_password
-from ui.sync.status import status_words
+from ui.sync.status import status_tooltip, status_words
 
 UNREACHABLE = "postgresql://desk@127.0.0.1:9/checkin"
 PIN = "246810"
@@ -38,13 +43,20 @@ class Desks:
         self.qtbot, self.tmp_path = qtbot, tmp_path
         self.opened = []
 
-    def open(self, database, desk, code, hub_url):
+    def open(self, database, desk, code, hub_url, **timings):
+        """A desk window syncing with `hub_url`; `timings` set the sync service's intervals (such as
+        `pull_interval_ms`) before its first round."""
         settings = Settings(self.tmp_path / f"{desk}-settings.json")
-        settings.set("hub_url", hub_url)
+        settings.set("hub_url", "" if timings else hub_url)
         window, scanner = build_window(database, settings, desk, code)
         self.qtbot.addWidget(window)
         window.show()
         self.opened.append((window, scanner))
+        if timings:
+            for name, value in timings.items():
+                setattr(window.sync, name, value)
+            settings.set("hub_url", hub_url)
+            window.sync.reconfigure()
         return window
 
     def close_all(self):
@@ -71,7 +83,7 @@ def hub_desks(tmp_path, pg_database_url):
 
 
 def online(window):
-    return window.sync_indicator.text().startswith("● Online — synced ")
+    return window.sync_indicator.text() == "● Live"
 
 
 def test_a_scan_at_one_desk_shows_at_the_other_without_anyone_syncing(hub_desks, desks, qtbot):
@@ -79,7 +91,7 @@ def test_a_scan_at_one_desk_shows_at_the_other_without_anyone_syncing(hub_desks,
     door1 = desks.open(first, "door-1", code, hub)
     door2 = desks.open(second, "door-2", code, hub)
     qtbot.waitUntil(lambda: online(door1) and online(door2), timeout=10_000)
-    assert re.fullmatch(r"● Online — synced \d\d:\d\d:\d\d", door2.sync_indicator.text())
+    assert door2.sync_indicator.text() == "● Live"
     qtbot.waitUntil(lambda: not door2.counting)  # the count is read in the background
     assert door2.counts.text().startswith("Checked in 0 of")
 
@@ -97,6 +109,79 @@ def test_a_scan_at_one_desk_shows_at_the_other_without_anyone_syncing(hub_desks,
         "Hub: postgresql+psycopg://postgres@127.0.0.1:" in tooltip
         and "Waiting to be sent: 0 changes" in tooltip
     )
+
+
+def scan_elsewhere(database, code, badge, hub):
+    """Another desk (no window: the core functions) admits `badge` and sends it to the hub."""
+    with database.session() as db:
+        record_scan(db, badge, session_by_code(db, code), desk="door-9")
+        db.commit()
+    sync_round(database, hub)
+
+
+#: Longer than any test waits: a change that arrives came through the notification, not a poll.
+NEVER_MS = 600_000
+
+
+def test_a_change_sent_by_another_desk_is_fetched_because_the_hub_announced_it(hub_desks, desks, qtbot):
+    first, second, hub, code = hub_desks
+    door2 = desks.open(second, "door-2", code, hub, pull_interval_ms=NEVER_MS, live_check_ms=NEVER_MS)
+    qtbot.waitUntil(lambda: online(door2) and not door2.sync.in_flight, timeout=10_000)
+    assert door2.counts.text().startswith("Checked in 0 of")
+    assert "Live: other desks' scans arrive as soon as they are sent." in door2.sync_indicator.toolTip()
+    rounds = door2.sync.rounds
+
+    scan_elsewhere(first, code, booked_people(first, code)[0].badge_code, hub)
+    qtbot.waitUntil(lambda: door2.counts.text().startswith("Checked in 1 of"), timeout=10_000)
+    assert door2.sync.rounds > rounds  # a round nobody asked for and no timer started
+
+
+def terminate(hub, pid):
+    """Ends one connection at the hub, as a restarted router or a crashed proxy would."""
+    import psycopg
+
+    with psycopg.connect(listener_conninfo(hub), autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+
+
+def test_when_the_live_connection_is_cut_the_desk_polls_and_listens_again(hub_desks, desks, qtbot):
+    first, second, hub, code = hub_desks
+    door2 = desks.open(
+        second,
+        "door-2",
+        code,
+        hub,
+        pull_interval_ms=1000,
+        live_check_ms=NEVER_MS,
+        listener_backoff_base_s=3600.0,  # no reconnection by itself in this first part
+    )
+    indicator = door2.sync_indicator
+    qtbot.waitUntil(lambda: online(door2), timeout=10_000)
+    listener = door2.sync.listener
+    cut_pid = listener.backend_pid
+
+    terminate(hub, cut_pid)
+    qtbot.waitUntil(lambda: indicator.text() == "● Online — checking every 1 s", timeout=10_000)
+    assert re.search(r"Live updates are off since \d\d:\d\d", indicator.toolTip())
+    people = booked_people(first, code)
+    scan_elsewhere(first, code, people[0].badge_code, hub)
+    # Only the poll can bring it: the listener waits an hour before trying again.
+    qtbot.waitUntil(lambda: door2.counts.text().startswith("Checked in 1 of"), timeout=10_000)
+    assert listener.hearing.state == DOWN and listener.connections == 1
+
+    # "Sync now" reconnects at once; the hub is heard from again.
+    indicator.sync_now_action.trigger()
+    qtbot.waitUntil(lambda: listener.connections == 2 and online(door2), timeout=10_000)
+    assert listener.backend_pid not in (None, cut_pid)
+
+    # With the ordinary back-off it reconnects by itself, and catches up with what it missed meanwhile.
+    listener.backoff_base_s = 0.2
+    door2.sync.pull_interval_ms = NEVER_MS
+    terminate(hub, listener.backend_pid)
+    qtbot.waitUntil(lambda: listener.hearing.state == DOWN, timeout=10_000)
+    scan_elsewhere(first, code, people[1].badge_code, hub)
+    qtbot.waitUntil(lambda: listener.connections == 3 and online(door2), timeout=10_000)
+    qtbot.waitUntil(lambda: door2.counts.text().startswith("Checked in 2 of"), timeout=10_000)
 
 
 def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatch):
@@ -156,7 +241,9 @@ def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(demo
     window = desks.open(database, "door-1", code, UNREACHABLE)
     indicator = window.sync_indicator
     qtbot.waitUntil(lambda: indicator.text().startswith("● Offline"), timeout=10_000)
-    assert re.fullmatch(r"● Offline — [\d,]+ changes waiting \(retrying in \d+ s\)", indicator.text())
+    assert re.fullmatch(
+        r"● Offline since \d\d:\d\d — [\d,]+ changes waiting \(retrying in \d+ s\)", indicator.text()
+    )
     assert "cannot be reached now" in indicator.toolTip()  # the HubError, in the user's words
     assert "Waiting to be sent:" in indicator.toolTip()
     before = window.sync.state.pending
@@ -254,6 +341,7 @@ def test_closing_the_window_stops_the_sync(hub_desks, desks, qtbot):
     assert not service._next_round.isActive() and not service._debounce.isActive()
     assert service._round_done.is_set()  # the worker had finished when close returned
     assert service._engine is None
+    assert service.listener is None
     rounds = service.rounds
     qtbot.wait(2_500)  # longer than a pull interval: nothing starts again
     assert service.rounds == rounds
@@ -282,8 +370,21 @@ def test_status_words_for_each_state():
         status_words(replace(offline, pending=1), now=92.0)[0]
         == "● Offline — 1 change waiting (retrying in 8 s)"
     )
-    text, look = status_words(replace(base, online=True, last_synced=utc_now()))
-    assert text.startswith("● Online — synced ") and look[1] == "#1b6e3a"
+    # 10:42 UTC on a winter day is 10:42 in the UK (the suite's zone).
+    gone = replace(offline, offline_since=datetime(2026, 12, 2, 10, 42, 5, tzinfo=UTC))
+    assert status_words(gone, now=92.0)[0].startswith("● Offline since 10:42")
+    polling = replace(base, online=True, last_synced=utc_now())
+    text, look = status_words(polling)
+    assert text == "● Online — checking every 2 s" and look[1] == "#1b6e3a"
+    assert "Connecting for live updates" in status_tooltip(polling)
+    live = replace(polling, hearing=Hearing(LIVE))
+    assert status_words(live)[0] == "● Live"
+    assert status_words(replace(live, pending=3))[0] == "● Catching up — sending 3 changes"
+    assert status_words(replace(live, running=True, receiving=True))[0] == "● Catching up — receiving"
+    assert status_words(replace(live, running=True))[0] == "● Live"  # a routine check is not news
+    cut = replace(polling, hearing=Hearing(DOWN, since=datetime(2026, 12, 2, 10, 42, tzinfo=UTC)))
+    assert "Live updates are off since 10:42" in status_tooltip(cut)
+    assert "checkin hub init" in status_tooltip(replace(polling, hearing=Hearing(NOT_OFFERED)))
     assert status_words(SyncState())[0] == "○ No hub (this desk works alone)"
 
 

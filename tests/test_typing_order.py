@@ -206,7 +206,6 @@ def test_people_and_scanners_interleaved_each_get_theirs(qtbot, steps):
                 expected_scans.append(step.code)
                 continue
             if step.field != field_in_use:
-                field_wanted = step.field
                 # A click on the other field: focus moves (held keys reach the first field before it goes),
                 # and a list open on the first field closes, as a click outside it does.
                 # Reaching for the mouse takes the person 400 ms: the flush timer has long fired by then.
@@ -218,7 +217,8 @@ def test_people_and_scanners_interleaved_each_get_theirs(qtbot, steps):
                     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
                 form.activateWindow()  # a click outside a list gives its window the keyboard back
                 form.fields[step.field].setFocus()
-                qtbot.waitUntil(lambda: QApplication.focusWidget() is form.fields[field_wanted], timeout=2000)
+                wanted = form.fields[step.field]
+                qtbot.waitUntil(lambda w=wanted: QApplication.focusWidget() is w, timeout=2000)
                 field_in_use = step.field
             for i, (ch, gap) in enumerate(zip(step.text, step.gaps, strict=True)):
                 now += gap

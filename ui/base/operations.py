@@ -5,6 +5,7 @@ is a callable the work may call with (done, total) and which raises `Cancelled` 
 Results and errors come back on the GUI thread through Qt signals. The work never touches a widget.
 """
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -50,9 +51,15 @@ class Operation(QRunnable):
         except Exception as error:  # handed to the GUI thread, which decides what the user sees
             if not isinstance(error, Cancelled):
                 log.debug("background operation failed:\n%s", traceback.format_exc())
-            self.signals.failed.emit(error)
+            self._tell(self.signals.failed, error)
         else:
-            self.signals.succeeded.emit(result)
+            self._tell(self.signals.succeeded, result)
+
+    @staticmethod
+    def _tell(signal: Any, value: object) -> None:
+        # "Signal source has been deleted": its window closed meanwhile, and nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 def run_op(

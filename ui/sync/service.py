@@ -1,4 +1,5 @@
-"""Background sync for one window: push soon after a local change, pull every 2 s, back off while the hub
+"""Background sync for one window: push soon after a local change, pull as soon as the hub says another desk
+sent changes (`checkin.sync.listener`), poll every 2 s while the hub cannot say so, back off while the hub
 cannot be reached; one round at a time, always off the GUI thread (through `run_op`).
 
 The desk never waits for the hub: scans are written locally and land in the outbox; this service only
@@ -23,13 +24,18 @@ from checkin.domain.clock import utc_now
 from checkin.errors import UserError
 from checkin.store.database import Database
 from checkin.sync.hub import KEYRING_SERVICE, SyncReport, hub_engine, pending_changes, sync_round
+from checkin.sync.listener import BACKOFF_BASE_S, BACKOFF_MAX_S, LIVE, Hearing, HubListener
 from ui.base.context import DeskContext
 from ui.base.operations import Operation, run_op
 
 log = logging.getLogger(__name__)
 
+#: How often to pull while the hub cannot tell this desk of changes (the listener is down): the fallback.
 PULL_INTERVAL_MS = 2000
-DEBOUNCE_MS = 300
+#: How often to pull while listening anyway: a safety net should a notification ever go astray.
+LIVE_CHECK_MS = 60_000
+#: A scan is sent this long after it was made, so a burst of changes goes in one round.
+DEBOUNCE_MS = 50
 BACKOFF_BASE_MS = 2000
 BACKOFF_MAX_MS = 60_000
 STOP_TIMEOUT_S = 6.0
@@ -129,6 +135,14 @@ class SyncState:
     retry_at: float | None = None
     running: bool = False
     stopped: bool = True
+    #: When the hub was first found unreachable in the current run of failed rounds (UTC).
+    offline_since: datetime | None = None
+    #: What the listener does (`checkin.sync.listener.Hearing`): live, down, connecting, not offered.
+    hearing: Hearing = Hearing()
+    #: A round is fetching changes the hub announced (or this desk has not caught up since connecting).
+    receiving: bool = False
+    #: The fallback poll's interval, in seconds, for the words "checking every N s".
+    poll_every_s: int = PULL_INTERVAL_MS // 1000
 
 
 @dataclass(frozen=True)
@@ -146,6 +160,9 @@ class SyncService(QObject):
     state_changed = Signal()
     #: A round ended (its _RoundResult); tests and the benchmark wait on it.
     round_finished = Signal(object)
+    #: From the listener's thread (queued to the GUI thread): the hub announced changes; what it hears.
+    _heard = Signal(object)
+    _hearing_changed = Signal(object, object)
 
     def __init__(
         self,
@@ -153,7 +170,10 @@ class SyncService(QObject):
         window: QObject,
         *,
         pull_interval_ms: int = PULL_INTERVAL_MS,
+        live_check_ms: int = LIVE_CHECK_MS,
         debounce_ms: int = DEBOUNCE_MS,
+        listener_backoff_base_s: float = BACKOFF_BASE_S,
+        listener_backoff_max_s: float = BACKOFF_MAX_S,
         backoff_base_ms: int = BACKOFF_BASE_MS,
         backoff_max_ms: int = BACKOFF_MAX_MS,
         stop_timeout_s: float = STOP_TIMEOUT_S,
@@ -163,6 +183,11 @@ class SyncService(QObject):
         self.context = context
         self.database: Database = context.database
         self.pull_interval_ms = pull_interval_ms
+        self.live_check_ms = live_check_ms
+        self.listener_backoff_base_s = listener_backoff_base_s
+        self.listener_backoff_max_s = listener_backoff_max_s
+        #: The listening connection's thread while syncing with a hub.
+        self.listener: HubListener | None = None
         self.backoff_base_ms = backoff_base_ms
         self.backoff_max_ms = backoff_max_ms
         self.stop_timeout_s = stop_timeout_s
@@ -182,6 +207,7 @@ class SyncService(QObject):
         self._again = False
         self._announcing = False
         self._generation = 0
+        self._receiving_next = False
 
         self._next_round = QTimer(self)
         self._next_round.setSingleShot(True)
@@ -194,6 +220,8 @@ class SyncService(QObject):
         context.attendance_changed.connect(self._local_change)
         context.roster_changed.connect(self._local_change)
         context.settings_changed.connect(self.reconfigure)
+        self._heard.connect(self._hub_announced)
+        self._hearing_changed.connect(self._hearing)
         window.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
@@ -214,9 +242,18 @@ class SyncService(QObject):
         self._url = self.context.settings.get("hub_url").strip()
         self.failures = 0
         self._generation += 1
-        self._set(SyncState(hub=shown_url(self._url), stopped=not self._url, pending=self._count_pending()))
+        self._set(
+            SyncState(
+                hub=shown_url(self._url),
+                stopped=not self._url,
+                pending=self._count_pending(),
+                poll_every_s=max(1, round(self.pull_interval_ms / 1000)),
+            )
+        )
         if self._url:
+            self._receiving_next = True
             self.sync_now()
+            self._start_listening()
 
     def stop(self) -> None:
         """Stop the timers and wait (up to `stop_timeout_s`) for a round in flight; safe to call twice."""
@@ -231,6 +268,7 @@ class SyncService(QObject):
                 _abandoned.append(operation)
             self._operation = None
         self._again = False
+        self._stop_listening()
         self._dispose_engine()
         if not self.state.stopped:
             self._set(replace(self.state, stopped=True, running=False, retry_at=None))
@@ -246,6 +284,8 @@ class SyncService(QObject):
             self.stop()
             self.start()
         else:
+            if self.listener is not None:
+                self.listener.retry_now()  # a corrected password: reconnect now, not after the back-off
             self.sync_now()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -274,11 +314,14 @@ class SyncService(QObject):
             on_failure=self._round_crashed,
         )
         self.rounds += 1
-        self._set(replace(self.state, running=True))
+        receiving, self._receiving_next = self._receiving_next, False
+        self._set(replace(self.state, running=True, receiving=receiving))
 
     def retry_now(self) -> None:
         """The user asked: try at once, and start the back-off again from 2 s if it fails."""
         self.failures = 0
+        if self.listener is not None:
+            self.listener.retry_now()
         self.sync_now()
 
     def _local_change(self) -> None:
@@ -291,6 +334,43 @@ class SyncService(QObject):
 
     def _local_change_settled(self) -> None:
         self.sync_now()
+
+    # -- the listener (its thread calls in through queued signals) -----------------------------------
+
+    def _start_listening(self) -> None:
+        listener = HubListener(
+            connect_url(self._url),
+            on_change=lambda: self._heard.emit(listener),
+            on_state=lambda hearing: self._hearing_changed.emit(listener, hearing),
+            backoff_base_s=self.listener_backoff_base_s,
+            backoff_max_s=self.listener_backoff_max_s,
+            clock=self.clock,
+        )
+        self.listener = listener
+        listener.start()
+
+    def _stop_listening(self) -> None:
+        if self.listener is not None:
+            self.listener.stop(wait_s=0.5)
+            self.listener = None
+
+    def _hub_announced(self, listener: HubListener) -> None:
+        """Another desk sent changes (or the listener has just connected): fetch them now."""
+        if listener is not self.listener or self.state.stopped:
+            return
+        self._receiving_next = True
+        self.sync_now()  # even while backing off: the listener just reached the hub, so a round may too
+
+    def _hearing(self, listener: HubListener, hearing: Hearing) -> None:
+        if listener is not self.listener or self.state.stopped:
+            return
+        self._set(replace(self.state, hearing=hearing))
+        if self._operation is None and self.state.online:
+            # Listening: the poll becomes a rare safety net. Not listening: polling starts at once.
+            self._next_round.start(self._poll_delay_ms())
+
+    def _poll_delay_ms(self) -> int:
+        return self.live_check_ms if self.state.hearing.state == LIVE else self.pull_interval_ms
 
     # -- one round (on a worker thread) -------------------------------------------------------------
 
@@ -334,6 +414,9 @@ class SyncService(QObject):
         self._operation = None
         if result.report is not None:
             self.failures = 0
+            if result.report.pushed_by is not None and self.listener is not None:
+                # Replaced, not added to: the pool keeps one connection, and a new one gets a new id.
+                self.listener.own_connections = {result.report.pushed_by}
             self._set(
                 replace(
                     self.state,
@@ -344,11 +427,13 @@ class SyncService(QObject):
                     error="",
                     retry_at=None,
                     running=False,
+                    receiving=False,
+                    offline_since=None,
                 )
             )
             if result.report.pulled:
                 self._announce()
-            delay = 0 if self._again else self.pull_interval_ms
+            delay = 0 if self._again else self._poll_delay_ms()
         else:
             self.failures += 1
             backoff = backoff_delay_ms(self.failures, self.backoff_base_ms, self.backoff_max_ms)
@@ -362,6 +447,8 @@ class SyncService(QObject):
                     error=result.error,
                     retry_at=time.monotonic() + delay / 1000,
                     running=False,
+                    receiving=False,
+                    offline_since=self.state.offline_since or self.clock(),
                 )
             )
         self.round_finished.emit(result)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
 from checkin.domain.clock import time_for_people, utc_now
+from checkin.sync.listener import DOWN, LIVE, NOT_OFFERED
 from ui.base.context import DeskContext
 from ui.base.theme import palette_in_use
 from ui.conflicts.view import DuplicatesView, duplicates_label
@@ -57,16 +58,21 @@ def _status(state: SyncState, now: float | None) -> tuple[str, tuple[str, str, s
     if state.stopped:
         return "○ Sync paused", NO_HUB
     if state.online:
-        synced = time_for_people(state.last_synced, utc_now(), seconds=True) if state.last_synced else ""
-        waiting = f" · {_changes(state.pending)} to send" if state.pending else ""
-        return f"● Online — synced {synced}{waiting}", ONLINE
+        if state.pending or (state.running and state.receiving):
+            doing = [f"sending {_changes(state.pending)}"] if state.pending else []
+            doing += ["receiving"] if state.running and state.receiving else []
+            return f"● Catching up — {' and '.join(doing)}", ONLINE
+        if state.hearing.state == LIVE:
+            return "● Live", ONLINE
+        return f"● Online — checking every {state.poll_every_s} s", ONLINE
     if state.online is None:
         return "◌ Connecting to the hub…", CONNECTING
     waiting = f"{_changes(state.pending)} waiting" if state.pending else "nothing waiting"
+    since = f" since {time_for_people(state.offline_since, utc_now())}" if state.offline_since else ""
     if state.running:
-        return f"● Offline — {waiting} (trying now…)", OFFLINE
+        return f"● Offline{since} — {waiting} (trying now…)", OFFLINE
     seconds = max(0, round((state.retry_at or 0) - (now if now is not None else time.monotonic())))
-    return f"● Offline — {waiting} (retrying in {seconds} s)", OFFLINE
+    return f"● Offline{since} — {waiting} (retrying in {seconds} s)", OFFLINE
 
 
 def status_tooltip(state: SyncState) -> str:
@@ -82,10 +88,28 @@ def status_tooltip(state: SyncState) -> str:
     else:
         lines.append("Not synced yet since the desk started.")
     lines.append(f"Waiting to be sent: {_changes(state.pending)}")
+    lines.append(_live_line(state))
     if state.error:
         lines.append(f"Last problem: {state.error}")
     lines.append("Scans never wait for the hub. Click for “Sync now”.")
     return "\n".join(lines)
+
+
+def _live_line(state: SyncState) -> str:
+    hearing = state.hearing
+    if hearing.state == LIVE:
+        return "Live: other desks' scans arrive as soon as they are sent."
+    if hearing.state == DOWN and hearing.since is not None:
+        return (
+            f"Live updates are off since {time_for_people(hearing.since, utc_now())}: checking the hub"
+            f" every {state.poll_every_s} s until they are back."
+        )
+    if hearing.state == NOT_OFFERED:
+        return (
+            "This hub does not send live updates yet: run “checkin hub init” once from a desk with this"
+            f" version to turn them on. Until then this desk checks every {state.poll_every_s} s."
+        )
+    return f"Connecting for live updates; checking the hub every {state.poll_every_s} s meanwhile."
 
 
 class SyncIndicator(QToolButton):
