@@ -319,7 +319,10 @@ def resolve(palette: Palette, ground: str) -> str:
     wash, base = ground.split(" over ")
     red, green, blue, alpha = _rgba(palette.role(wash))
     under = _rgb(palette.role(base))
-    mixed = [round(alpha * top + (1 - alpha) * bottom) for top, bottom in zip((red, green, blue), under)]
+    mixed = [
+        round(alpha * top + (1 - alpha) * bottom)
+        for top, bottom in zip((red, green, blue), under, strict=True)
+    ]
     return "#" + "".join(f"{channel:02x}" for channel in mixed)
 
 
