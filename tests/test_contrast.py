@@ -80,3 +80,38 @@ def test_focus_indicators_are_drawn_in_colours_checked_at_three_to_one():
     }
     assert focus_colours, "no focus style found in the style sheets"
     assert not {f"{path}: {colour}" for path, colour in focus_colours if colour not in graphic}
+
+
+# -- colour is never the only signal --------------------------------------------------------------------
+
+
+def _looks() -> dict[str, list[tuple[str, str, str]]]:
+    """(colour role, symbol, words) of every state that has a colour: the desk's outcomes, roll-call's
+    marks, the sync indicator."""
+    from ui.desk.result_panel import LOOKS
+    from ui.rollcall.view import LOOKS as MARK_LOOKS
+    from ui.sync.status import CONNECTING, NO_HUB, OFFLINE, ONLINE
+
+    sync = [
+        (ink, symbol, words)
+        for (symbol, ink, _ground), words in zip(
+            (ONLINE, OFFLINE, CONNECTING, NO_HUB), ("Online", "Offline", "Connecting", "No hub"), strict=True
+        )
+    ]
+    return {"desk": list(LOOKS.values()), "roll-call": list(MARK_LOOKS.values()), "sync": sync}
+
+
+@pytest.mark.parametrize("where", ["desk", "roll-call", "sync"])
+def test_states_of_different_colours_differ_in_symbol_and_words_too(where):
+    looks = _looks()[where]
+    symbols_by_colour: dict[str, set[str]] = {}
+    for role, symbol, _words in looks:
+        symbols_by_colour.setdefault(role, set()).add(symbol)
+    colours = list(symbols_by_colour)
+    for index, role in enumerate(colours):
+        for other in colours[index + 1 :]:
+            shared = symbols_by_colour[role] & symbols_by_colour[other]
+            assert not shared, f"{role} and {other} share the symbol {shared}: colour alone tells them apart"
+    words = [words for _role, _symbol, words in looks]
+    assert len(set(words)) == len(words), "two states say the same words"
+    assert all(symbol.strip() and words.strip() for _role, symbol, words in looks)

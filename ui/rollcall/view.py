@@ -49,7 +49,7 @@ QLineEdit#rollCallFilter { padding: 5px 8px; font-size: 12pt; }
 #: (colour role, symbol, headline) for each outcome of a scan.
 LOOKS = {
     MarkCode.MARKED: ("admitted", "✔", "Marked present"),
-    MarkCode.ALREADY_MARKED: ("warning", "●", "Already marked"),
+    MarkCode.ALREADY_MARKED: ("warning", "⚠", "Already marked"),
     MarkCode.NOT_BOOKED_HERE: ("refused", "✖", "Not booked on this session"),
     MarkCode.NOT_ACTIVE: ("refused", "✖", "Booking not active"),
     MarkCode.NOT_FOUND: ("refused", "?", "Code not known here"),
