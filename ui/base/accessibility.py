@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QComboBox,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
+    QScrollBar,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -27,6 +29,7 @@ INTERACTIVE = (
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
+    QScrollBar,
     QTabBar,
     QTextEdit,
 )
@@ -74,18 +77,28 @@ class Control:
 
 
 def spoken_name(widget: QWidget) -> str:
-    """The name Qt gives assistive technology: the accessible name, else a button's words or the label
-    that is the field's buddy."""
+    """The name a screen reader says for a control: its accessible name, else a button's words or the
+    label that is the field's buddy. On Linux Qt gives a combo box its current choice as its name and says
+    what it is for through the label it is labelled by; that label is its name here."""
     interface = QAccessible.queryAccessibleInterface(widget)
     if interface is None:
         return ""
+    if isinstance(widget, QComboBox) and not widget.accessibleName():
+        labels = [
+            other.text(QAccessible.Text.Name)
+            for other, relation in interface.relations(QAccessible.RelationFlag.Label)
+            if other is not None
+        ]
+        return next((label.replace("&", "").strip() for label in labels if label.strip()), "")
     return interface.text(QAccessible.Text.Name).strip()
 
 
 def controls(root: QWidget, *, visible_only: bool = True) -> list[Control]:
     """Every control a person can operate inside `root` (itself too), in creation order."""
     found = [root] if isinstance(root, INTERACTIVE) else []
-    found += [w for w in root.findChildren(QWidget) if isinstance(w, INTERACTIVE)]
+    found += [
+        w for w in root.findChildren(QWidget) if isinstance(w, INTERACTIVE) and not isinstance(w, QScrollBar)
+    ]
     result = []
     for widget in found:
         if visible_only and not widget.isVisibleTo(root.window()):
@@ -100,25 +113,34 @@ def controls(root: QWidget, *, visible_only: bool = True) -> list[Control]:
 
 
 def _inside_another_control(widget: QWidget, root: QWidget) -> bool:
-    """Parts of a control (a combo box's field, a spin box's editor, a view's scroll bars) are spoken as
-    the control itself."""
-    parent = widget.parentWidget()
-    while parent is not None and parent is not root.parentWidget():
-        if isinstance(parent, (QComboBox, QAbstractSpinBox, QAbstractItemView, QTabBar)):
+    """Parts of a control (a combo box's list, a spin box's or a field's buttons, a table's headers and
+    corner) are spoken as the control itself; a control placed in a table's cell is a control of its own."""
+    if isinstance(widget, QHeaderView):
+        return True
+    child, parent = widget, widget.parentWidget()
+    while parent is not None and child is not root:
+        if isinstance(parent, (QComboBox, QAbstractSpinBox, QLineEdit, QTabBar)):
             return True
-        parent = parent.parentWidget()
+        if isinstance(parent, QAbstractItemView) and child is not parent.viewport():
+            return True
+        child, parent = parent, parent.parentWidget()
     return False
 
 
-def unnamed(root: QWidget) -> list[Control]:
-    """Controls a screen reader could only call by their kind."""
-    return [control for control in controls(root) if not control.name]
+def unnamed(root: QWidget, *, visible_only: bool = True) -> list[Control]:
+    """Controls a screen reader could only call by their kind, or by the name of a symbol ("black
+    left-pointing triangle"): a name needs a word."""
+    return [
+        control
+        for control in controls(root, visible_only=visible_only)
+        if not any(character.isalnum() for character in control.name)
+    ]
 
 
-def same_name_different_jobs(root: QWidget) -> dict[str, list[Control]]:
+def same_name_different_jobs(root: QWidget, *, visible_only: bool = True) -> dict[str, list[Control]]:
     """Names shared by controls that do different things: a screen-reader user cannot tell them apart."""
     by_name: dict[str, list[Control]] = {}
-    for control in controls(root):
+    for control in controls(root, visible_only=visible_only):
         if control.name:
             by_name.setdefault(control.name.casefold(), []).append(control)
     return {name: group for name, group in by_name.items() if len({control.job for control in group}) > 1}

@@ -84,6 +84,8 @@ def _panel(title: str, body: QWidget, aside: QWidget | None = None) -> tuple[QFr
     frame.setObjectName("card")
     heading = QLabel(title)
     heading.setObjectName("panelTitle")
+    if not body.accessibleName():  # a screen reader names the table or chart by its panel's title
+        body.setAccessibleName(title)
     top = QHBoxLayout()
     top.addWidget(heading, 1)
     if aside is not None:
@@ -327,6 +329,15 @@ class DashboardView(QWidget):
             )
         else:
             self.chart_title.setText(self.tr("Arrivals per 5 minutes · none yet"))
+        # The chart in words, for those who cannot see it: each five minutes that had arrivals.
+        self.chart_view.setAccessibleDescription(
+            "; ".join(
+                self.tr("{0}: {1} arrived").format(clock_for_people(b.starts_at), b.count)
+                for b in bins
+                if b.count
+            )
+            or self.tr("No arrivals yet")
+        )
         if not bins:
             return
         arrivals = QBarSet(self.tr("Arrivals"))

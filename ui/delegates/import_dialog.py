@@ -105,6 +105,7 @@ class ImportDialog(QDialog):
 
         self.file_field = QLineEdit()
         self.file_field.setReadOnly(True)
+        self.file_field.setAccessibleName(self.tr("File to import"))
         self.file_field.setPlaceholderText(self.tr("A CSV or Excel file exported from the booking platform"))
         self.file_field.setMinimumHeight(34)
         self.choose_button = QPushButton(self.tr("Choose file… (Ctrl+O)"))
@@ -168,6 +169,7 @@ class ImportDialog(QDialog):
 
         self.notes = QListWidget()
         self.notes.setObjectName("importNotes")
+        self.notes.setAccessibleName(self.tr("Notes on the import"))
         self.notes.setWordWrap(True)
         self.notes.setMaximumHeight(110)
         self.notes.hide()
@@ -181,6 +183,7 @@ class ImportDialog(QDialog):
         mapping_title.setWordWrap(True)
         self.mapping = QTableWidget(0, 2)
         self.mapping.setObjectName("mappingTable")
+        self.mapping.setAccessibleName(self.tr("Columns of the file"))
         self.mapping.setHorizontalHeaderLabels([self.tr("Column in the file"), self.tr("Imported as")])
         self.mapping.verticalHeader().hide()
         self.mapping.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)

@@ -195,6 +195,7 @@ class DelegatesView(QWidget):
         # -- the table ---------------------------------------------------------------------------
         self.table = QTableView()
         self.table.setObjectName("rosterTable")
+        self.table.setAccessibleName(self.tr("Delegates of the session"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -30,6 +30,7 @@ from checkin.desk.search import SearchHit, search
 from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
+from ui.base.accessibility import announce
 from ui.base.context import DeskContext
 from ui.base.pin import require_organiser
 from ui.base.theme import palette_in_use
@@ -59,6 +60,10 @@ class DeskView(QWidget):
             self.tr("Scan a badge — or type a name, organisation or email to search")
         )
         self.input.setClearButtonEnabled(True)
+        self.input.setAccessibleName(self.tr("Scan or search"))
+        self.input.setAccessibleDescription(
+            self.tr("Scan a badge, or type a few letters of a name, organisation or email and press Enter")
+        )
         font = self.input.font()
         font.setPointSize(17)
         self.input.setFont(font)
@@ -69,6 +74,7 @@ class DeskView(QWidget):
 
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
+        self.results.setAccessibleName(self.tr("People found"))
         self.results.setMaximumHeight(230)
         self.results.setFont(font)
         self.results.itemActivated.connect(
@@ -212,6 +218,9 @@ class DeskView(QWidget):
         outcome = result.outcome
         self.panel.show_outcome(outcome, overridden=result.method == Method.OVERRIDE)
         self._offer_action(outcome)
+        # Said at once, while the focus stays in the scan field for the next badge.
+        offered = [b.text() for b in (self.action_button, self.override_button) if not b.isHidden()]
+        announce(self.panel, ". ".join([self.panel.words(), *offered]), urgent=not outcome.admitted)
         if outcome.admitted:
             self._last_admission_at = utc_now()
             self._undo_timer.start()

@@ -30,6 +30,7 @@ from checkin.desk.scanning import ScanResult, admit_registration, record_scan
 from checkin.domain.vocabulary import Method
 from checkin.settings import Settings
 from checkin.store.database import Database
+from ui.base.accessibility import announce
 from ui.base.context import DeskContext
 from ui.base.pin import require_organiser
 from ui.base.theme import apply_theme, focus_rule, palette_in_use
@@ -194,6 +195,7 @@ class KioskWindow(QWidget):
         self.surname.installEventFilter(self)
         self.people = QListWidget()
         self.people.setObjectName("kioskPeople")
+        self.people.setAccessibleName(self.tr("People with that surname"))
         self.people.itemActivated.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.people.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.search_message = _label("", "kioskSubtitle")
@@ -313,6 +315,7 @@ class KioskWindow(QWidget):
             self.context.attendance_changed.emit()
         else:
             self.result_hint.setText(self.tr("Please see the desk staff — they'll sort it out."))
+        announce(self.panel, f"{self.panel.words()}. {self.result_hint.text()}", urgent=not outcome.admitted)
         self.pages.setCurrentWidget(self.result_page)
         self.back_timer.start(self.return_after_ms)
         self.outcome_shown.emit(outcome)

@@ -27,6 +27,7 @@ from checkin.domain.marks import MarkCode, MarkOutcome
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
+from ui.base.accessibility import announce
 from ui.base.context import DeskContext
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 
@@ -71,6 +72,7 @@ class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rollCallBanner")
+        self.setAccessibleName(self.tr("Last mark"))
         self.colours = palette_in_use()
         self.code: MarkCode | None = None
         self.symbol = QLabel()
@@ -124,6 +126,8 @@ class Banner(QFrame):
         self.headline.setText(headline)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
+        if role != "idle":
+            announce(self, f"{headline}. {detail}" if detail else headline, urgent=role == "refused")
 
 
 class RollCallView(QWidget):
@@ -164,6 +168,7 @@ class RollCallView(QWidget):
         self.filter.setObjectName("rollCallFilter")
         self.filter.setPlaceholderText(self.tr("Filter by name or organisation (Ctrl+F)"))
         self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName(self.tr("Filter the list"))
         self.filter.textChanged.connect(self._apply_filter)
         self.filter.installEventFilter(self)
 

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
+        self.nav.setAccessibleName(self.tr("Views"))
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         self._factories: dict[str, ViewFactory] = {}
