@@ -79,11 +79,12 @@ class Control:
 def spoken_name(widget: QWidget) -> str:
     """The name a screen reader says for a control: its accessible name, else a button's words or the
     label that is the field's buddy. On Linux Qt gives a combo box its current choice as its name and says
-    what it is for through the label it is labelled by; that label is its name here."""
+    what it is for through the label it is labelled by (even when it has an accessible name of its own,
+    which Qt does not pass on there); that label is its name here."""
     interface = QAccessible.queryAccessibleInterface(widget)
     if interface is None:
         return ""
-    if isinstance(widget, QComboBox) and not widget.accessibleName():
+    if isinstance(widget, QComboBox):
         labels = [
             other.text(QAccessible.Text.Name)
             for other, relation in interface.relations(QAccessible.RelationFlag.Label)

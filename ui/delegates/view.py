@@ -186,8 +186,15 @@ class DelegatesView(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.find, 3)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.arrival_filter)
+        # Labels as buddies: on Linux a screen reader names a combo box by its label, not its own name.
+        for title, combo in (
+            (self.tr("Status"), self.status_filter),
+            (self.tr("Arrival"), self.arrival_filter),
+        ):
+            label = QLabel(title)
+            label.setBuddy(combo)
+            filters.addWidget(label)
+            filters.addWidget(combo)
         filters.addWidget(self.organisation_filter, 2)
         filters.addSpacing(8)
         filters.addWidget(self.count_label)

@@ -184,6 +184,9 @@ class WizardDialog(QDialog):
         self.camera.setMinimumWidth(420)
         self.camera.setAccessibleName(self.tr("Camera"))
         fill_camera_choice(self.camera, self.settings.get("camera_id"))
+        label = _text(self.tr("Camera"))
+        label.setBuddy(self.camera)  # on Linux a screen reader names a combo box by its label
+        layout.addWidget(label)
         layout.addWidget(self.camera, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
