@@ -119,7 +119,10 @@ def test_scan_then_undo(desk, qtbot):
     assert focus() is window.desk_view.input  # ready for the next badge
     key(qtbot, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: window.desk_view.panel.headline.text() == "Check-in undone")
-    assert next(e for e in roster(database, code) if e.registration_id == person.registration_id).checked_in_at is None
+    assert (
+        next(e for e in roster(database, code) if e.registration_id == person.registration_id).checked_in_at
+        is None
+    )
 
 
 def test_search_by_a_few_letters_then_admit_the_second_hit(desk, qtbot):
@@ -262,7 +265,10 @@ def test_the_kiosk_find_yourself_by_surname(qtbot, tmp_path, demo_programme):
         qtbot.waitUntil(lambda: focus() is kiosk.surname)
         type_in(qtbot, person.last_name)
         qtbot.waitUntil(lambda: kiosk.people.count() > 0)
-        while kiosk.people.currentItem().data(Qt.ItemDataRole.UserRole).registration_id != person.registration_id:
+        while (
+            kiosk.people.currentItem().data(Qt.ItemDataRole.UserRole).registration_id
+            != person.registration_id
+        ):
             key(qtbot, Qt.Key.Key_Down)
         key(qtbot, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: focus() is kiosk.letters)

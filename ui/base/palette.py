@@ -6,8 +6,9 @@ from string import Template
 BLACK, WHITE, YELLOW = "#000000", "#ffffff", "#ffff00"
 #: High contrast keeps a few greys: disabled is dark (7:1 on white), a quiet fill is light (16:1 under black).
 DARK_GREY, MID_GREY, LIGHT_GREY = "#595959", "#bfbfbf", "#e6e6e6"
-#: High contrast's focus: a blue that stands 3:1 from both white and black, so a focused button shows
-#: whether it was plain (white) or chosen (black), and white words on it read at 5:1.
+#: High contrast's focus and selection: a blue that stands 3:1 from both white and black, so a focused
+#: button shows whether it was plain (white) or chosen (black), and white words on it read at 5:1. (Yellow,
+#: the usual high-contrast selection, vanishes on white: 1.07:1 as a focus outline.)
 FOCUS_BLUE = "#2f5cf0"
 
 #: Each role: (normal theme, high-contrast theme), and what it is for.
@@ -50,8 +51,9 @@ ROLES: dict[str, tuple[str, str]] = {
     "focus": ("#00796b", BLACK),  # the edge of the field or button with the focus
     "focus_fill": ("#005b50", FOCUS_BLUE),  # a filled button with the focus
     "focus_fill_ink": (WHITE, WHITE),
-    "selection": ("#00796b", YELLOW),  # selected rows and text
-    "selection_ink": (WHITE, BLACK),
+    # Selected rows and text; Fusion also draws the keyboard focus's outline in it (fields, lists, boxes)
+    "selection": ("#00796b", FOCUS_BLUE),
+    "selection_ink": (WHITE, WHITE),
     # Outcomes: never colour alone, the words and symbols say it too
     "admitted": ("#1b6e3a", "#004d1a"),  # let in, marked present, saved, online: it worked
     "warning": ("#8f5400", BLACK),  # amber: look before going on (already in, another session)
@@ -247,6 +249,8 @@ READINGS: tuple[tuple[str, str, str], ...] = (
     ("focus", "surface", "graphic"),
     ("focus_fill", "surface", "graphic"),
     ("focus_fill_ink", "focus_fill", "text"),
+    ("selection", "surface", "graphic"),  # the focus outline Fusion draws round a field or a list
+    ("selection", "window", "graphic"),
     ("selection_ink", "selection", "text"),
     # Soft labels
     ("info_ink", "info_wash", "text"),

@@ -67,7 +67,8 @@ class DeskView(QWidget):
         font = self.input.font()
         font.setPointSize(17)
         self.input.setFont(font)
-        self.input.setMinimumHeight(48)
+        # 48 pixels, or more when the system's text is larger: the words are never cut.
+        self.input.setMinimumHeight(max(48, self.input.fontMetrics().height() + 20))
         self.input.textEdited.connect(self._text_edited)
         self.input.returnPressed.connect(self._enter_pressed)
         self.input.installEventFilter(self)
@@ -134,6 +135,7 @@ class DeskView(QWidget):
             )
         )
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)  # large text wraps instead of running off the edge
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.input)
