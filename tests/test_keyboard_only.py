@@ -278,3 +278,51 @@ def test_the_kiosk_find_yourself_by_surname(qtbot, tmp_path, demo_programme):
     finally:
         QApplication.instance().removeEventFilter(scanner)
         kiosk.may_close = True
+
+
+VIEW_KEYS = {
+    "Desk": Qt.Key.Key_F5,
+    "Delegates": Qt.Key.Key_F6,
+    "Roll-call": Qt.Key.Key_F7,
+    "Print": Qt.Key.Key_F8,
+    "Dashboard": Qt.Key.Key_F9,
+    "Settings": Qt.Key.Key_F10,
+    "Duplicates": Qt.Key.Key_F11,
+}
+
+
+@pytest.mark.parametrize("title", list(VIEW_KEYS))
+def test_tab_reaches_every_control_of_every_view(desk, qtbot, title):
+    from ui.base.accessibility import controls
+
+    window, *_ = desk
+    key(qtbot, VIEW_KEYS[title])
+    view = window.views[title]
+    qtbot.waitUntil(view.isVisible)
+    wanted = {
+        c.widget
+        for c in controls(view)
+        if c.widget.isEnabled() and c.widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+    }
+    reached = set()
+    for _ in range(3 * len(wanted) + 20):
+        reached.add(focus())
+        key(qtbot, Qt.Key.Key_Tab)
+    # A row of buttons of which one is chosen is one stop for Tab, at the chosen one; the arrows move in it.
+    reached |= {member for widget in reached for member in choices_with(widget)}
+    missed = [
+        f"{type(w).__name__} {w.accessibleName() or getattr(w, 'text', str)()}" for w in wanted - reached
+    ]
+    assert missed == []
+
+
+def choices_with(widget: QWidget) -> list[QWidget]:
+    """The buttons of an exclusive choice the widget belongs to."""
+    if not isinstance(widget, QAbstractButton):
+        return []
+    group = widget.group()
+    if group is not None and group.exclusive():
+        return list(group.buttons())
+    if widget.autoExclusive() and widget.parentWidget() is not None:
+        return [b for b in widget.parentWidget().findChildren(QAbstractButton) if b.autoExclusive()]
+    return []

@@ -203,6 +203,7 @@ class DelegatesView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("rosterTable")
         self.table.setAccessibleName(self.tr("Delegates of the session"))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it): no trap
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
