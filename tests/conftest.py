@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -146,3 +148,36 @@ def scan_desk(scan_desk_with_settings: tuple) -> tuple:
     session code)."""
     window, scanner, database, code, _settings = scan_desk_with_settings
     return window, scanner, database, code
+
+
+# -- a real X display ----------------------------------------------------------------------------------
+
+
+X_TOOLS = ("Xvfb", "xdotool")
+
+
+def _require_x_tools() -> None:
+    missing = [tool for tool in X_TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"{', '.join(missing)} not installed (scripts/setup installs them)"
+        if os.environ.get("CI") == "true":  # CI ran scripts/setup, which installs them: never skip there
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def x_display(tmp_path):
+    """A virtual X screen (Xvfb, 1366×768) for the app as a real X client: its DISPLAY name."""
+    _require_x_tools()
+    display = f":{90 + os.getpid() % 500}"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not os.path.exists(f"/tmp/.X11-unix/X{display[1:]}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield display
+    server.terminate()
+    server.wait(timeout=10)

@@ -240,9 +240,9 @@ def test_an_unreachable_hub_shows_offline_and_the_desk_still_admits_at_once(demo
     database, code = demo_programme
     window = desks.open(database, "door-1", code, UNREACHABLE)
     indicator = window.sync_indicator
-    qtbot.waitUntil(lambda: indicator.text().startswith("● Offline"), timeout=10_000)
+    qtbot.waitUntil(lambda: indicator.text().startswith("⚠ Offline"), timeout=10_000)
     assert re.fullmatch(
-        r"● Offline since \d\d:\d\d — [\d,]+ changes waiting \(retrying in \d+ s\)", indicator.text()
+        r"⚠ Offline since \d\d:\d\d — [\d,]+ changes waiting \(retrying in \d+ s\)", indicator.text()
     )
     assert "cannot be reached now" in indicator.toolTip()  # the HubError, in the user's words
     assert "Waiting to be sent:" in indicator.toolTip()
@@ -365,14 +365,14 @@ def test_status_words_for_each_state():
     base = SyncState(hub="postgresql://desk@hub/checkin", stopped=False)
     assert status_words(base)[0] == "◌ Connecting to the hub…"
     offline = replace(base, online=False, pending=12, retry_at=100.0)
-    assert status_words(offline, now=92.0)[0] == "● Offline — 12 changes waiting (retrying in 8 s)"
+    assert status_words(offline, now=92.0)[0] == "⚠ Offline — 12 changes waiting (retrying in 8 s)"
     assert (
         status_words(replace(offline, pending=1), now=92.0)[0]
-        == "● Offline — 1 change waiting (retrying in 8 s)"
+        == "⚠ Offline — 1 change waiting (retrying in 8 s)"
     )
     # 10:42 UTC on a winter day is 10:42 in the UK (the suite's zone).
     gone = replace(offline, offline_since=datetime(2026, 12, 2, 10, 42, 5, tzinfo=UTC))
-    assert status_words(gone, now=92.0)[0].startswith("● Offline since 10:42")
+    assert status_words(gone, now=92.0)[0].startswith("⚠ Offline since 10:42")
     polling = replace(base, online=True, last_synced=utc_now())
     text, look = status_words(polling)
     assert text == "● Online — checking every 2 s" and look[1] == "#1b6e3a"
@@ -438,7 +438,7 @@ def test_saving_the_hub_needs_the_pin_and_keeps_the_password_in_the_keyring(
     assert "secret" not in on_disk
     assert "keyring" in view.hub_box.message.text()
     # The window's sync picked the new hub up at once, and tells the user it cannot reach it.
-    qtbot.waitUntil(lambda: window.sync_indicator.text().startswith("● Offline"), timeout=10_000)
+    qtbot.waitUntil(lambda: window.sync_indicator.text().startswith("⚠ Offline"), timeout=10_000)
     assert "secret" not in window.sync_indicator.toolTip()
     assert "127.0.0.1:9" in window.sync_indicator.toolTip()
 

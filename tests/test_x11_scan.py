@@ -2,45 +2,14 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-
-import pytest
-
-NEEDED = ("Xvfb", "xdotool")
-
-
-def _require_tools() -> None:
-    missing = [tool for tool in NEEDED if shutil.which(tool) is None]
-    if missing:
-        message = f"{', '.join(missing)} not installed (scripts/setup installs them)"
-        if os.environ.get("CI") == "true":  # CI ran scripts/setup, which installs them: never skip there
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def checkin(*args: str, db) -> str:
     command = [sys.executable, "-m", "checkin.cli", "--db", str(db), *args]
     return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
-
-
-@pytest.fixture
-def x_display(tmp_path):
-    _require_tools()
-    display = f":{90 + os.getpid() % 500}"
-    server = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not os.path.exists(f"/tmp/.X11-unix/X{display[1:]}") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield display
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def test_a_scanner_burst_through_the_x_server_checks_the_delegate_in(x_display, tmp_path):

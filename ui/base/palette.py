@@ -6,14 +6,18 @@ from string import Template
 BLACK, WHITE, YELLOW = "#000000", "#ffffff", "#ffff00"
 #: High contrast keeps a few greys: disabled is dark (7:1 on white), a quiet fill is light (16:1 under black).
 DARK_GREY, MID_GREY, LIGHT_GREY = "#595959", "#bfbfbf", "#e6e6e6"
+#: High contrast's focus and selection: a blue that stands 3:1 from both white and black, so a focused
+#: button shows whether it was plain (white) or chosen (black), and white words on it read at 5:1. (Yellow,
+#: the usual high-contrast selection, vanishes on white: 1.07:1 as a focus outline.)
+FOCUS_BLUE = "#2f5cf0"
 
 #: Each role: (normal theme, high-contrast theme), and what it is for.
 ROLES: dict[str, tuple[str, str]] = {
     # Words
     "ink": ("#1b3a4b", BLACK),  # headings, the counts, the figures
     "ink_muted": ("#546e7a", BLACK),  # hints, captions, chart axes
-    "ink_faint": ("#78909c", DARK_GREY),  # not arrived, no badge yet; bookings no longer holding a place
-    "ink_disabled": ("#90a4ae", DARK_GREY),  # the words of a button that cannot be pressed now
+    "ink_faint": ("#5f7884", DARK_GREY),  # not arrived, no badge yet; bookings no longer holding a place
+    "ink_disabled": ("#78909c", DARK_GREY),  # the words of a button that cannot be pressed now
     "on_colour": (WHITE, WHITE),  # words on the accent or an outcome's colour
     # Surfaces and lines
     "window": ("#f5f7f8", WHITE),  # behind everything
@@ -26,7 +30,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "card_border": ("#d5dde1", BLACK),  # a dashboard card's or the duplicates list's edge
     "strong_border": ("#90a4ae", BLACK),  # the Settings view's buttons
     "disabled": (
-        "#b0bec5",
+        "#78909c",
         DARK_GREY,
     ),  # a button that cannot be pressed now: its fill, or its words on white
     "disabled_border": ("#e3e8eb", DARK_GREY),  # its edge
@@ -42,22 +46,23 @@ ROLES: dict[str, tuple[str, str]] = {
     "accent_deep": ("#005b50", BLACK),  # the import button's edge
     "accent_light": ("#80cbc4", BLACK),  # the side bar's marker, the wizard's scan target
     "accent_wash": ("#e0f2f1", WHITE),  # behind "printed"; a column the person chose by hand
-    "accent_disabled": ("#b2dfdb", DARK_GREY),  # the import button while it cannot be pressed
+    "accent_disabled": ("#5e8f89", DARK_GREY),  # the import button while it cannot be pressed
     # Keyboard focus and selection
     "focus": ("#00796b", BLACK),  # the edge of the field or button with the focus
-    "focus_fill": ("#005b50", YELLOW),  # a filled button with the focus
-    "focus_fill_ink": (WHITE, BLACK),
-    "selection": ("#00796b", YELLOW),  # selected rows and text
-    "selection_ink": (WHITE, BLACK),
+    "focus_fill": ("#005b50", FOCUS_BLUE),  # a filled button with the focus
+    "focus_fill_ink": (WHITE, WHITE),
+    # Selected rows and text; Fusion also draws the keyboard focus's outline in it (fields, lists, boxes)
+    "selection": ("#00796b", FOCUS_BLUE),
+    "selection_ink": (WHITE, WHITE),
     # Outcomes: never colour alone, the words and symbols say it too
     "admitted": ("#1b6e3a", "#004d1a"),  # let in, marked present, saved, online: it worked
-    "warning": ("#9a5b00", BLACK),  # amber: look before going on (already in, another session)
+    "warning": ("#8f5400", BLACK),  # amber: look before going on (already in, another session)
     "warning_fill": ("#ffcc80", WHITE),  # the button offering what to do about an amber outcome
     "refused": ("#a32019", "#7a0000"),  # red: not let in; what went wrong
     "refused_deep": ("#8a1c14", "#7a0000"),  # a refusal on the kiosk; a wrong PIN in Settings
     "neutral": ("#37474f", "#37474f"),  # ready to scan, undone, connecting
-    "alarm": ("#e65100", BLACK),  # duplicate admissions to look at
-    "needs_wash": ("rgba(255,255,255,0.16)", "rgba(255,255,255,0.16)"),  # a person's needs on an outcome
+    "alarm": ("#bf360c", BLACK),  # duplicate admissions to look at
+    "needs_wash": ("rgba(255,255,255,0.1)", "rgba(255,255,255,0.1)"),  # a person's needs on an outcome
     # Soft labels: a wash behind words in the matching ink
     "info_wash": ("#e3f2fd", WHITE),  # booked; an import under way
     "info_ink": ("#0d47a1", BLACK),
@@ -75,11 +80,11 @@ ROLES: dict[str, tuple[str, str]] = {
     # The large displays: the kiosk and the first-run wizard
     "display_ink": ("#17323f", BLACK),  # titles, prompts, fields
     "display_ink_soft": ("#45606b", BLACK),  # explanations
-    "display_ink_faint": ("#5b7480", BLACK),  # the kiosk's session line
-    "discreet_ink": ("#8aa0a8", BLACK),  # the kiosk's Staff button: there, but not inviting
+    "display_ink_faint": ("#4f6873", BLACK),  # the kiosk's session line
+    "discreet_ink": ("#4f6873", BLACK),  # the kiosk's Staff button: there, but not inviting
     "display_backdrop": ("#eef3f4", WHITE),  # behind the kiosk
     "display_border": ("#c9d8dc", BLACK),  # the kiosk's card and list
-    "field_border": ("#9fb3ba", BLACK),  # the wizard's fields, the kiosk's quiet buttons
+    "field_border": ("#78909c", BLACK),  # the wizard's fields, the kiosk's quiet buttons
     "rule": ("#e3ebed", BLACK),  # between the kiosk's list rows
     # The idle lock's cover
     "cover_ink": ("#263238", BLACK),
@@ -88,7 +93,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "preview_backdrop": ("#78909c", BLACK),  # around the pages in the preview
     "paper": (WHITE, WHITE),
     "paper_shadow": ("#b0bec5", BLACK),
-    "paper_line": ("#90a4ae", BLACK),  # the sheet's edge; a used label's outline and cross
+    "paper_line": ("#546e7a", BLACK),  # the sheet's edge; a used label's outline and cross
     "label_used": ("#cfd8dc", MID_GREY),
     "label_free": ("#f5f7f8", WHITE),
     "label_free_line": ("#78909c", BLACK),
@@ -194,3 +199,155 @@ HIGH_CONTRAST = Palette(True, **{name: values[1] for name, values in ROLES.items
 
 def palette_for(high_contrast: bool) -> Palette:
     return HIGH_CONTRAST if high_contrast else NORMAL
+
+
+# -- What must be readable on what ----------------------------------------------------------------------
+
+#: The least contrast ratio for each use (WCAG 2.2: 1.4.3 for text, 1.4.11 for focus rings, symbols and
+#: parts of a chart). WCAG asks nothing of the words of a control that cannot be used now; the desk asks
+#: 3:1 so that anyone can still read what it would do.
+LEAST_CONTRAST = {"text": 4.5, "large": 3.0, "graphic": 3.0, "disabled": 3.0}
+
+#: (ink, ground, use): each colour role drawn on each colour it sits on. A ground "wash over base" is a
+#: see-through role laid on another. Every role is here or in DECORATION; a test checks both themes.
+READINGS: tuple[tuple[str, str, str], ...] = (
+    # Words on the ordinary surfaces
+    *(
+        (ink, ground, "text")
+        for ink in ("ink", "ink_muted")
+        for ground in ("window", "surface", "quiet", "hover")
+    ),
+    ("ink", "idle", "text"),
+    ("ink", "warning_fill", "text"),  # the button offering what to do about an amber outcome
+    ("ink_faint", "surface", "text"),
+    ("ink_disabled", "surface", "disabled"),
+    ("disabled", "window", "disabled"),
+    ("on_colour", "disabled", "disabled"),
+    ("on_colour", "accent_disabled", "disabled"),
+    ("nav_ink", "nav", "text"),
+    ("nav_chosen_ink", "nav_chosen", "text"),
+    ("accent_light", "nav_chosen", "graphic"),  # the side bar's marker of the view in front
+    # Words on a colour: the main buttons, outcomes, badges
+    *(
+        ("on_colour", ground, "text")
+        for ground in ("accent", "admitted", "warning", "refused", "refused_deep", "neutral", "alarm")
+    ),
+    *(
+        ("on_colour", f"needs_wash over {ground}", "text")
+        for ground in ("admitted", "warning", "refused", "refused_deep", "neutral")
+    ),
+    # Outcome colours as words: a test's result, "saved", a wrong PIN, the wizard's scan
+    *(
+        (ink, ground, "text")
+        for ink in ("admitted", "warning", "refused", "refused_deep")
+        for ground in ("window", "surface")
+    ),
+    ("accent", "window", "text"),  # the wizard's step
+    ("accent", "surface", "large"),  # the kiosk's big symbol
+    # Keyboard focus and selection
+    ("focus", "window", "graphic"),
+    ("focus", "surface", "graphic"),
+    ("focus_fill", "surface", "graphic"),
+    ("focus_fill_ink", "focus_fill", "text"),
+    ("selection", "surface", "graphic"),  # the focus outline Fusion draws round a field or a list
+    ("selection", "window", "graphic"),
+    ("selection_ink", "selection", "text"),
+    # Soft labels
+    ("info_ink", "info_wash", "text"),
+    ("walk_in_ink", "walk_in_wash", "text"),
+    ("admitted_ink", "admitted_wash", "text"),
+    ("warning_ink", "warning_wash", "text"),
+    ("refused_ink", "refused_wash", "text"),
+    ("refused", "refused_wash", "text"),  # an import that failed
+    ("neutral", "quiet", "text"),  # transferred; the sync indicator connecting
+    ("accent_edge", "accent_wash", "text"),  # "printed"
+    ("admitted", "online_wash", "text"),
+    ("refused", "offline_wash", "text"),
+    # The kiosk and the wizard
+    *(
+        (ink, ground, "text")
+        for ink in (
+            "display_ink",
+            "display_ink_soft",
+            "display_ink_faint",
+            "warning_note",
+            "discreet_ink",
+            "refused_deep",
+        )
+        for ground in ("display_backdrop", "surface")
+    ),
+    ("display_ink", "window", "text"),
+    ("display_ink_soft", "window", "text"),
+    ("field_border", "surface", "graphic"),  # where to type in the wizard
+    # The idle lock
+    ("cover_ink", "quiet", "text"),
+    ("cover_ink_soft", "quiet", "text"),
+    # The sheet of labels and the chart
+    ("paper_line", "paper", "graphic"),
+    ("paper_line", "label_used", "graphic"),  # the cross on a used label
+    ("label_free_line", "label_free", "graphic"),
+    ("on_colour", "accent", "text"),
+    ("accent", "track", "graphic"),  # how far a progress bar has gone
+    ("chart_bar", "surface", "graphic"),
+)
+
+#: Roles that only decorate or group: an edge, a shadow, a fill that carries no meaning of its own.
+DECORATION = frozenset(
+    {
+        "border",
+        "frame",
+        "card_border",
+        "strong_border",
+        "disabled_border",
+        "accent_deep",
+        "display_border",
+        "rule",
+        "preview_backdrop",
+        "paper_shadow",
+        "chart_grid",
+    }
+)
+
+
+def contrast(ink: str, ground: str) -> float:
+    """The WCAG 2 contrast ratio of two colours: `#rrggbb`, or `rgba(...)` laid on what lies under it
+    (a ground written "wash over base")."""
+    lighter, darker = sorted((_luminance(_rgb(ink)), _luminance(_rgb(ground))), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def resolve(palette: Palette, ground: str) -> str:
+    """A ground named in READINGS as a colour: a role, or a see-through role over another, flattened."""
+    if " over " not in ground:
+        return palette.role(ground)
+    wash, base = ground.split(" over ")
+    red, green, blue, alpha = _rgba(palette.role(wash))
+    under = _rgb(palette.role(base))
+    mixed = [
+        round(alpha * top + (1 - alpha) * bottom)
+        for top, bottom in zip((red, green, blue), under, strict=True)
+    ]
+    return "#" + "".join(f"{channel:02x}" for channel in mixed)
+
+
+def _rgba(colour: str) -> tuple[int, int, int, float]:
+    if colour.startswith("rgba("):
+        red, green, blue, alpha = colour[5:-1].split(",")
+        return int(red), int(green), int(blue), float(alpha)
+    red, green, blue = _rgb(colour)
+    return red, green, blue, 1.0
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    if not colour.startswith("#") or len(colour) != 7:
+        raise ValueError(f"{colour} is not an opaque #rrggbb colour")
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(channel) for channel in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue

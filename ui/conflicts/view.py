@@ -84,7 +84,8 @@ class DuplicatesView(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setItemsExpandable(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so its rows can be read aloud
+        self.tree.setAccessibleName(self.tr("Duplicate admissions"))
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setStretchLastSection(False)

@@ -100,6 +100,8 @@ def _panel(title: str, body: QWidget, aside: QWidget | None = None) -> tuple[QFr
     frame.setObjectName("card")
     heading = QLabel(title)
     heading.setObjectName("panelTitle")
+    if not body.accessibleName():  # a screen reader names the table or chart by its panel's title
+        body.setAccessibleName(title)
     top = QHBoxLayout()
     top.addWidget(heading, 1)
     if aside is not None:
@@ -116,6 +118,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
+    table.setTabKeyNavigation(False)  # Tab moves on to the next control, not cell by cell: no trap
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setShowGrid(False)
@@ -368,6 +371,15 @@ class DashboardView(QWidget):
             )
         else:
             self.chart_title.setText(self.tr("Arrivals per 5 minutes · none yet"))
+        # The chart in words, for those who cannot see it: each five minutes that had arrivals.
+        self.chart_view.setAccessibleDescription(
+            "; ".join(
+                self.tr("{0}: {1} arrived").format(clock_for_people(b.starts_at), b.count)
+                for b in bins
+                if b.count
+            )
+            or self.tr("No arrivals yet")
+        )
         if not bins:
             return
         arrivals = QBarSet(self.tr("Arrivals"))

@@ -169,6 +169,7 @@ class TransferDialog(QDialog):
         intro = QLabel(self.tr("Move the booking of <b>{0}</b> to:").format(row.display_name))
         self.sessions = QListWidget()
         self.sessions.setObjectName("sessionList")
+        self.sessions.setAccessibleName(self.tr("Sessions to move the booking to"))
         with context.database.session() as db:
             summaries = session_summaries(db)
         for summary in summaries:
@@ -267,6 +268,7 @@ class HistoryDialog(QDialog):
         )
         self.table = QTableWidget(len(self.lines), len(self.HEADINGS))
         self.table.setObjectName("historyTable")
+        self.table.setAccessibleName(self.tr("Scan history"))
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADINGS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

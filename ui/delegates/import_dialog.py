@@ -228,6 +228,7 @@ class ImportDialog(QDialog):
 
         self.notes = QListWidget()
         self.notes.setObjectName("importNotes")
+        self.notes.setAccessibleName(self.tr("Notes on the import"))
         self.notes.setWordWrap(True)
         self.notes.setMaximumHeight(110)
         self.notes.hide()
@@ -241,6 +242,7 @@ class ImportDialog(QDialog):
         mapping_title.setWordWrap(True)
         self.mapping = QTableWidget(0, 2)
         self.mapping.setObjectName("mappingTable")
+        self.mapping.setAccessibleName(self.tr("Columns of the file"))
         self.mapping.setHorizontalHeaderLabels([self.tr("Column in the file"), self.tr("Imported as")])
         self.mapping.verticalHeader().hide()
         self.mapping.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)

@@ -192,8 +192,15 @@ class DelegatesView(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.find, 3)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.arrival_filter)
+        # Labels as buddies: on Linux a screen reader names a combo box by its label, not its own name.
+        for title, combo in (
+            (self.tr("Status"), self.status_filter),
+            (self.tr("Arrival"), self.arrival_filter),
+        ):
+            label = QLabel(title)
+            label.setBuddy(combo)
+            filters.addWidget(label)
+            filters.addWidget(combo)
         filters.addWidget(self.organisation_filter, 2)
         filters.addSpacing(8)
         filters.addWidget(self.count_label)
@@ -201,6 +208,8 @@ class DelegatesView(QWidget):
         # -- the table ---------------------------------------------------------------------------
         self.table = QTableView()
         self.table.setObjectName("rosterTable")
+        self.table.setAccessibleName(self.tr("Delegates of the session"))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it): no trap
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

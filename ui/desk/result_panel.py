@@ -5,6 +5,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from checkin.domain.decide import Outcome, OutcomeCode
+from ui.base.accessibility import announce
 from ui.base.palette import palette_for
 
 # (colour role, symbol, headline). Amber and red differ in symbol and words as well as colour.
@@ -38,6 +39,8 @@ class ResultPanel(QFrame):
     def __init__(self, parent: QWidget | None = None, *, scale: float = 1.0) -> None:
         super().__init__(parent)
         self.setObjectName("resultPanel")
+        # A screen reader finds the outcome here; each new one is also said as it appears (announce).
+        self.setAccessibleName(self.tr("Scan outcome"))
         self.high_contrast = False
         self.symbol = _label(int(56 * scale), bold=True)
         self.headline = _label(int(28 * scale), bold=True)
@@ -91,6 +94,14 @@ class ResultPanel(QFrame):
         self.organisation.clear()
         self.needs.hide()
         self.reason.setText(detail)
+        announce(self, self.words())
+
+    def words(self) -> str:
+        """What the panel shows, as a screen reader says it: the outcome, the person, their needs, why."""
+        parts = [self.headline.text(), self.name.text(), self.organisation.text(), self.reason.text()]
+        if not self.needs.isHidden():
+            parts.insert(3, self.needs.text())
+        return ". ".join(part.replace("\n", ". ") for part in parts if part.strip())
 
     def _paint(self, role: str) -> None:
         colours = palette_for(self.high_contrast)

@@ -33,6 +33,7 @@ from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.decide import Outcome, OutcomeCode
 from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
+from ui.base.accessibility import announce
 from ui.base.context import DeskContext
 from ui.base.pin import require_organiser, tell_status
 from ui.base.theme import palette_in_use
@@ -64,16 +65,22 @@ class DeskView(QWidget):
             self.tr("Scan a badge — or type a name, organisation or email to search")
         )
         self.input.setClearButtonEnabled(True)
+        self.input.setAccessibleName(self.tr("Scan or search"))
+        self.input.setAccessibleDescription(
+            self.tr("Scan a badge, or type a few letters of a name, organisation or email and press Enter")
+        )
         font = self.input.font()
         font.setPointSize(17)
         self.input.setFont(font)
-        self.input.setMinimumHeight(48)
+        # 48 pixels, or more when the system's text is larger: the words are never cut.
+        self.input.setMinimumHeight(max(48, self.input.fontMetrics().height() + 20))
         self.input.textEdited.connect(self._text_edited)
         self.input.returnPressed.connect(self._enter_pressed)
         self.input.installEventFilter(self)
 
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
+        self.results.setAccessibleName(self.tr("People found"))
         self.results.setMaximumHeight(230)
         self.results.setFont(font)
         self.results.itemActivated.connect(
@@ -141,6 +148,7 @@ class DeskView(QWidget):
             )
         )
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)  # large text wraps instead of running off the edge
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.input)
@@ -233,6 +241,13 @@ class DeskView(QWidget):
         self._offer_action(outcome)
         in_now = outcome.admitted or outcome.code is OutcomeCode.ALREADY_CHECKED_IN
         self._offer_guide(outcome.registration_id if in_now else None)
+        # Said at once, while the focus stays in the scan field for the next badge.
+        offered = [
+            b.text()
+            for b in (self.action_button, self.override_button, self.guide_button)
+            if not b.isHidden()
+        ]
+        announce(self.panel, ". ".join([self.panel.words(), *offered]), urgent=not outcome.admitted)
         if outcome.admitted:
             self._last_admission_at = utc_now()
             self._undo_timer.start()

@@ -37,6 +37,7 @@ from checkin.domain.vocabulary import Method
 from checkin.errors import UsageError
 from checkin.settings import Settings
 from checkin.store.database import Database
+from ui.base.accessibility import announce
 from ui.base.context import DeskContext
 from ui.base.pin import PinDialog
 from ui.base.theme import apply_theme, error_style, focus_rule, palette_in_use
@@ -198,6 +199,7 @@ class KioskWindow(QWidget):
         self.surname.installEventFilter(self)
         self.people = QListWidget()
         self.people.setObjectName("kioskPeople")
+        self.people.setAccessibleName(self.tr("People with that surname"))
         self.people.itemActivated.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.people.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.search_message = _label("", "kioskSubtitle")
@@ -316,6 +318,7 @@ class KioskWindow(QWidget):
             self.context.attendance_changed.emit()
         else:
             self.result_hint.setText(self.tr("Please see the desk staff — they'll sort it out."))
+        announce(self.panel, f"{self.panel.words()}. {self.result_hint.text()}", urgent=not outcome.admitted)
         self.pages.setCurrentWidget(self.result_page)
         self.back_timer.start(self.return_after_ms)
         self.outcome_shown.emit(outcome)

@@ -28,6 +28,7 @@ from checkin.domain.marks import MarkCode, MarkOutcome
 from checkin.domain.text import fold
 from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
+from ui.base.accessibility import announce
 from ui.base.context import DeskContext
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 
@@ -50,7 +51,7 @@ QLineEdit#rollCallFilter { padding: 5px 8px; font-size: 12pt; }
 #: (colour role, symbol, headline) for each outcome of a scan.
 LOOKS = {
     MarkCode.MARKED: ("admitted", "✔", "Marked present"),
-    MarkCode.ALREADY_MARKED: ("warning", "●", "Already marked"),
+    MarkCode.ALREADY_MARKED: ("warning", "⚠", "Already marked"),
     MarkCode.NOT_BOOKED_HERE: ("refused", "✖", "Not booked on this session"),
     MarkCode.NOT_ACTIVE: ("refused", "✖", "Booking not active"),
     MarkCode.NOT_FOUND: ("refused", "?", "Code not known here"),
@@ -74,6 +75,7 @@ class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rollCallBanner")
+        self.setAccessibleName(self.tr("Last mark"))
         self.colours = palette_in_use()
         self.code: MarkCode | None = None
         self.symbol = QLabel()
@@ -130,6 +132,8 @@ class Banner(QFrame):
         self.headline.setText(headline)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
+        if role != "idle":
+            announce(self, f"{headline}. {detail}" if detail else headline, urgent=role == "refused")
 
 
 class RollCallView(QWidget):
@@ -170,6 +174,7 @@ class RollCallView(QWidget):
         self.filter.setObjectName("rollCallFilter")
         self.filter.setPlaceholderText(self.tr("Filter by name or organisation (Ctrl+F)"))
         self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName(self.tr("Filter the list"))
         self.filter.textChanged.connect(self._apply_filter)
         self.filter.installEventFilter(self)
 

@@ -4,8 +4,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -101,6 +102,13 @@ class Views(Mapping[str, QWidget]):
         return len(self._titles)
 
 
+def side_bar_width() -> int:
+    """190 pixels, or wider when the system's text is larger, so that the longest view name fits."""
+    font = QFont(QApplication.font())
+    font.setPointSize(14)  # the side bar's largest text (high contrast)
+    return max(190, QFontMetrics(font).horizontalAdvance("Duplicates") + 56)
+
+
 class MainWindow(QMainWindow):
     #: A view was made (title, view): the idle lock covers it.
     view_made = Signal(str, QWidget)
@@ -143,7 +151,8 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
+        self.nav.setAccessibleName(self.tr("Views"))
+        self.nav.setFixedWidth(side_bar_width())
         self.stack = QStackedWidget()
         self._factories: dict[str, ViewFactory] = {}
         for title, shortcut, factory in _views():

@@ -129,6 +129,7 @@ class WizardDialog(QDialog):
         )
         self.desk_name = QLineEdit(self.settings.get("desk_name") or default)
         self.desk_name.setObjectName("wizardDeskName")
+        self.desk_name.setAccessibleName(self.tr("Desk name"))
         self.desk_name.setMaximumWidth(420)
         layout.addWidget(_text(self.tr("Desk name")))
         layout.addWidget(self.desk_name)
@@ -145,6 +146,8 @@ class WizardDialog(QDialog):
         )
         self.pin = QLineEdit()
         self.pin_again = QLineEdit()
+        self.pin.setAccessibleName(self.tr("PIN"))
+        self.pin_again.setAccessibleName(self.tr("The same PIN again"))
         for field, name in ((self.pin, "wizardPin"), (self.pin_again, "wizardPinAgain")):
             field.setObjectName(name)
             field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -166,6 +169,10 @@ class WizardDialog(QDialog):
         self.scan_target = QLineEdit()
         self.scan_target.setObjectName("wizardScanTarget")
         self.scan_target.setPlaceholderText(self.tr("Waiting for a scan…"))
+        self.scan_target.setAccessibleName(self.tr("Scanner test"))
+        self.scan_target.setAccessibleDescription(
+            self.tr("Scan any badge: what the scanner typed shows below")
+        )
         self.scan_target.returnPressed.connect(self._typed)
         self.scan_result = _text(self.tr("No scan yet."), "wizardResult")
         self.scan_result.setTextFormat(Qt.TextFormat.PlainText)  # a scan is shown as read, never as markup
@@ -185,7 +192,11 @@ class WizardDialog(QDialog):
         )
         self.camera = QComboBox()
         self.camera.setMinimumWidth(420)
+        self.camera.setAccessibleName(self.tr("Camera"))
         fill_camera_choice(self.camera, self.settings.get("camera_id"))
+        label = _text(self.tr("Camera"))
+        label.setBuddy(self.camera)  # on Linux a screen reader names a combo box by its label
+        layout.addWidget(label)
         layout.addWidget(self.camera, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page

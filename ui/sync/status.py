@@ -14,9 +14,10 @@ from ui.base.theme import palette_in_use
 from ui.conflicts.view import DuplicatesView, duplicates_label
 from ui.sync.service import SyncService, SyncState, describe_round
 
-#: (symbol, ink, background) colour roles for each state: never colour alone. Without a hub, no background.
+#: (symbol, ink, background) colour roles for each state: never colour alone (online and offline differ in
+#: shape too, for those who cannot tell green from red). Without a hub, no background.
 ONLINE = ("●", "admitted", "online_wash")
-OFFLINE = ("●", "refused", "offline_wash")
+OFFLINE = ("⚠", "refused", "offline_wash")
 CONNECTING = ("◌", "neutral", "quiet")
 NO_HUB = ("○", "ink_muted", "")
 
@@ -70,9 +71,9 @@ def _status(state: SyncState, now: float | None) -> tuple[str, tuple[str, str, s
     waiting = f"{_changes(state.pending)} waiting" if state.pending else "nothing waiting"
     since = f" since {time_for_people(state.offline_since, utc_now())}" if state.offline_since else ""
     if state.running:
-        return f"● Offline{since} — {waiting} (trying now…)", OFFLINE
+        return f"⚠ Offline{since} — {waiting} (trying now…)", OFFLINE
     seconds = max(0, round((state.retry_at or 0) - (now if now is not None else time.monotonic())))
-    return f"● Offline{since} — {waiting} (retrying in {seconds} s)", OFFLINE
+    return f"⚠ Offline{since} — {waiting} (retrying in {seconds} s)", OFFLINE
 
 
 def status_tooltip(state: SyncState) -> str:
