@@ -7,6 +7,7 @@ from tests_support import booked_people, roster, scanner_types
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QWidget
 
+from checkin.desk.pin import set_pin
 from checkin.desk.roster import session_summaries
 from checkin.domain.decide import OutcomeCode
 from ui.base.accessibility import controls, same_name_different_jobs, unnamed
@@ -97,7 +98,9 @@ def test_the_kiosk_names_the_controls_of_every_page(qtbot, tmp_path, demo_progra
     from ui.kiosk.window import build_kiosk
 
     database, code = demo_programme
-    kiosk, scanner = build_kiosk(database, Settings(tmp_path / "settings.json"), "kiosk-1", code)
+    settings = Settings(tmp_path / "settings.json")
+    set_pin(settings, "482916")  # a kiosk starts only with a PIN, its only way out
+    kiosk, scanner = build_kiosk(database, settings, "kiosk-1", code)
     qtbot.addWidget(kiosk)
     kiosk.show()
     try:

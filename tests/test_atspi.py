@@ -132,7 +132,11 @@ def test_a_screen_reader_finds_every_control_named_and_hears_the_scan_outcome(
 
 
 def test_a_screen_reader_finds_the_kiosk_controls_named(session_bus, x_display, tmp_path):
+    from checkin.desk.pin import set_pin
+    from checkin.settings import Settings
+
     code, _person = _demo(tmp_path)
+    set_pin(Settings(tmp_path / "settings.json"), "482916")  # a kiosk starts only with a PIN
     found = _run_and_walk(x_display, session_bus, tmp_path, ["--session", code, "--kiosk"], ["kiosk"])
     screens = found["screens"]
     assert {title: screen["problems"] for title, screen in screens.items()} == {

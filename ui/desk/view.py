@@ -101,6 +101,7 @@ class DeskView(QWidget):
         self.override_button = QPushButton(self.tr("Admit anyway (Shift+F2)"))
         self.override_button.setObjectName("amberAction")
         self.override_button.hide()
+        self.override_button.setAccessibleName(self.tr("Admit anyway (Shift+F2)"))
         self.override_button.clicked.connect(self.admit_anyway)
         self.undo_button = QPushButton(self.tr("Undo last check-in (Ctrl+Z)"))
         self.undo_button.setEnabled(False)
@@ -113,6 +114,7 @@ class DeskView(QWidget):
         self.print_badge_button = QPushButton(self.tr("Print badge (Ctrl+P)"))
         self.print_badge_button.setObjectName("amberAction")
         self.print_badge_button.hide()
+        self.print_badge_button.setAccessibleName(self.tr("Print the walk-in's badge (Ctrl+P)"))
         self.print_badge_button.clicked.connect(self.print_walk_in_badge)
         #: The booking of the person on screen, who can be given the pocket guide (F3).
         self._guide_for: int | None = None
@@ -277,6 +279,8 @@ class DeskView(QWidget):
         overridable = can_override(outcome)
         offered = own or (self.tr("Admit anyway with the PIN (F2)") if overridable else None)
         self.action_button.setText(offered or "")
+        # Never nameless, even hidden: a screen reader may still hold it from the last outcome.
+        self.action_button.setAccessibleName(offered or self.tr("The outcome's action (F2)"))
         today = outcome.open_session if outcome.code is OutcomeCode.NOT_TODAY else None
         self.action_button.setToolTip(
             self.tr("Open {0}, their session today, and check them in there").format(today.code)
@@ -394,8 +398,13 @@ class DeskView(QWidget):
     def _offer_guide(self, registration_id: int | None) -> None:
         self._guide_for = registration_id
         self.guide_button.setEnabled(True)
-        self.guide_button.setText(self.tr("Pocket guide given (F3)"))
+        self._name_guide_button(self.tr("Pocket guide given (F3)"))
         self.guide_button.setVisible(registration_id is not None)
+
+    def _name_guide_button(self, words: str) -> None:
+        # Named as well as labelled: a button made hidden reaches a screen reader with no name otherwise.
+        self.guide_button.setText(words)
+        self.guide_button.setAccessibleName(words)
 
     def give_guide(self) -> bool:
         """Record that the person on screen was given the pocket guide; a second press changes nothing."""
@@ -403,7 +412,7 @@ class DeskView(QWidget):
             return False
         with self.context.database.session() as db:
             recorded = hand_out_guide(db, self._guide_for, desk=self.context.desk)
-        self.guide_button.setText(
+        self._name_guide_button(
             self.tr("✔ Pocket guide recorded") if recorded else self.tr("✔ Pocket guide given already")
         )
         self.guide_button.setEnabled(False)
