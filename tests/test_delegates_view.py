@@ -345,34 +345,59 @@ def test_history_shows_the_scans_of_a_person(demo_delegates_view, qtbot, monkeyp
 
 
 def test_print_and_reprint_a_badge(demo_delegates_view, qtbot, monkeypatch, tmp_path):
-    _window, view, database, code = demo_delegates_view
+    """Ctrl+P prints the person's badge through the print dialog (the Print view makes it); it counts as
+    printed once printed, and a second print is a reprint. The Delegates view stays in front."""
+    from pdf_checks import decode_qrs, page_images
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.printing.view import PrintView
+
+    window, view, database, code = demo_delegates_view
     person = next(e for e in roster(database, code) if e.status == "booked")
     select_person(view, person.registration_id)
-    opened = []
-    monkeypatch.setattr(
-        QFileDialog,
-        "getSaveFileName",
-        lambda *args, **kwargs: (str(tmp_path / "badge.pdf"), "PDF files (*.pdf)"),
-    )
-    monkeypatch.setattr(
-        "ui.delegates.view.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
-    )
-    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
-    assert opened == [str(tmp_path / "badge.pdf")] and (tmp_path / "badge.pdf").read_bytes().startswith(
-        b"%PDF"
-    )
+    printed = []
+
+    def print_dialog(_view, printer, pages):  # the print dialog, answered with Print into a PDF file
+        printed.append(tmp_path / f"badge-{len(printed) + 1}.pdf")
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed[-1]))
+        return True
+
+    monkeypatch.setattr(PrintView, "choose_printer", print_dialog)
+    with qtbot.waitSignal(window.views["Print"].printed, timeout=30_000):
+        qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is view
+    (qr,) = decode_qrs(page_images(printed[0])[0])
+    assert qr.text == person.badge_code
     qtbot.waitUntil(lambda: view.current_row().badges_printed == 1)
     row = view.model.row_of(person.registration_id)
     assert view.model.data(view.model.index(row, BADGE)) == "Printed"
-    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(opened) == 2, timeout=20_000)
+    with qtbot.waitSignal(window.views["Print"].printed, timeout=30_000):
+        qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: view.current_row().badges_printed == 2)
     with database.session() as db:
         reprints = db.scalars(
             select(PrintLog.reprint).where(PrintLog.registration_id == person.registration_id)
         )
         assert list(reprints) == [False, True]
+
+
+def test_a_badge_whose_print_dialog_is_cancelled_counts_as_nothing(demo_delegates_view, qtbot, monkeypatch):
+    from ui.printing.view import PrintView
+
+    window, view, database, code = demo_delegates_view
+    person = next(e for e in roster(database, code) if e.status == "booked")
+    select_person(view, person.registration_id)
+    asked = []
+    monkeypatch.setattr(
+        PrintView, "choose_printer", lambda _view, _printer, pages: asked.append(pages) or False
+    )
+    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: asked == [1], timeout=30_000)
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(PrintLog)) == 0
+    assert view.current_row().badges_printed == 0
 
 
 # --------------------------------------------------------------------------------------------------

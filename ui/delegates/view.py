@@ -2,16 +2,15 @@
 print a badge or reissue a lost one, see a person's scans; import a delegate list."""
 
 import logging
-from pathlib import Path
+from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QStandardPaths, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence, QPainter, QPen, QShowEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QCompleter,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -32,7 +31,6 @@ from checkin.desk.revocations import DEFAULT_REISSUE_REASON, reissue_badge
 from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from ui.base.context import DeskContext
-from ui.base.failure import show_failure
 from ui.base.operations import run_op
 from ui.base.palette import palette_for
 from ui.base.theme import BUTTON_STYLE, palette_in_use
@@ -157,10 +155,8 @@ class DelegatesView(QWidget):
         self._place: tuple[int | None, int | None, int] | None = None
         self._focus_list_when_landed = False
         self.model.in_view = self._in_view
-        #: Where a badge PDF is saved first: the user's documents, then wherever they saved the last one.
-        self.badge_folder = Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
-        )
+        #: Prints one badge by registration id; the window sets it when it has a Print view.
+        self.badge_printer: Callable[[int], object] | None = None
 
         # -- finding ---------------------------------------------------------------------------
         self.find = QLineEdit()
@@ -640,56 +636,12 @@ class DelegatesView(QWidget):
             HistoryDialog(self.context, row, self).exec()
 
     def print_badge(self) -> None:
-        """Write this person's badge as a PDF on the desk's label stock and open it (no PIN: a desk job)."""
+        """Print this person's badge on the desk's label stock: the Print view makes it and opens the print
+        dialog (no PIN: a desk job). It counts as printed once it is printed, as any badge does."""
         row = self.current_row()
-        if row is None or not self.print_action.isEnabled():
+        if row is None or not self.print_action.isEnabled() or self.badge_printer is None:
             return
-        name = f"badge-{row.last_name or row.first_name}-{self.context.session_code}.pdf".replace(" ", "-")
-        suggested = self.badge_folder / name
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Save the badge as PDF"), str(suggested), self.tr("PDF files (*.pdf)")
-        )
-        if not path:
-            return
-        self.badge_folder = Path(path).parent
-        database, desk, code = self.context.database, self.context.desk, self.context.session_code
-        stock_name = self.context.settings.get("default_stock")
-        registration_id = row.registration_id
-
-        def work(progress):  # noqa: ANN001, ANN202 - runs on the thread pool
-            from checkin.printing.badge_jobs import BadgeRequest, make_badge_job
-
-            progress(0, 1)
-            request = BadgeRequest(code, stock_name, registration_ids=(registration_id,))
-            with database.session() as db:
-                return make_badge_job(db, request, Path(path), desk=desk, printed=True)
-
-        self.print_action.setEnabled(False)
-        self.badge_printing = run_op(
-            self, work, on_success=lambda run: self._badge_written(row, run), on_failure=self._badge_failed
-        )
-
-    def _badge_written(self, row: RosterRow, run) -> None:  # noqa: ANN001 - a BadgeJob
-        self._update_actions()
-        what = self.tr("reprinted") if run.reprints else self.tr("printed")
-        self._done(
-            self.tr("Badge of {0} {1}: {2}").format(row.display_name, what, run.path), row.registration_id
-        )
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(run.path)))
-        self.badge_written = run
-
-    def _badge_failed(self, error: Exception) -> None:
-        self._update_actions()
-        show_failure(
-            self,
-            self.tr("Badge not printed"),
-            error,
-            doing="making a badge",
-            fault=self.tr("Something went wrong while making the badge (a fault in the program): {0}").format(
-                error
-            ),
-            writes_files=True,
-        )
+        self.badge_printer(row.registration_id)
 
     def open_import(self) -> None:
         if self.context.session_code is None:

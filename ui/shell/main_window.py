@@ -163,10 +163,8 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             QShortcut(QKeySequence(shortcut), self, activated=lambda t=title: self.show_view(t))
         self.views = Views(list(self._factories), self._make_view, self.view_made.emit)
-        desk = self.desk_view  # made now: it is what start-up waits for
+        self.views["Desk"]  # noqa: B018 - made now: it is what start-up waits for
         self.nav.currentRowChanged.connect(self._show_row)
-        if "Print" in self.views:  # a walk-in's badge: one click on the desk, one in the print dialog
-            desk.badge_printer = self._print_walk_in_badge
         self.nav.setCurrentRow(0)
 
         body = QHBoxLayout()
@@ -245,13 +243,17 @@ class MainWindow(QMainWindow):
         """Make a view and put it in its place in the stack, instead of its stand-in."""
         index = list(self._factories).index(title)
         view = self._factories[title](self.context)
+        if hasattr(view, "badge_printer") and "Print" in self._factories:
+            # One person's badge (a walk-in at the desk, anyone from Delegates): made and sent to the
+            # print dialog by the Print view, so it counts as printed only once it is really printed.
+            view.badge_printer = self._print_one_badge
         stand_in = self.stack.widget(index)
         self.stack.insertWidget(index, view)
         self.stack.removeWidget(stand_in)
         stand_in.deleteLater()
         return view
 
-    def _print_walk_in_badge(self, registration_id: int) -> object:
+    def _print_one_badge(self, registration_id: int) -> object:
         from ui.printing.view import PrintView  # made when first asked for, like the view
 
         view = self.views["Print"]
