@@ -197,6 +197,9 @@ def walk_desk(badge: str, person: str) -> dict:
         "the outcome panel to show the person",
     )
     focused = next((n for n in nodes(frame) if n.getState().contains(pyatspi.STATE_FOCUSED)), None)
+    # The buttons the outcome offers appear with it; as for the views, let the bus catch up with them (a
+    # button shown a moment ago can still be listed without its name).
+    time.sleep(0.5)
     screens["Desk after a scan"] = survey(frame)
     return {
         "screens": screens,
