@@ -21,7 +21,12 @@ from checkin.records.privacy import purge
 from checkin.records.report.figures import choose_sessions, programme_report
 from checkin.records.report.files import ReportFormat, write_report
 from checkin.records.report.suppression import Hidden, Line, suppress
-from checkin.records.report.tables import ORGANISATION_THRESHOLD, report_document
+from checkin.records.report.tables import (
+    GROUP_FIELDS,
+    ORGANISATION_THRESHOLD,
+    SESSION_FIELDS,
+    report_document,
+)
 from checkin.store.models import Delegate, Registration, Session
 
 UK = ZoneInfo("Europe/London")
@@ -346,3 +351,39 @@ def test_a_purge_keeps_what_the_anonymous_report_needs(tmp_path):
         assert after.tables == before.tables
     finally:
         played.database.dispose()
+
+
+def test_every_column_heading_of_the_pdf_fits_its_column(played, tmp_path):
+    """A funder reads "Certificates" over its own column, apart from "No-shows" beside it."""
+    out = tmp_path / "report.pdf"
+    with played.database.session() as db:
+        write_report(db, out, ReportFormat.PDF, codes=played.codes, zone=UK)
+    headings = {title for _n, title in (*SESSION_FIELDS, *GROUP_FIELDS)}
+    seen = set()
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            lines = defaultdict(list)
+            for word in page.extract_words():
+                lines[round(word["top"])].append(word)
+            for words in lines.values():
+                words.sort(key=lambda w: w["x0"])
+                if len({w["text"] for w in words} & headings) < 3:
+                    continue  # not a heading row
+                texts = {w["text"] for w in words}
+                wanted = headings if "Booked" in texts else {title for _n, title in GROUP_FIELDS}
+                assert wanted <= texts, f"headings broken over two lines: {sorted(wanted - texts)}"
+                seen |= texts
+                for left, right in zip(words, words[1:], strict=False):
+                    gap = right["x0"] - left["x1"]
+                    assert gap >= 3, f"{left['text']!r} and {right['text']!r} touch ({gap:.1f} pt apart)"
+    assert headings <= seen
+
+
+def test_a_report_before_anyone_arrived_says_so_under_the_arrivals_chart(tmp_path, capsys):
+    database = str(tmp_path / "d.sqlite3")
+    assert main(["--db", database, "demo"]) == 0
+    out = tmp_path / "report.pdf"
+    assert main(["--db", database, "report", "--all", "-o", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        text_of_pdf = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Nobody has been checked in at the desk yet" in text_of_pdf

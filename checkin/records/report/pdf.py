@@ -36,6 +36,10 @@ from checkin.records.report.tables import (
 
 MARGIN = 16 * mm
 WIDTH = A4[0] - 2 * MARGIN
+#: Said where a chart over the morning has nothing to show.
+EMPTY_CHART = "Nobody has been checked in at the desk yet in these sessions."
+#: The tables' headings, white on ink.
+HEAD_SIZE = 6.8
 BAR = colors.HexColor("#3D6A9E")
 BAR_HIDDEN = colors.HexColor("#C9D3E0")
 
@@ -57,13 +61,13 @@ def _styles() -> dict[str, ParagraphStyle]:
         "count": ParagraphStyle("count", base, alignment=TA_RIGHT),
         "count_bold": ParagraphStyle("count_bold", base, fontName=SANS_BOLD, alignment=TA_RIGHT),
         "head": ParagraphStyle(
-            "head", base, fontName=SANS_BOLD, fontSize=6.8, leading=8.5, textColor=colors.white
+            "head", base, fontName=SANS_BOLD, fontSize=HEAD_SIZE, leading=8.5, textColor=colors.white
         ),
         "head_r": ParagraphStyle(
             "head_r",
             base,
             fontName=SANS_BOLD,
-            fontSize=6.8,
+            fontSize=HEAD_SIZE,
             leading=8.5,
             textColor=colors.white,
             alignment=TA_RIGHT,
@@ -129,14 +133,16 @@ def _table(
 def _widths(table: ReportTable) -> list[float]:
     """Counts in narrow columns, the first label taking what is left."""
     counts = len(table.headings)
-    count_width = 14 * mm if counts > 5 else 19 * mm
+    least = 12 * mm if counts > 5 else 19 * mm
+    # Each count column as wide as its heading needs on one line ("Certificates" must not wrap).
+    count_widths = [max(least, _width(h, SANS_BOLD, HEAD_SIZE) + 6) for h in table.headings]
     fixed = {"Session": 20 * mm, "Date": 27 * mm, "Sessions": 16 * mm, "From": 24 * mm}
     widths = [fixed.get(h, 0.0) for h in table.label_headings]
-    rest = WIDTH - count_width * counts - sum(widths)
+    rest = WIDTH - sum(count_widths) - sum(widths)
     flexible = [n for n, w in enumerate(widths) if not w] or [0]
     for n in flexible:
         widths[n] = rest / len(flexible) + widths[n]
-    return [*widths, *([count_width] * counts)]
+    return [*widths, *count_widths]
 
 
 def _without_venue(sessions: ReportTable) -> ReportTable:
@@ -163,7 +169,7 @@ def _bars(title: str, items: Sequence[tuple[str, Figure]], width: float = WIDTH)
     for n, (name, figure) in enumerate(items):
         y = height - top - row * (n + 1) + 3
         shown = prepare(name).text
-        while len(shown) > 8 and _width(shown, 8) > label_width - 6:
+        while len(shown) > 8 and _width(shown, SANS, 8) > label_width - 6:
             shown = shown[:-2].rstrip() + "…"
         drawing.add(
             String(
@@ -198,6 +204,10 @@ def _columns(
     largest = max([f.value or 0 for _n, f in items] + [1])
     slot = width / max(len(items), 1)
     drawing.add(Line(0, base, width, base, strokeColor=HAIRLINE, strokeWidth=0.6))
+    if not items:
+        drawing.add(
+            String(0, (base + top) / 2, EMPTY_CHART, fontName=SANS_ITALIC, fontSize=9, fillColor=MUTED)
+        )
     for n, (name, figure) in enumerate(items):
         x = n * slot + slot * 0.15
         tall = (top - base) * (figure.value or 0) / largest if figure.value is not None else 3.0
@@ -228,10 +238,11 @@ def _columns(
     return drawing
 
 
-def _width(text: str, size: float) -> float:
+def _width(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return float(stringWidth(text, SANS, size))
+    register_fonts()
+    return float(stringWidth(text, font, size))
 
 
 def _summary(styles: dict[str, ParagraphStyle], document: ReportDocument) -> Table:
