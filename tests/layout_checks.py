@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 #: Controls that draw their own parts as child widgets: what is inside them is theirs to lay out.
 COMPOUND = (QComboBox, QAbstractSpinBox, QAbstractItemView, QTabBar, QMenu, QMenuBar, QScrollBar, QHeaderView)
 SLACK = 1  # a pixel of rounding
+FRAME = 2  # a button's edge, where its words would be cut
 
 
 def name_of(widget: QWidget) -> str:
@@ -115,6 +116,9 @@ def _button(button: QAbstractButton) -> str | None:
     option = QStyleOptionButton()
     button.initStyleOption(option)  # type: ignore[attr-defined]  # each subclass has its own
     room = button.style().subElementRect(element, option, button)
+    if isinstance(button, QPushButton):
+        # Words are cut where the button's frame is, not where the style would like its padding to end.
+        room = button.rect().adjusted(FRAME, FRAME, -FRAME, -FRAME)
     needed = _text_size(button, text)
     if not button.icon().isNull():
         needed.setWidth(needed.width() + button.iconSize().width() + 4)
@@ -147,7 +151,8 @@ def _combo(combo: QComboBox) -> str | None:
     room = combo.style().subControlRect(
         QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
     )
-    needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
+    shown = getattr(combo, "shown_text", combo.currentText)()  # a combo box may say less when narrow
+    needed = combo.fontMetrics().horizontalAdvance(shown)
     if not combo.itemIcon(combo.currentIndex()).isNull():
         needed += combo.iconSize().width() + 4
     if needed > room.width() + SLACK:
