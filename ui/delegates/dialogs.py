@@ -143,6 +143,10 @@ class SectorDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.sectors)
         layout.addWidget(buttons)
+        # As wide as the choices' words (a window opens at most two thirds of the screen wide otherwise);
+        # a character more than Fusion's own hint, which leaves the longest a pixel or two short at 200%.
+        self.sectors.setMinimumWidth(self.sectors.sizeHint().width() + self.fontMetrics().averageCharWidth())
+        self.resize(self.sizeHint().boundedTo(self.screen().availableGeometry().size()))
         self.sectors.setFocus()
 
     def choose(self, sector: Sector | None) -> None:

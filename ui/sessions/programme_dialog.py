@@ -162,8 +162,8 @@ class ProgrammeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        form.addRow(note)  # in the scrolling part: large text may make it taller than the room left
         layout.addWidget(scrolled(form), 1)
-        layout.addWidget(note)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._show_logo()
