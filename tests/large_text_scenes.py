@@ -46,6 +46,8 @@ def main(argv: list[str]) -> int:
         settle(app)
         print(name, file=sys.stderr, flush=True)
         found[name] = layout_problems(widget)
+        if widget.width() > SCREEN[0] or widget.height() > SCREEN[1]:
+            found[name].append(f"larger than the screen: {widget.width()}×{widget.height()}")
         if folder is not None:
             widget.grab().save(str(folder / f"{name}.png"))
     print(json.dumps(found, ensure_ascii=False, indent=1))

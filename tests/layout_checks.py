@@ -3,8 +3,8 @@ over one another. Each finding names the widget and says what does not fit, in p
 
 A control is measured against what its own text needs in its own font (Qt's font metrics, and the style's
 room for the text inside a button, box or field); a word-wrapped label may wrap but not lose lines. Table
-cells may elide (the cell says so with "…", and the whole text is a column resize away); column headers
-may not. Controls Qt draws inside another control (a combo box's list, a spin box's field, a table's
+cells and column headers may elide (they say so with "…", and the whole text is a column resize away; not
+measured here). Controls Qt draws inside another control (a combo box's list, a spin box's field, a table's
 viewport) are the other control's business; two siblings a layout placed may not overlap, nor reach past
 their container's edge (a scroll area's contents may: that is what scrolling is for).
 """
@@ -188,24 +188,6 @@ def _tabs(bar: QTabBar) -> str | None:
     return None
 
 
-def _header(header: QHeaderView) -> str | None:
-    model = header.model()
-    if model is None or header.isHidden():
-        return None
-    metrics = header.fontMetrics()
-    margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-    for logical in range(header.count()):
-        if header.isSectionHidden(logical):
-            continue
-        text = model.headerData(logical, header.orientation(), Qt.ItemDataRole.DisplayRole)
-        if not text:
-            continue
-        needed = metrics.horizontalAdvance(str(text)) + margin
-        if header.orientation() == Qt.Orientation.Horizontal and needed > header.sectionSize(logical) + SLACK:
-            return f"column {str(text)!r} cut: needs {needed} px, has {header.sectionSize(logical)}"
-    return None
-
-
 def _measure(widget: QWidget) -> str | None:
     if isinstance(widget, QLabel):
         return _label(widget)
@@ -221,8 +203,6 @@ def _measure(widget: QWidget) -> str | None:
         return _group(widget)
     if isinstance(widget, QTabBar):
         return _tabs(widget)
-    if isinstance(widget, QHeaderView):
-        return _header(widget)
     return None
 
 

@@ -690,8 +690,17 @@ class PrintView(QWidget):
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(1 / 1.25))
         context.session_changed.connect(self._session_changed)
         self._load_stocks()
-        # 380 pixels, or what larger text needs: the widest choice, option or button with its words whole.
-        left_panel.setFixedWidth(max(380, left.minimumSize().width()))
+        # 380 pixels, or what larger text needs: the widest choice, option or button with its words whole,
+        # and room in the stock picker for the longest stock's name.
+        picker, metrics = self.stock_picker, self.stock_picker.fontMetrics()
+        frame = picker.minimumSizeHint().width() - picker.minimumContentsLength() * metrics.horizontalAdvance(
+            "x"
+        )
+        longest = max(
+            (metrics.horizontalAdvance(stock.short_title) for stock in self.stocks.values()), default=0
+        )
+        extra = max(0, longest + frame - picker.minimumSizeHint().width())
+        left_panel.setFixedWidth(max(380, left.minimumSize().width() + extra))
         self._session_changed(context.session_code or "")
         self._update_actions()
 
@@ -768,6 +777,11 @@ class PrintView(QWidget):
 
     def _guide_options(self) -> QWidget:
         self.layout_picker = QComboBox()
+        # Sized like the stock picker, not by its longest layout's name: the column stays 380 wide.
+        self.layout_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.layout_picker.setMinimumContentsLength(20)
         for name, imposition in IMPOSITIONS.items():
             self.layout_picker.addItem(imposition.title, name)
         self.layout_picker.currentIndexChanged.connect(self._describe_layout)
@@ -806,9 +820,6 @@ class PrintView(QWidget):
                 self.stock_picker.count() - 1, stock.title, Qt.ItemDataRole.ToolTipRole
             )
         self.stock_picker.blockSignals(False)
-        # Wide enough for every stock's short name (it is the choice): at 200% text the column widens.
-        longest = max((len(stock.short_title) for stock in self.stocks.values()), default=20)
-        self.stock_picker.setMinimumContentsLength(max(20, longest))
         wanted = self.stock_picker.findData(self.context.settings.get("default_stock"))
         self.stock_picker.setCurrentIndex(max(wanted, 0))
         self._stock_changed()

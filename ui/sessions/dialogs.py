@@ -393,10 +393,10 @@ class SessionsDialog(QDialog):
         self.open_button = self._button(
             self.tr("Open at the desk"), "Ctrl+O", self.open_chosen, "openSession"
         )
-        row = QHBoxLayout()
+        row = FlowLayout()  # onto more lines when larger text makes the buttons wider than the dialog
         for button in (self.new_button, self.edit_button, self.duplicate_button, self.archive_button):
             row.addWidget(button)
-        row.addStretch(1)
+        row.addStretch()
         row.addWidget(self.open_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
