@@ -32,6 +32,7 @@ from checkin.domain.person import DELEGATE_FIELDS
 from checkin.domain.sectors import CHOOSABLE, Sector
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.fit import fit_placeholder, scrolled
 from ui.base.theme import error_style
 
 
@@ -62,10 +63,14 @@ class DelegateEditDialog(QDialog):
         for name in EDITABLE_FIELDS:
             field = QLineEdit(getattr(details, name))
             field.setObjectName(name)
-            field.setMinimumHeight(32)
+            field.setMinimumHeight(max(32, field.minimumSizeHint().height()))  # never below its text
             self.fields[name] = field
             form.addRow(self.tr(DELEGATE_FIELDS[name]), field)
-        self.fields["badge_name"].setPlaceholderText(self.tr("Leave empty to print the first name"))
+        fit_placeholder(
+            self.fields["badge_name"],
+            self.tr("Leave empty to print the first name"),
+            self.tr("The first name"),
+        )
         note = QLabel(
             self.tr("The change shows at every desk and on badges printed from now on. The log records that the "
                     "details were edited, not what they were.")
@@ -79,7 +84,7 @@ class DelegateEditDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scrolled(form), 1)
         layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -138,6 +143,10 @@ class SectorDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.sectors)
         layout.addWidget(buttons)
+        # As wide as the choices' words (a window opens at most two thirds of the screen wide otherwise);
+        # a character more than Fusion's own hint, which leaves the longest a pixel or two short at 200%.
+        self.sectors.setMinimumWidth(self.sectors.sizeHint().width() + self.fontMetrics().averageCharWidth())
+        self.resize(self.sizeHint().boundedTo(self.screen().availableGeometry().size()))
         self.sectors.setFocus()
 
     def choose(self, sector: Sector | None) -> None:

@@ -36,6 +36,7 @@ from checkin.importing.reading import MAPPING_FIELDS
 from checkin.store.database import refresh_statistics
 from ui.base.context import DeskContext
 from ui.base.failure import failure_text, is_users
+from ui.base.fit import fit_placeholder
 from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.theme import BUTTON_STYLE, palette_in_use
 
@@ -160,8 +161,11 @@ class ImportDialog(QDialog):
 
         self.file_field = QLineEdit()
         self.file_field.setObjectName("importFile")
-        self.file_field.setPlaceholderText(
-            self.tr("A CSV or Excel file exported from the booking platform: choose it, or paste its path")
+        fit_placeholder(
+            self.file_field,
+            self.tr("A CSV or Excel file exported from the booking platform: choose it, or paste its path"),
+            self.tr("A CSV or Excel file: choose it, or paste its path"),
+            self.tr("A CSV or Excel file"),
         )
         self.file_field.setMinimumHeight(34)
         self.file_field.setAccessibleName(self.tr("File to import"))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QCompleter,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -31,6 +30,7 @@ from checkin.desk.revocations import DEFAULT_REISSUE_REASON, reissue_badge
 from checkin.desk.roster_index import RosterFilter, RosterRow, roster_organisations
 from checkin.domain.vocabulary import ACTIVE_STATUSES, RegistrationStatus
 from ui.base.context import DeskContext
+from ui.base.fit import FlowLayout, fit_placeholder
 from ui.base.operations import run_op
 from ui.base.palette import palette_for
 from ui.base.theme import BUTTON_STYLE, palette_in_use
@@ -161,7 +161,7 @@ class DelegatesView(QWidget):
         # -- finding ---------------------------------------------------------------------------
         self.find = QLineEdit()
         self.find.setObjectName("rosterFind")
-        self.find.setPlaceholderText(self.tr("Find by name, organisation or email"))
+        fit_placeholder(self.find, self.tr("Find by name, organisation or email"), self.tr("Find"))
         self.find.setClearButtonEnabled(True)
         self.find.setMinimumHeight(36)
         self.find.setAccessibleName(self.tr("Find"))
@@ -174,7 +174,7 @@ class DelegatesView(QWidget):
         for title, checked_in in ARRIVAL_CHOICES:
             self.arrival_filter.addItem(self.tr(title), checked_in)
         self.organisation_filter = QLineEdit()
-        self.organisation_filter.setPlaceholderText(self.tr("Organisation contains…"))
+        fit_placeholder(self.organisation_filter, self.tr("Organisation contains…"), self.tr("Organisation"))
         self.organisation_filter.setClearButtonEnabled(True)
         self.organisation_filter.setMinimumHeight(36)
         self.organisation_filter.setAccessibleName(self.tr("Organisation"))
@@ -186,8 +186,8 @@ class DelegatesView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("rosterCount")
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.find, 3)
+        filters = FlowLayout()  # onto more lines when larger text makes the row too wide
+        filters.add(self.find, 3)
         # Labels as buddies: on Linux a screen reader names a combo box by its label, not its own name.
         for title, combo in (
             (self.tr("Status"), self.status_filter),
@@ -197,8 +197,7 @@ class DelegatesView(QWidget):
             label.setBuddy(combo)
             filters.addWidget(label)
             filters.addWidget(combo)
-        filters.addWidget(self.organisation_filter, 2)
-        filters.addSpacing(8)
+        filters.add(self.organisation_filter, 2)
         filters.addWidget(self.count_label)
 
         # -- the table ---------------------------------------------------------------------------
@@ -258,10 +257,10 @@ class DelegatesView(QWidget):
             self.history_action,
             self.sector_action,
         ]
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # onto more lines when larger text makes the bar too wide
         for action in self.row_actions[:-1]:  # the sector is set from the menu or Ctrl+K: the bar is full
             buttons.addWidget(self._button(action))
-        buttons.addStretch(1)
+        buttons.addStretch()
         self.import_button = self._button(self.import_action)
         self.import_button.setObjectName("importButton")
         buttons.addWidget(self.import_button)
@@ -272,6 +271,7 @@ class DelegatesView(QWidget):
             )
         )
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
 
         if not high_contrast:
             self.setStyleSheet(BUTTON_STYLE)

@@ -35,6 +35,7 @@ from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
 from ui.base.accessibility import announce
 from ui.base.context import DeskContext
+from ui.base.fit import FlowLayout, fit_placeholder
 from ui.base.pin import require_organiser, tell_status
 from ui.base.theme import palette_in_use
 from ui.desk.result_panel import ResultPanel
@@ -61,8 +62,12 @@ class DeskView(QWidget):
 
         self.input = QLineEdit()
         self.input.setObjectName("deskInput")
-        self.input.setPlaceholderText(
-            self.tr("Scan a badge — or type a name, organisation or email to search")
+        # Large text: said shorter rather than cut (the accessible description says it in full).
+        fit_placeholder(
+            self.input,
+            self.tr("Scan a badge — or type a name, organisation or email to search"),
+            self.tr("Scan a badge or type a name"),
+            self.tr("Scan or type a name"),
         )
         self.input.setClearButtonEnabled(True)
         self.input.setAccessibleName(self.tr("Scan or search"))
@@ -133,11 +138,11 @@ class DeskView(QWidget):
         for button in buttons:
             button.setMinimumHeight(40)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # onto two lines when larger text makes them wider than the view
         actions.addWidget(self.action_button)
         actions.addWidget(self.override_button)
         actions.addWidget(self.print_badge_button)
-        actions.addStretch(1)
+        actions.addStretch()
         actions.addWidget(self.guide_button)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.camera.toggle_button)

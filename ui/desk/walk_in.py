@@ -24,6 +24,7 @@ from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_wa
 from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.fit import fit_placeholder, scrolled
 from ui.base.theme import error_style
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,14 @@ class WalkInDialog(QDialog):
         for name in WALK_IN_FIELDS:
             field = QLineEdit()
             field.setObjectName(name)
-            field.setMinimumHeight(32)
+            field.setMinimumHeight(max(32, field.minimumSizeHint().height()))  # never below its text
             self.fields[name] = field
             form.addRow(self.tr(DELEGATE_FIELDS[name]), field)
-        self.fields["badge_name"].setPlaceholderText(self.tr("Leave empty to print the first name"))
+        fit_placeholder(
+            self.fields["badge_name"],
+            self.tr("Leave empty to print the first name"),
+            self.tr("The first name"),
+        )
         self.first_name = self.fields["first_name"]
         self.last_name = self.fields["last_name"]
         self.organisation = self.fields["organisation"]
@@ -69,7 +74,7 @@ class WalkInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.capacity)
-        layout.addLayout(form)
+        layout.addWidget(scrolled(form), 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         # Only now, inside the dialog: a default set before would be lost, and on showing Qt would make

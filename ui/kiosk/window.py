@@ -39,6 +39,7 @@ from checkin.settings import Settings
 from checkin.store.database import Database
 from ui.base.accessibility import announce
 from ui.base.context import DeskContext
+from ui.base.fit import scrolling
 from ui.base.pin import PinDialog
 from ui.base.theme import apply_theme, error_style, focus_rule, palette_in_use
 from ui.desk.result_panel import ResultPanel
@@ -135,7 +136,7 @@ class KioskWindow(QWidget):
         footer.addWidget(self.staff_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 24, 12)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(scrolling(self.pages), 1)  # larger text than the screen holds: a page scrolls
         layout.addLayout(footer)
 
         self.back_timer = QTimer(self)

@@ -58,6 +58,7 @@ from checkin.printing.stocks import Stock, load_stocks
 from checkin.store.database import Database
 from ui.base.context import DeskContext
 from ui.base.failure import is_users, show_failure
+from ui.base.fit import FlowLayout
 from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.pin import require_organiser
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
@@ -574,7 +575,6 @@ class PrintView(QWidget):
         left.addLayout(printer_row)
         left_panel = QWidget()
         left_panel.setLayout(left)
-        left_panel.setFixedWidth(380)
         left.setContentsMargins(0, 0, 6, 0)
 
         # The preview.
@@ -621,20 +621,19 @@ class PrintView(QWidget):
         self.fit_page = QPushButton(self.tr("Whole page"))
         self.fit_page.clicked.connect(lambda: self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView))
         for button in (self.previous_button, self.next_button, self.zoom_out, self.zoom_in):
-            button.setFixedWidth(38)
+            # Square at the normal size; wider when larger text makes the symbol wider than the padding.
+            button.setFixedWidth(max(38, button.fontMetrics().horizontalAdvance(button.text()) + 30))
         self.summary = QLabel()
         self.summary.setObjectName("printSummary")
         self.summary.setWordWrap(True)
-        toolbar = QHBoxLayout()
+        toolbar = FlowLayout()  # onto two lines when larger text makes it wider than the preview
         toolbar.addWidget(self.previous_button)
         toolbar.addWidget(self.page_label)
         toolbar.addWidget(self.next_button)
-        toolbar.addSpacing(10)
         toolbar.addWidget(self.zoom_out)
         toolbar.addWidget(self.zoom_in)
         toolbar.addWidget(self.fit_width)
         toolbar.addWidget(self.fit_page)
-        toolbar.addStretch(1)
 
         self.save_button = QPushButton(self.tr("Save as PDF…"))
         self.save_button.setMinimumHeight(40)
@@ -662,8 +661,10 @@ class PrintView(QWidget):
 
         heading = QHBoxLayout()
         heading.addWidget(self.summary, 1)
-        heading.addWidget(self.save_button)
-        heading.addWidget(self.print_button)
+        actions = FlowLayout()  # one above the other when larger text leaves no room side by side
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.print_button)
+        heading.addLayout(actions)
         # What is happening (making, printing, saved, a problem) sits over the preview, which gives way
         # to it: the options on the left then never get less room than they need (1280 × 720).
         status = QHBoxLayout()
@@ -689,6 +690,17 @@ class PrintView(QWidget):
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(1 / 1.25))
         context.session_changed.connect(self._session_changed)
         self._load_stocks()
+        # 380 pixels, or what larger text needs: the widest choice, option or button with its words whole,
+        # and room in the stock picker for the longest stock's name.
+        picker, metrics = self.stock_picker, self.stock_picker.fontMetrics()
+        frame = picker.minimumSizeHint().width() - picker.minimumContentsLength() * metrics.horizontalAdvance(
+            "x"
+        )
+        longest = max(
+            (metrics.horizontalAdvance(stock.short_title) for stock in self.stocks.values()), default=0
+        )
+        extra = max(0, longest + frame - picker.minimumSizeHint().width())
+        left_panel.setFixedWidth(max(380, left.minimumSize().width() + extra))
         self._session_changed(context.session_code or "")
         self._update_actions()
 
@@ -727,7 +739,7 @@ class PrintView(QWidget):
         self.sheet.start_chosen.connect(lambda number: self.start_spin.setValue(number))
         self.start_spin = QSpinBox()
         self.start_spin.setMinimum(1)
-        self.start_spin.setFixedWidth(80)
+        self.start_spin.setFixedWidth(max(80, self.start_spin.sizeHint().width()))
         self.start_spin.valueChanged.connect(self.sheet.set_start)
         start_label = QLabel(self.tr("Start at &label"))
         start_label.setBuddy(self.start_spin)
@@ -765,6 +777,11 @@ class PrintView(QWidget):
 
     def _guide_options(self) -> QWidget:
         self.layout_picker = QComboBox()
+        # Sized like the stock picker, not by its longest layout's name: the column stays 380 wide.
+        self.layout_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.layout_picker.setMinimumContentsLength(20)
         for name, imposition in IMPOSITIONS.items():
             self.layout_picker.addItem(imposition.title, name)
         self.layout_picker.currentIndexChanged.connect(self._describe_layout)

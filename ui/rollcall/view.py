@@ -30,6 +30,7 @@ from checkin.domain.vocabulary import Method
 from checkin.errors import UserError
 from ui.base.accessibility import announce
 from ui.base.context import DeskContext
+from ui.base.fit import FlowLayout, WrappingLabel
 from ui.base.theme import choice_buttons, focus_rule, palette_in_use
 
 #: Item data: the registration id of a person's row (groups have none).
@@ -79,7 +80,6 @@ class Banner(QFrame):
         self.colours = palette_in_use()
         self.code: MarkCode | None = None
         self.symbol = QLabel()
-        self.symbol.setFixedWidth(44)
         self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.headline = QLabel()
         self.detail = QLabel()
@@ -89,6 +89,10 @@ class Banner(QFrame):
             font.setPointSize(size)
             font.setBold(label is not self.detail)
             label.setFont(font)
+        # As wide as the widest symbol in its font (44 pixels at the normal size): larger text is not cut.
+        symbols = [look[1] for look in LOOKS.values()] + ["▣"]
+        self.symbol.setFixedWidth(max(44, max(map(self.symbol.fontMetrics().horizontalAdvance, symbols)) + 8))
+        self.headline.setWordWrap(True)
         words = QVBoxLayout()
         words.setSpacing(0)
         words.addWidget(self.headline)
@@ -157,7 +161,7 @@ class RollCallView(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
-        self.counts = QLabel()
+        self.counts = WrappingLabel()
         self.counts.setObjectName("rollCallCounts")
         colours = palette_in_use()
         self.setStyleSheet(colours.sheet(STYLE) + focus_rule(colours, "QPushButton#segmentButton"))
@@ -165,8 +169,8 @@ class RollCallView(QWidget):
         self.segment_buttons = QButtonGroup(self)
         self.segment_buttons.setExclusive(True)
         self.segment_buttons.idClicked.connect(self.choose_segment)
-        self.segment_bar = QHBoxLayout()
-        self.segment_bar.setSpacing(8)
+        # Side by side, sharing the width; onto more lines when larger text makes them too wide.
+        self.segment_bar = FlowLayout(spacing=8, fill=True)
 
         self.banner = Banner()
 
@@ -196,6 +200,7 @@ class RollCallView(QWidget):
             )
         )
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -302,7 +307,7 @@ class RollCallView(QWidget):
                 button.setMinimumHeight(54)
                 button.setToolTip(self.tr("Ctrl+{0}").format(number))
                 self.segment_buttons.addButton(button, segment.id)
-                self.segment_bar.addWidget(button, 1)
+                self.segment_bar.addWidget(button)
         for segment in segments:
             button = self.segment_buttons.button(segment.id)
             hours = _hours(segment.starts_at, segment.ends_at)

@@ -44,6 +44,7 @@ from checkin.desk.sessions import (
 from checkin.domain.clock import clock_for_people, day_for_people, to_local
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.fit import FlowLayout, scrolled
 from ui.base.theme import error_style
 
 DATE_FORMAT = "dd/MM/yyyy"
@@ -74,7 +75,7 @@ def _aware(day: QDate, clock: QTime) -> datetime:
 def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
-    widget.setMinimumHeight(30)
+    widget.setMinimumHeight(max(30, widget.minimumSizeHint().height()))  # never below its text
     return widget
 
 
@@ -148,11 +149,11 @@ class SessionEditor(QDialog):
             times.addWidget(caption)
             times.addWidget(field)
         times.addStretch(1)
-        window_row = QHBoxLayout()
+        window_row = FlowLayout()  # onto two lines when larger text makes it wider than the dialog
         window_row.addWidget(self.admit_from)
         window_row.addWidget(QLabel(self.tr("until")))
         window_row.addWidget(self.admit_until)
-        window_row.addStretch(1)
+        window_row.addStretch()
 
         form = QFormLayout()
         form.addRow(self.tr("&Code"), self.code_field)
@@ -175,7 +176,7 @@ class SessionEditor(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scrolled(form), 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -392,10 +393,10 @@ class SessionsDialog(QDialog):
         self.open_button = self._button(
             self.tr("Open at the desk"), "Ctrl+O", self.open_chosen, "openSession"
         )
-        row = QHBoxLayout()
+        row = FlowLayout()  # onto more lines when larger text makes the buttons wider than the dialog
         for button in (self.new_button, self.edit_button, self.duplicate_button, self.archive_button):
             row.addWidget(button)
-        row.addStretch(1)
+        row.addStretch()
         row.addWidget(self.open_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

@@ -29,6 +29,7 @@ from checkin.desk.programme import (
 from checkin.errors import UserError
 from checkin.resources import resource_path
 from ui.base.context import DeskContext
+from ui.base.fit import scrolled
 from ui.base.theme import error_style
 
 #: The template's own colours, shown when the programme has none of its own.
@@ -47,7 +48,7 @@ class ColourField(QWidget):
         self.field.setAccessibleName(accessible)
         self.field.setPlaceholderText(shipped)
         self.field.setMaxLength(7)
-        self.field.setMinimumHeight(30)
+        self.field.setMinimumHeight(max(30, self.field.minimumSizeHint().height()))  # never below its text
         self.swatch = QLabel()
         self.swatch.setFixedSize(30, 30)
         self.choose = QPushButton(self.tr("Choose…"))
@@ -111,7 +112,7 @@ class ProgrammeDialog(QDialog):
         ):
             field.setObjectName(name)
             field.setAccessibleName(accessible)
-            field.setMinimumHeight(30)
+            field.setMinimumHeight(max(30, field.minimumSizeHint().height()))  # never below its text
         self.logo_preview = QLabel()
         self.logo_preview.setObjectName("logoPreview")
         self.logo_preview.setFixedSize(64, 64)
@@ -161,8 +162,8 @@ class ProgrammeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(note)
+        form.addRow(note)  # in the scrolling part: large text may make it taller than the room left
+        layout.addWidget(scrolled(form), 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._show_logo()

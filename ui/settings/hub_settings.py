@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLine
 from checkin.sync.hub import check_hub, hub_engine
 from ui.base.context import DeskContext
 from ui.base.failure import failure_text
+from ui.base.fit import fit_placeholder
 from ui.base.operations import Operation, run_op
 from ui.base.theme import palette_in_use
 from ui.sync.service import CONNECT_TIMEOUT_S, connect_url, has_hub_password, store_hub_password
@@ -48,7 +49,7 @@ class HubSettingsBox(QGroupBox):
 
         self.url = QLineEdit()
         self.url.setObjectName("hubUrl")
-        self.url.setPlaceholderText(EXAMPLE_URL)
+        fit_placeholder(self.url, EXAMPLE_URL, "postgresql://desk@hub.example.org/checkin", "postgresql://…")
         self.url.setAccessibleName(self.tr("Hub address"))
         self.url.setMinimumWidth(240)
         self.password = QLineEdit()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from checkin import __version__
 from checkin.licences import FFMPEG_SOURCE, PYSIDE_SOURCE, QT_SOURCE, shipped_libraries
 from checkin.resources import resource_path
+from ui.base.fit import scrolling
 
 LGPL_NOTICE = (
     "Qt {qt} and PySide6 {pyside} are used under the GNU Lesser General Public License v3. They are "
@@ -102,9 +103,8 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("aboutDialog")
         self.setWindowTitle(self.tr("About Check-in Desk"))
-        self.resize(760, 560)
         self.tabs = QTabWidget()
-        self.tabs.addTab(_about_tab(database_url), self.tr("About"))
+        self.tabs.addTab(scrolling(_about_tab(database_url)), self.tr("About"))  # large text scrolls
         self.tabs.addTab(_libraries_tab(), self.tr("Libraries and licences"))
         self.tabs.addTab(_fonts_tab(), self.tr("Fonts (SIL OFL 1.1)"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -112,6 +112,10 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+        # 760 × 560, or wider for the tabs' names in larger text.
+        self.resize(
+            max(760, self.tabs.tabBar().sizeHint().width() + 4 * self.fontMetrics().averageCharWidth()), 560
+        )
 
 
 def show_about(parent: QWidget, database_url: str | None = None) -> None:

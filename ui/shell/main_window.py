@@ -3,8 +3,8 @@
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +27,7 @@ from checkin.desk.roster import SessionSummary, session_summaries
 from checkin.domain.clock import day_for_people
 from checkin.domain.vocabulary import Method
 from ui.base.context import DeskContext
+from ui.base.fit import FittingLabel, WrappingLabel, scrolling
 from ui.base.operations import LatestReader
 from ui.base.pin import require_organiser
 from ui.base.scans import TakesScans
@@ -109,6 +113,66 @@ def side_bar_width() -> int:
     return max(190, QFontMetrics(font).horizontalAdvance("Duplicates") + 56)
 
 
+#: Item data of the session picker: shorter ways to say the session, for when the whole line does not fit.
+SHORTER = Qt.ItemDataRole.UserRole + 1
+
+
+class SessionPicker(QComboBox):
+    """The session picker. A session is said in full (code, title, venue, day) when that fits, else by its
+    code and title, else by its code: never cut off mid-word. The list that drops down says each in full."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)  # "DEMO · LAN-0410", the shortest way to say a session
+
+    def shown_text(self) -> str:
+        """The words on the box now."""
+        forms = [self.currentText(), *(self.currentData(SHORTER) or [])]
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        room = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        metrics = self.fontMetrics()
+        return next((form for form in forms if metrics.horizontalAdvance(form) <= room.width()), forms[-1])
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+class ViewStack(QStackedWidget):
+    """The views, one in front. Sized by the view in front only: in the scroll area around it, a view
+    needing more room than the window (large text) scrolls, and the others do not scroll because of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        current = self.currentWidget()
+        if current is None:
+            return super().minimumSizeHint()
+        return current.minimumSizeHint().expandedTo(current.minimumSize())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        current = self.currentWidget()
+        return current is not None and current.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        current = self.currentWidget()
+        return current.heightForWidth(width) if current is not None else -1
+
+
 class MainWindow(QMainWindow):
     #: A view was made (title, view): the idle lock covers it.
     view_made = Signal(str, QWidget)
@@ -128,11 +192,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.setMinimumSize(1000, 640)
 
-        self.session_picker = QComboBox()
+        self.session_picker = SessionPicker()
         self.session_picker.setObjectName("sessionPicker")
-        self.session_picker.setMinimumWidth(460)
         self.session_picker.setAccessibleName(self.tr("Session"))
-        self.counts = QLabel()
+        self.counts = WrappingLabel()  # large text: two lines rather than the picker's room
         self.counts.setObjectName("counts")
         self.sessions_button = QPushButton(self.tr("Sessions…"))
         self.sessions_button.setObjectName("sessionsButton")
@@ -153,7 +216,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName(self.tr("Views"))
         self.nav.setFixedWidth(side_bar_width())
-        self.stack = QStackedWidget()
+        self.stack = ViewStack()
         self._factories: dict[str, ViewFactory] = {}
         for title, shortcut, factory in _views():
             self._factories[title] = factory
@@ -169,7 +232,7 @@ class MainWindow(QMainWindow):
 
         body = QHBoxLayout()
         body.addWidget(self.nav)
-        body.addWidget(self.stack, 1)
+        body.addWidget(scrolling(self.stack), 1)
         self.demo_banner = QLabel(
             self.tr(
                 "DEMO — a demonstration programme of invented people, for trying things out. "
@@ -193,7 +256,11 @@ class MainWindow(QMainWindow):
         central.setLayout(layout)
         self.setCentralWidget(central)
         # A permanent line: passing messages cover it for a while, then it shows again.
-        self.where = QLabel(self.tr("Desk {0} · {1}").format(context.desk, database_in_words(context)))
+        # Large text: "Desk door-1" alone, when the whole line would be cut (the tooltip has the rest).
+        self.where = FittingLabel(
+            self.tr("Desk {0} · {1}").format(context.desk, database_in_words(context)),
+            self.tr("Desk {0}").format(context.desk),
+        )
         self.where.setObjectName("deskAndDatabase")
         self.where.setContentsMargins(8, 0, 0, 0)
         self.where.setToolTip(database_location(context))
@@ -278,6 +345,10 @@ class MainWindow(QMainWindow):
             when = day_for_people(s.starts_at)
             demo = self.tr("DEMO · ") if s.demo else ""
             self.session_picker.addItem(f"{demo}{s.code} — {s.title} · {s.venue} · {when}", s.code)
+            index = self.session_picker.count() - 1
+            self.session_picker.setItemData(
+                index, [f"{demo}{s.code} — {s.title}", f"{demo}{s.code}"], SHORTER
+            )
         self.demo_codes = {s.code for s in summaries if s.demo}
         self.remove_demo_action.setEnabled(bool(self.demo_codes) or self._has_demo())
         self.session_picker.blockSignals(False)

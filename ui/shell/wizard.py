@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from checkin.desk.pin import pin_problem, set_pin
 from checkin.domain.codes import suspected_layout
 from checkin.settings import Settings
+from ui.base.fit import scrolling
 from ui.base.theme import focus_rule, palette_in_use
 from ui.input.scanner import ScannerFilter, configure_scanner
 from ui.settings.view import computer_name, fill_camera_choice
@@ -102,7 +103,7 @@ class WizardDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 32, 40, 24)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(scrolling(self.pages), 1)  # large text: a step scrolls rather than lose lines
         layout.addLayout(buttons)
         scanner.scanned.connect(self._scanned)
         self._listening = True
