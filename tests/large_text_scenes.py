@@ -168,6 +168,11 @@ def scenes(app, work: Path) -> Iterator[tuple[str, object]]:  # noqa: ANN001, C9
         "dialog-choose-delegates",
         lambda: ChooseDelegatesDialog(printing._active_entries(), set(), printing),  # noqa: SLF001
     )
+    from ui.printing.calibration_dialog import CalibrationDialog
+
+    yield from dialog(
+        "dialog-calibration", lambda: CalibrationDialog(window.context, printing.printer, None, printing)
+    )
 
     window.show_view("Dashboard")
     dashboard = window.views["Dashboard"]

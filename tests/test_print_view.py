@@ -312,3 +312,35 @@ def test_the_print_view_at_1366_by_768(wide_demo_window, qtbot, tmp_path):
     shot = tmp_path / "print.png"
     assert window.grab().save(str(shot))
     assert view.print_button.isVisible() and view.pdf_view.isVisible()
+
+
+def test_the_calibration_dialog_settles_once_shown(wide_demo_window, qtbot):
+    """Its one-page preview is fitted once: a scroll bar coming and going refitted it for ever and froze the
+    dialog (each refit slower than the last)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.printing.calibration_dialog import CalibrationDialog
+
+    window, _database, _code = wide_demo_window
+    view = window.views["Print"]
+    dialog = CalibrationDialog(window.context, view.printer, None, view)
+    qtbot.addWidget(dialog)
+
+    class Resizes(QObject):
+        count = 0
+
+        def eventFilter(self, _watched, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Resize:
+                self.count += 1
+            return False
+
+    resizes = Resizes()
+    dialog.preview.viewport().installEventFilter(resizes)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for _turn in range(20):
+        qtbot.wait(20)
+        if resizes.count > 2:
+            break  # each refit is slower than the last: stop here rather than wait for the freeze
+    assert resizes.count <= 2, f"the preview was resized {resizes.count} times with nothing changing"
+    assert dialog.isVisible() and dialog.document.pageCount() == 1

@@ -4,7 +4,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMargins
+from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -25,6 +25,7 @@ from checkin.printing.calibration import CalibrationPage, write_calibration_page
 from checkin.printing.stocks import load_stocks
 from ui.base.context import DeskContext
 from ui.base.failure import is_users, show_failure
+from ui.base.fit import scrolling
 from ui.base.operations import Cancelled, Operation, run_op
 from ui.base.pin import require_organiser
 from ui.printing.printer import offset_for, prepare_printer, print_document, save_offset
@@ -32,7 +33,7 @@ from ui.printing.printer import offset_for, prepare_printer, print_document, sav
 OFFSET_LIMIT_MM = 10.0
 
 INSTRUCTIONS = (
-    "<ol style='margin-left: -20px'>"
+    "<ol>"
     "<li>Print the test page on plain paper.</li>"
     "<li>Measure from the paper's left and top edges to the centre of the red cross. The page says how "
     "far it should be; <b>offset = that minus what you measured</b>.</li>"
@@ -57,17 +58,17 @@ class CalibrationDialog(QDialog):
         self.page: CalibrationPage | None = None
         self._folder = tempfile.TemporaryDirectory(prefix="checkin-calibration-", ignore_cleanup_errors=True)
         self.setWindowTitle(self.tr("Calibrate printer"))
-        self.resize(900, 620)
+        self.resize(1000, 620)
 
         self.stocks = load_stocks().stocks
         self.stock_picker = QComboBox()
         for stock in self.stocks.values():
-            self.stock_picker.addItem(stock.title, stock.name)
+            self.stock_picker.addItem(stock.short_title, stock.name)
+            self.stock_picker.setItemData(
+                self.stock_picker.count() - 1, stock.title, Qt.ItemDataRole.ToolTipRole
+            )
         self.stock_picker.setCurrentIndex(max(self.stock_picker.findData(stock_name), 0))
-        self.stock_picker.setMinimumContentsLength(24)
-        self.stock_picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        self.stock_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.stock_picker.currentIndexChanged.connect(self.show_test_page)
 
         self.printer_picker = QComboBox()
@@ -84,6 +85,7 @@ class CalibrationDialog(QDialog):
         self.y_offset = self._offset_box(self.tr("Down (+ moves down)"))
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # fields under their names if need be
         form.addRow(self.tr("&Stock"), self.stock_picker)
         form.addRow(self.tr("&Printer"), self.printer_picker)
         form.addRow(self.tr("Offset &across"), self.x_offset)
@@ -111,11 +113,16 @@ class CalibrationDialog(QDialog):
         buttons.addWidget(close)
         buttons.addWidget(self.save_button)
 
+        words = QVBoxLayout()
+        words.addLayout(form)
+        words.addWidget(instructions)
+        words.addWidget(self.message)
+        words.addStretch(1)
         left = QVBoxLayout()
-        left.addLayout(form)
-        left.addWidget(instructions)
-        left.addWidget(self.message)
-        left.addStretch(1)
+        page = QWidget()
+        page.setLayout(words)
+        words.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(scrolling(page, horizontal=False), 1)  # scrolls down rather than squeeze large text
         left.addLayout(buttons)
 
         self.document = QPdfDocument(self)
@@ -123,12 +130,16 @@ class CalibrationDialog(QDialog):
         self.preview.setDocument(self.document)
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
         self.preview.setZoomMode(QPdfView.ZoomMode.FitInView)
+        # One page fitted in the view needs no scroll bar; one that comes and goes as the page is fitted
+        # narrows the view, refits, and so on for ever: the dialog froze.
+        self.preview.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.preview.setDocumentMargins(QMargins(12, 12, 12, 12))
         self.preview.setMinimumWidth(360)
 
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(self.preview, 1)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.preview, 2)
         self._printer_changed()
         self.show_test_page()
 

@@ -589,6 +589,9 @@ class PrintView(QWidget):
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.pdf_view.setPageSpacing(14)
         self.pdf_view.setDocumentMargins(QMargins(8, 8, 8, 8))
+        # A scroll bar that comes and goes as a single page is fitted narrows the view, which refits the
+        # page, and so on for ever (the calibration dialog froze so): the vertical one is always there.
+        self.pdf_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.pdf_view.pageNavigator().currentPageChanged.connect(self._page_changed)
         self.empty = QLabel(
             self.tr("Choose what to print, then Make preview.\nThe preview shows it at its real size.")
