@@ -32,16 +32,7 @@ from checkin.domain.person import DELEGATE_FIELDS
 from checkin.domain.sectors import CHOOSABLE, Sector
 from checkin.errors import UserError
 from ui.base.context import DeskContext
-from ui.base.theme import error_style
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("dialogError")
-    label.setStyleSheet(error_style())
-    label.setWordWrap(True)
-    label.hide()
-    return label
+from ui.base.dialogs import error_line
 
 
 class DelegateEditDialog(QDialog):
@@ -72,7 +63,7 @@ class DelegateEditDialog(QDialog):
         )  # fmt: skip
         note.setObjectName("hint")
         note.setWordWrap(True)
-        self.error = _error_label()
+        self.error = error_line()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -186,7 +177,7 @@ class TransferDialog(QDialog):
             self.sessions.addItem(item)
         self.sessions.setCurrentRow(0)
         self.sessions.itemActivated.connect(lambda _item: self.submit())
-        self.error = _error_label()
+        self.error = error_line()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.transfer_button = buttons.addButton(self.tr("Transfer"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.submit)
