@@ -420,16 +420,25 @@ def cmd_badges(args: argparse.Namespace) -> int:
             start_at=args.start_at,
             outlines=args.outlines,
         )
-        job = make_badge_job(db, request, output, desk=args.desk, printed=True)
+        # A saved file is not a print (it may be printed later, elsewhere, or never), as in the app: only
+        # --count-as-printed, said by someone who is printing it, counts its badges as printed.
+        job = make_badge_job(db, request, output, desk=args.desk, printed=args.count_as_printed)
     if job is None:
         _say(f"No badges to print for {session.code}: every badge has been printed already.")
         return EXIT_NO
+    badges = f"{job.count} badge{'s' if job.count != 1 else ''}"
     reprints = f" ({job.reprints} reprint{'s' if job.reprints != 1 else ''})" if job.reprints else ""
     _say(
-        f"{job.count} badge{'s' if job.count != 1 else ''} for {session.code} on {stock.name} written to "
-        f"{output}: {job.pages} page{'s' if job.pages != 1 else ''}{reprints}. Print at actual size, "
-        f"never fit to page."
+        f"{badges} for {session.code} on {stock.name} written to {output}: "
+        f"{job.pages} page{'s' if job.pages != 1 else ''}{reprints}. Print at actual size, never fit to page."
     )
+    if args.count_as_printed:
+        _say(f"{badges} counted as printed.")
+    else:
+        _say(
+            "Not counted as printed: a saved file may never be printed. Make it with --count-as-printed "
+            "when it goes to the printer (or a print shop)."
+        )
     return EXIT_OK
 
 
@@ -829,6 +838,12 @@ def build_parser() -> argparse.ArgumentParser:
     badges.add_argument("--unprinted", action="store_true", help="only badges not printed before")
     badges.add_argument(
         "--outlines", action="store_true", help="draw faint label outlines (for test prints on plain paper)"
+    )
+    badges.add_argument(
+        "--count-as-printed",
+        action="store_true",
+        help="count these badges as printed (this file is being printed, by you or a print shop); "
+        "without it a saved file counts as nothing printed",
     )
     badges.add_argument("-o", "--output", required=True)
 

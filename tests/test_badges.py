@@ -500,15 +500,23 @@ def test_checkin_badges_end_to_end(tmp_path, capsys):
         ann_delegate, ben_delegate, ben_code = ann.delegate_id, ben.delegate_id, ben.badge_code
     out = tmp_path / "all.pdf"
     assert main(["--db", str(db_path), "badges", "--session", "PRE-0312", "-o", str(out)]) == 0
-    assert "3 badges for PRE-0312 on avery-l4785" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "3 badges for PRE-0312 on avery-l4785" in said and "Not counted as printed" in said
     assert len(decode_qrs(page_images(out)[0])) == 3
 
     some = tmp_path / "some.pdf"
     args = ["--db", str(db_path), "badges", "--session", "PRE-0312", "--stock", "brother-ql-62x100"]
+    assert main([*args, "--delegate", str(ben_delegate), "--count-as-printed", "-o", str(some)]) == 0
+    said = capsys.readouterr().out
+    assert "1 badge counted as printed" in said and "reprint" not in said  # the saved file printed nothing
+    assert [q.text for q in decode_qrs(page_images(some)[0])] == [ben_code]
     assert main([*args, "--delegate", str(ben_delegate), "-o", str(some)]) == 0
     assert "(1 reprint)" in capsys.readouterr().out
-    assert [q.text for q in decode_qrs(page_images(some)[0])] == [ben_code]
 
+    rest = tmp_path / "rest.pdf"
+    assert main([*args, "--unprinted", "--count-as-printed", "-o", str(rest)]) == 0
+    assert "2 badges for PRE-0312" in capsys.readouterr().out
+    assert ben_code not in [q.text for page in page_images(rest) for q in decode_qrs(page)]
     assert main([*args, "--unprinted", "-o", str(tmp_path / "none.pdf")]) == 1
     assert not (tmp_path / "none.pdf").exists()
     capsys.readouterr()
@@ -526,3 +534,45 @@ def test_checkin_badges_end_to_end(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.startswith("checkin: ") and err.count("\n") == 1, err
         assert not target.exists()
+
+
+def test_a_badge_file_saved_by_checkin_badges_counts_nothing_as_printed(qtbot, tmp_path, monkeypatch, capsys):
+    """As in the app, a saved PDF is not a print: the roster's Badge column still says "Not printed", the
+    next `--unprinted` run makes the same badges again, and no sheet's labels are used. Only
+    `--count-as-printed` counts them."""
+    from checkin.settings import Settings
+    from ui.delegates.roster_model import BADGE, SURNAME, RosterModel
+
+    monkeypatch.setenv("CHECKIN_SETTINGS", str(tmp_path / "settings.json"))
+    db_path = tmp_path / "desk.sqlite3"
+    database = new_database(tmp_path)
+    with database.session() as db:
+        session = make_session(db)
+        for first, last in (("Ann", "Ashworth"), ("Ben", "Barker"), ("Cy", "Cook")):
+            book(db, session, first, last)
+        db.commit()
+        session_id = session.id
+    badges = ["--db", str(db_path), "badges", "--session", "PRE-0312", "--unprinted"]
+
+    def badge_column() -> dict[str, str]:
+        model = RosterModel(database)
+        model.set_session(session_id)
+        qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 3, timeout=30_000)
+        cells = [(model.index(row, SURNAME), model.index(row, BADGE)) for row in range(3)]
+        qtbot.waitUntil(lambda: all(model.data(surname) for surname, _badge in cells), timeout=30_000)
+        return {model.data(surname): model.data(badge) for surname, badge in cells}
+
+    for attempt in ("first.pdf", "second.pdf"):
+        assert main([*badges, "-o", str(tmp_path / attempt)]) == 0
+        said = capsys.readouterr().out
+        assert "3 badges for PRE-0312" in said and "Not counted as printed" in said and "reprint" not in said
+        assert len(decode_qrs(page_images(tmp_path / attempt)[0])) == 3
+        assert badge_column() == {"Ashworth": "Not printed", "Barker": "Not printed", "Cook": "Not printed"}
+    assert Settings().get("next_labels") == {}
+
+    assert main([*badges, "--count-as-printed", "-o", str(tmp_path / "printed.pdf")]) == 0
+    assert "3 badges counted as printed" in capsys.readouterr().out
+    assert badge_column() == {"Ashworth": "Printed", "Barker": "Printed", "Cook": "Printed"}
+    assert main([*badges, "-o", str(tmp_path / "none.pdf")]) == 1
+    assert "every badge has been printed already" in capsys.readouterr().out
+    assert Settings().get("next_labels") == {}

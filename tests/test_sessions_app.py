@@ -115,9 +115,14 @@ def test_duplicate_for_the_next_venue_then_archive_and_bring_back(open_demo_wind
     qtbot.waitUntil(dialog.isActiveWindow)
     qtbot.keyClick(dialog.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     duplicate = dialog.findChild(DuplicateDialog)
-    qtbot.keyClicks(duplicate.code_field, "BUR-0501")
+    qtbot.keyClicks(duplicate.code_field, code)  # the code of the session it copies
     qtbot.keyClicks(duplicate.venue_field, "Burnley Mechanics")
     type_in(qtbot, duplicate.day_field, "01052027")
+    qtbot.keyClick(duplicate.venue_field, Qt.Key.Key_Return)
+    assert duplicate.isVisible() and "already has the code" in duplicate.message.text()
+    assert duplicate.message.isVisible() and duplicate.venue_field.text() == "Burnley Mechanics"
+    duplicate.code_field.selectAll()
+    qtbot.keyClicks(duplicate.code_field, "BUR-0501")
     qtbot.keyClick(duplicate.venue_field, Qt.Key.Key_Return)
     assert not duplicate.isVisible()
     with database.session() as db:

@@ -100,33 +100,65 @@ def key_for(ch: str):
 def key_at(at_ms: int, ch: str = "", key=None, modifiers=None):
     """One key pressed at `at_ms` (the window system's time stamp), delivered as Qt delivers a real key: the
     shortcut check to the focused widget, then the press and release to an open popup (a completer's list)
-    before the field that has focus."""
-    from PySide6.QtCore import QEvent
+    before the field that has focus. A key with Shift (a capital letter) comes as a keyboard or a scanner
+    sends it through X: Shift goes down first, a key of its own with its own shortcut check, then the key,
+    then Shift comes up."""
     from PySide6.QtCore import Qt as _Qt
-    from PySide6.QtGui import QKeyEvent
-    from PySide6.QtWidgets import QApplication
 
     if key is None:
         key, shift = key_for(ch)
         modifiers = shift if modifiers is None else modifiers
     modifiers = _Qt.KeyboardModifier.NoModifier if modifiers is None else modifiers
+    shift = _Qt.KeyboardModifier.ShiftModifier
+    shifted = bool(modifiers & shift) and key != _Qt.Key.Key_Shift
+    if shifted:
+        _press(at_ms, _Qt.Key.Key_Shift, shift, "")
+    target = _press(at_ms, key, modifiers, ch)
+    _release(target, at_ms, key, modifiers, ch)
+    if shifted:
+        _release(_first_receiver(), at_ms, _Qt.Key.Key_Shift, _Qt.KeyboardModifier.NoModifier, "")
 
-    def first_receiver():
-        popup = QApplication.activePopupWidget()
-        return (popup.focusWidget() or popup) if popup is not None else QApplication.focusWidget()
 
-    focus = QApplication.focusWidget() or first_receiver()
+def _first_receiver():
+    """Where Qt sends a key: an open popup (a completer's list) before the widget that has focus."""
+    from PySide6.QtWidgets import QApplication
+
+    popup = QApplication.activePopupWidget()
+    return (popup.focusWidget() or popup) if popup is not None else QApplication.focusWidget()
+
+
+def _press(at_ms: int, key, modifiers, text: str):
+    """The shortcut check to the focused widget, then the press where a key goes once the check is done
+    (what the check set off — held keys replayed, a list opened by them — comes first, as in Qt). Returns
+    the widget the press went to."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    focus = QApplication.focusWidget() or _first_receiver()
     assert focus is not None, "no widget has keyboard focus"
-    override = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, ch)
+    override = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers, text)
     override.setTimestamp(at_ms)
     QApplication.sendEvent(focus, override)
-    # As Qt does, the press goes where a key goes once the shortcut check is done: what the check set off
-    # (held keys replayed, a list opened by them) comes first.
-    target = first_receiver()
-    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        event = QKeyEvent(kind, key, modifiers, ch)
-        event.setTimestamp(at_ms)
-        QApplication.sendEvent(target, event)
+    target = _first_receiver()
+    event = QKeyEvent(QEvent.Type.KeyPress, key, modifiers, text)
+    event.setTimestamp(at_ms)
+    QApplication.sendEvent(target, event)
+    return target
+
+
+def _release(target, at_ms: int, key, modifiers, text: str) -> None:
+    """The key let go, to `target` while it is there (the press may have closed its dialog)."""
+    import shiboken6
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    if target is None or not shiboken6.isValid(target):
+        return
+    event = QKeyEvent(QEvent.Type.KeyRelease, key, modifiers, text)
+    event.setTimestamp(at_ms)
+    QApplication.sendEvent(target, event)
 
 
 def answer_when_shown(qtbot, kind, act):

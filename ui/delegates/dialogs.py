@@ -32,17 +32,8 @@ from checkin.domain.person import DELEGATE_FIELDS
 from checkin.domain.sectors import CHOOSABLE, Sector
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.dialogs import error_line
 from ui.base.fit import fit_placeholder, scrolled
-from ui.base.theme import error_style
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("dialogError")
-    label.setStyleSheet(error_style())
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class DelegateEditDialog(QDialog):
@@ -77,7 +68,7 @@ class DelegateEditDialog(QDialog):
         )  # fmt: skip
         note.setObjectName("hint")
         note.setWordWrap(True)
-        self.error = _error_label()
+        self.error = error_line()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -195,7 +186,7 @@ class TransferDialog(QDialog):
             self.sessions.addItem(item)
         self.sessions.setCurrentRow(0)
         self.sessions.itemActivated.connect(lambda _item: self.submit())
-        self.error = _error_label()
+        self.error = error_line()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.transfer_button = buttons.addButton(self.tr("Transfer"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.submit)

@@ -24,8 +24,8 @@ from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_wa
 from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.dialogs import error_line
 from ui.base.fit import fit_placeholder, scrolled
-from ui.base.theme import error_style
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +61,7 @@ class WalkInDialog(QDialog):
         self.dietary_needs = self.fields["dietary_needs"]
         self.capacity = QLabel()
         self.capacity.setObjectName("capacity")
-        self.error = QLabel()
-        self.error.setObjectName("dialogError")
-        self.error.setStyleSheet(error_style())
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.admit_button = buttons.addButton(
             self.tr("Register and check in"), QDialogButtonBox.ButtonRole.AcceptRole

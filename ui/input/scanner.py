@@ -101,17 +101,21 @@ class ScannerFilter(QObject):
             # the held keys go to their field now, while it still has the focus they were typed into.
             self.flush()
             return False
-        if kind == QEvent.Type.ShortcutOverride:
-            # Asked before a key press, and a shortcut answered here never becomes one: a key that does
-            # not continue the burst must not act before the keys held ahead of it.
-            assert isinstance(event, QKeyEvent)
-            if self._held and not self._continues_burst(event, self.clock(event)):
-                self.flush()
-            return False
-        if kind != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         assert isinstance(event, QKeyEvent)
         if event.key() in _MODIFIER_KEYS:
+            # Shift on its own, pressed before each capital letter by a scanner as by a person: part of the
+            # next key, not a key that ends a burst (its shortcut check used to, and split every scan
+            # with two capitals into typing).
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            # Asked before a key press, and a shortcut answered here never becomes one: a key that does
+            # not continue the burst must not act before the keys held ahead of it.
+            if self._held and not self._continues_burst(event, self.clock(event)):
+                self.flush()
+            return False
+        if not isinstance(watched, QWidget):
             return False
         if not self._is_first_receiver(watched):
             # The same key travelling up to a parent (nothing is held then), or a key some widget sent

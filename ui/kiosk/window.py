@@ -39,9 +39,10 @@ from checkin.settings import Settings
 from checkin.store.database import Database
 from ui.base.accessibility import announce
 from ui.base.context import DeskContext
+from ui.base.dialogs import error_line
 from ui.base.fit import scrolling
 from ui.base.pin import PinDialog
-from ui.base.theme import apply_theme, error_style, focus_rule, palette_in_use
+from ui.base.theme import apply_theme, focus_rule, palette_in_use
 from ui.desk.result_panel import ResultPanel
 from ui.input.scanner import ScannerFilter, configure_scanner
 from ui.settings.backups import SnapshotTimer
@@ -503,11 +504,7 @@ class KioskPinDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Organiser PIN"), self.pin)
         form.addRow(self.tr("The same PIN again"), self.pin_again)
-        self.problem = QLabel()
-        self.problem.setObjectName("dialogError")
-        self.problem.setStyleSheet(error_style())
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = error_line()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = buttons.addButton(
             self.tr("Set the PIN and start the kiosk"), QDialogButtonBox.ButtonRole.AcceptRole

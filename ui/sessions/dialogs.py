@@ -3,6 +3,7 @@ one, and duplicating one for the next venue. Each dialog either saves or says, i
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -42,23 +43,16 @@ from checkin.desk.sessions import (
     venue_names,
 )
 from checkin.domain.clock import clock_for_people, day_for_people, to_local
-from checkin.errors import UserError
 from ui.base.context import DeskContext
+from ui.base.dialogs import error_line, save_or_say
 from ui.base.fit import FlowLayout, scrolled
-from ui.base.theme import error_style
+
+#: A dialog that saves a session and says so with `saved` (the editor, the duplicate).
+DialogT = TypeVar("DialogT", bound=QDialog)
 
 DATE_FORMAT = "dd/MM/yyyy"
 TIME_FORMAT = "HH:mm"
 DEFAULT_PARTS = "Morning\nAfternoon\nCase study"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("sessionError")
-    label.setStyleSheet(error_style())
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def _local(moment: datetime) -> QDateTime:
@@ -167,7 +161,7 @@ class SessionEditor(QDialog):
         form.addRow("", self.own_window)
         form.addRow("", window_row)
         form.addRow("", self.window_note)
-        self.message = _error_label()
+        self.message = error_line("sessionError")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -247,21 +241,17 @@ class SessionEditor(QDialog):
     def save(self) -> bool:
         """Save the session and close; or say why not and keep everything as typed."""
         draft = self.draft()
-        try:
+
+        def write() -> SessionDetails:
             with self.context.database.session() as db:
                 if self.code is None:
                     details = create_session(db, draft, desk=self.context.desk)
                 else:
                     details = edit_session(db, self.code, draft, desk=self.context.desk)
                 db.commit()
-        except UserError as error:
-            self.message.setText(str(error))
-            self.message.show()
-            return False
-        self.result_details = details
-        self.saved.emit(details)
-        self.accept()
-        return True
+            return details
+
+        return save_or_say(self, self.message, write)
 
 
 class DuplicateDialog(QDialog):
@@ -302,7 +292,7 @@ class DuplicateDialog(QDialog):
         form.addRow(self.tr("&Venue"), self.venue_field)
         form.addRow(self.tr("&Day"), self.day_field)
         form.addRow(self.tr("&Starts at"), self.starts_field)
-        self.message = _error_label()
+        self.message = error_line("sessionError")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton(
             self.tr("Create the session"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -319,7 +309,9 @@ class DuplicateDialog(QDialog):
         self.code_field.setFocus()
 
     def save(self) -> bool:
-        try:
+        """Create the copy and close; or say why not and keep everything as typed."""
+
+        def write() -> SessionDetails:
             with self.context.database.session() as db:
                 details = duplicate_session(
                     db,
@@ -330,14 +322,9 @@ class DuplicateDialog(QDialog):
                     desk=self.context.desk,
                 )
                 db.commit()
-        except UserError as error:
-            self.message.setText(str(error))
-            self.message.show()
-            return False
-        self.result_details = details
-        self.saved.emit(details)
-        self.accept()
-        return True
+            return details
+
+        return save_or_say(self, self.message, write)
 
 
 COLUMNS = ("Code", "Title", "Venue", "Day", "Booked", "Note")
@@ -480,29 +467,22 @@ class SessionsDialog(QDialog):
             self.reload(details.code)
             self.changed.emit(details.code)
 
-    def new(self) -> SessionEditor:
-        editor = SessionEditor(self.context, None, self)
-        editor.saved.connect(self._after)
-        editor.open()
-        return editor
-
-    def edit(self) -> SessionEditor | None:
-        code = self.chosen_code()
-        if code is None:
-            return None
-        editor = SessionEditor(self.context, code, self)
-        editor.saved.connect(self._after)
-        editor.open()
-        return editor
-
-    def duplicate(self) -> DuplicateDialog | None:
-        code = self.chosen_code()
-        if code is None:
-            return None
-        dialog = DuplicateDialog(self.context, code, self)
+    def _opened(self, dialog: DialogT) -> DialogT:
+        """Open a session dialog over this one; what it saves is shown here."""
         dialog.saved.connect(self._after)
         dialog.open()
         return dialog
+
+    def new(self) -> SessionEditor:
+        return self._opened(SessionEditor(self.context, None, self))
+
+    def edit(self) -> SessionEditor | None:
+        code = self.chosen_code()
+        return None if code is None else self._opened(SessionEditor(self.context, code, self))
+
+    def duplicate(self) -> DuplicateDialog | None:
+        code = self.chosen_code()
+        return None if code is None else self._opened(DuplicateDialog(self.context, code, self))
 
     def toggle_archived(self) -> None:
         details = self.chosen()

@@ -29,8 +29,8 @@ from checkin.desk.programme import (
 from checkin.errors import UserError
 from checkin.resources import resource_path
 from ui.base.context import DeskContext
+from ui.base.dialogs import error_line, save_or_say
 from ui.base.fit import scrolled
-from ui.base.theme import error_style
 
 #: The template's own colours, shown when the programme has none of its own.
 SHIPPED_COLOUR = "#1b2f4b"
@@ -148,11 +148,7 @@ class ProgrammeDialog(QDialog):
         )
         note.setObjectName("hint")
         note.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setObjectName("programmeError")
-        self.message.setStyleSheet(error_style())
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_line("programmeError")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -214,15 +210,11 @@ class ProgrammeDialog(QDialog):
             colour=self.colour.text(),
             accent_colour=self.accent.text(),
         )
-        try:
+
+        def write() -> ProgrammeDetails:
             with self.context.database.session() as db:
                 details = save_programme(db, settings, self.session_code, desk=self.context.desk)
                 db.commit()
-        except UserError as error:
-            self.message.setText(str(error))
-            self.message.show()
-            return False
-        self.result_details = details
-        self.saved.emit(details)
-        self.accept()
-        return True
+            return details
+
+        return save_or_say(self, self.message, write)
