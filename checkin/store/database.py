@@ -215,3 +215,19 @@ def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool
         engine.dispose()
         raise DatabaseError(f"The database cannot be reached: {error.orig}") from error
     return Database(engine)
+
+
+def connect_database(url: str) -> Database:
+    """Another connection to a database this program has open already (migrated and checked when it was
+    opened): for a worker process, which opens its own. `url` is the database's whole URL
+    (`address_of`)."""
+    engine = create_engine(make_url(url), hide_parameters=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return Database(engine)
+
+
+def address_of(database: Database) -> str:
+    """The URL a worker process opens the same database with (a password in it stays in it: pass it to
+    the worker, never to a log)."""
+    return database.engine.url.render_as_string(hide_password=False)
