@@ -2,7 +2,7 @@
 arrival times, sorting, filters, edit, cancel and restore, transfer, badges, history, 100,000 bookings,
 and importing a list with a column the program did not recognise."""
 
-import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -619,27 +619,35 @@ def test_a_broken_file_shows_the_error_and_writes_nothing(demo_delegates_view, q
     assert everything(database) == before
 
 
+def import_list_held(progress, url, path, *rest):  # noqa: ANN001, ANN201 - the worker's job, as import_list
+    """The real import in the worker process, held once the list is read and before it is committed, until
+    the test lets it go (a file beside the list): the user presses Cancel meanwhile."""
+    from ui.delegates.import_work import import_list
+
+    def held(done: int, total: int) -> None:
+        if done == 1:
+            go, until = Path(path).with_suffix(".go"), time.monotonic() + 10
+            while not go.exists() and time.monotonic() < until:
+                time.sleep(0.01)
+        progress(done, total)
+
+    return import_list(held, url, path, *rest)
+
+
 def test_cancelling_the_import_writes_nothing(demo_delegates_view, qtbot, tmp_path, monkeypatch):
     import ui.delegates.import_dialog as module
 
     _window, view, database, _code = demo_delegates_view
     dialog = open_dialog(view)
+    listed = write_list(tmp_path / "bookings.csv")
     with qtbot.waitSignal(dialog.checked, timeout=20_000):
-        dialog.open_file(write_list(tmp_path / "bookings.csv"))
+        dialog.open_file(listed)
     before = everything(database)
-    release = threading.Event()
-    real_import = module.import_delegate_list
-
-    def slow_import(*args, **kwargs):
-        report = real_import(*args, **kwargs)
-        release.wait(10)  # the user presses Cancel while the import runs
-        return report
-
-    monkeypatch.setattr(module, "import_delegate_list", slow_import)
+    monkeypatch.setattr(module, "import_list", import_list_held)
     dialog.apply()
     assert dialog.busy.isVisible() and dialog.progress.maximum() == 0
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    release.set()
+    listed.with_suffix(".go").touch()
     with qtbot.waitSignal(dialog.failed, timeout=20_000) as failed:
         pass
     assert "Cancelled" in failed.args[0]

@@ -29,15 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import session_by_code
 from checkin.domain.person import DELEGATE_FIELDS
-from checkin.importing.applying import ImportReport, import_delegate_list
+from checkin.importing.applying import ImportReport
 from checkin.importing.reading import MAPPING_FIELDS
-from checkin.store.database import refresh_statistics
+from checkin.store.database import address_of
 from ui.base.context import DeskContext
 from ui.base.failure import failure_text, is_users
-from ui.base.operations import Cancelled, Operation, run_op
+from ui.base.operations import Cancelled, Operation, run_in_process
 from ui.base.theme import BUTTON_STYLE, palette_in_use
+from ui.delegates.import_work import import_list
 
 FILE_TYPES = "Delegate lists (*.csv *.xlsx *.txt *.tsv);;All files (*)"
 
@@ -442,26 +442,7 @@ class ImportDialog(QDialog):
             return
         path, code, desk = self.path, self.session_code, self.context.desk
         overrides = self.mapping_overrides() or None
-        database = self.context.database
-
-        def work(progress):  # noqa: ANN001, ANN202 - runs on the thread pool; touches no widget
-            progress(0, 2)
-            with database.session() as db:
-                report = import_delegate_list(
-                    db,
-                    path,
-                    session_by_code(db, code),
-                    dry_run=dry_run,
-                    desk=desk,
-                    mapping_overrides=overrides,
-                )
-                progress(1, 2)  # a cancel that came meanwhile stops here: the session closes uncommitted
-                if not dry_run:
-                    db.commit()
-            if not dry_run:
-                refresh_statistics(database.engine)  # a big list changes which index finds names fastest
-            return report
-
+        address = address_of(self.context.database)  # the worker process opens the database itself
         self._running = "check" if dry_run else "apply"
         self._again = False
         self.message.hide()
@@ -472,7 +453,20 @@ class ImportDialog(QDialog):
             self.tr("Reading the list…") if dry_run else self.tr("Importing into the session…")
         )
         self.busy.show()
-        self.operation = run_op(self, work, on_success=self._succeeded, on_failure=self._failed)
+        # Parsing and applying thousands of rows is Python's work: in a worker process, so that the window
+        # keeps the interpreter lock (on a thread here it waited for it 80-260 ms at a time).
+        self.operation = run_in_process(
+            self,
+            import_list,
+            address,
+            path,
+            code,
+            desk,
+            overrides,
+            dry_run,
+            on_success=self._succeeded,
+            on_failure=self._failed,
+        )
 
     def cancel(self) -> None:
         if self.operation is not None and self._running:
