@@ -5,10 +5,15 @@ Windows has no console, so `sys.stdout`/`sys.stderr` are None there; anything th
 nowhere instead of crashing the app.
 """
 
+import multiprocessing
 import os
 import sys
 
 if __name__ == "__main__":
+    # A worker process (ui.base.processes: badges, imports, sync rounds) is this executable started again
+    # with --multiprocessing-fork: it must become the worker here, before the command line reads its
+    # arguments. Does nothing in the program itself.
+    multiprocessing.freeze_support()
     if sys.stdout is None:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     if sys.stderr is None:

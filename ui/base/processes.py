@@ -181,7 +181,9 @@ def warm_up() -> None:
 
     def start() -> None:
         try:
-            give_back(_warmed(take_worker()))
+            worker = _warmed(take_worker())
+            log.info("a worker process is ready (process %s)", worker.pid)
+            give_back(worker)
         except Exception as error:  # the first job will try again, and say what fails
             log.warning("a worker process could not be started in advance (%s)", type(error).__name__)
 
