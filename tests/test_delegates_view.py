@@ -2,6 +2,7 @@
 arrival times, sorting, filters, edit, cancel and restore, transfer, badges, history, 100,000 bookings,
 and importing a list with a column the program did not recognise."""
 
+import os
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -652,6 +653,33 @@ def test_cancelling_the_import_writes_nothing(demo_delegates_view, qtbot, tmp_pa
         pass
     assert "Cancelled" in failed.args[0]
     assert everything(database) == before
+
+
+def import_list_dies(_progress, *_args: object) -> None:  # noqa: ANN001 - the worker's job, as import_list
+    os._exit(3)  # the worker process ends mid-import, as one the system killed would
+
+
+def test_an_import_whose_worker_dies_says_so_writes_nothing_and_applies_again(
+    demo_delegates_view, qtbot, tmp_path, monkeypatch
+):
+    import ui.delegates.import_dialog as module
+
+    _window, view, database, _code = demo_delegates_view
+    dialog = open_dialog(view)
+    with qtbot.waitSignal(dialog.checked, timeout=20_000):
+        dialog.open_file(write_list(tmp_path / "bookings.csv"))
+    before = everything(database)
+    monkeypatch.setattr(module, "import_list", import_list_dies)
+    with qtbot.waitSignal(dialog.failed, timeout=30_000) as failed:
+        dialog.apply()
+    assert failed.args[0].startswith("The background work stopped before it finished")
+    assert dialog.message.isVisible() and dialog.message.text() == failed.args[0]
+    assert everything(database) == before
+    assert dialog.apply_button.isEnabled()
+    monkeypatch.undo()
+    with qtbot.waitSignal(dialog.applied, timeout=30_000) as applied:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert applied.args[0].added > 0 and everything(database) != before
 
 
 def test_ctrl_i_opens_the_import_from_the_delegates_view(demo_delegates_view, qtbot, tmp_path, monkeypatch):

@@ -36,6 +36,7 @@ from checkin.store.database import address_of
 from ui.base.context import DeskContext
 from ui.base.failure import failure_text, is_users
 from ui.base.operations import Cancelled, Operation, run_in_process
+from ui.base.processes import WorkerStopped
 from ui.base.theme import BUTTON_STYLE, palette_in_use
 from ui.delegates.import_work import import_list
 
@@ -517,6 +518,9 @@ class ImportDialog(QDialog):
             return
         if isinstance(error, Cancelled):
             text = self.tr("Cancelled. Nothing was imported.")
+            self.apply_button.setEnabled(running == "apply" and self.report is not None)
+        elif isinstance(error, WorkerStopped):  # not the file's fault: nothing was written, Apply again
+            text = str(error)
             self.apply_button.setEnabled(running == "apply" and self.report is not None)
         else:
             text = failure_text(
