@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import build_database, eventbrite_export  # noqa: E402 - the harness's data builders
 
 from checkin.settings import Settings  # noqa: E402
+from ui.base.processes import warm_up  # noqa: E402
 from ui.shell.app import build_window, freeze_what_start_up_made  # noqa: E402
 
 BEAT_MS = 5
@@ -175,6 +176,7 @@ def big_window(app: QApplication, beat: Heartbeat, folder: Path, results: dict[s
     window.resize(1366, 768)
     window.show()
     freeze_what_start_up_made()  # as the app does once its window is up
+    warm_up()  # as the app does half a second later: a worker process for badges and imports, ready
     settle(app, 0.5)
     window.show_view("Delegates")
     roster = window.views["Delegates"]
@@ -333,6 +335,10 @@ def main() -> int:
     parser.add_argument("--only-sync", action="store_true", help="measure the sync alone")
     parser.add_argument("--why", action="store_true", help="say where the GUI thread was during stalls")
     args = parser.parse_args()
+    import os
+
+    if os.environ.get("STALL_SWITCH_S"):
+        sys.setswitchinterval(float(os.environ["STALL_SWITCH_S"]))
     app = QApplication(sys.argv[:1])
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     beat = Heartbeat()

@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from checkin.errors import UserError
 from checkin.store.outbox import capture_local_writes
@@ -217,11 +218,13 @@ def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool
     return Database(engine)
 
 
-def connect_database(url: str) -> Database:
+def connect_database(url: str, *, hold_connections: bool = True) -> Database:
     """Another connection to a database this program has open already (migrated and checked when it was
     opened): for a worker process, which opens its own. `url` is the database's whole URL
-    (`address_of`)."""
-    engine = create_engine(make_url(url), hide_parameters=True)
+    (`address_of`). Without `hold_connections`, each session's connection closes when it ends (a worker
+    that keeps the engine for its compiled statements then holds no connection between jobs)."""
+    pooling: dict[str, Any] = {} if hold_connections else {"poolclass": NullPool}
+    engine = create_engine(make_url(url), hide_parameters=True, **pooling)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
     return Database(engine)
