@@ -335,10 +335,6 @@ def main() -> int:
     parser.add_argument("--only-sync", action="store_true", help="measure the sync alone")
     parser.add_argument("--why", action="store_true", help="say where the GUI thread was during stalls")
     args = parser.parse_args()
-    import os
-
-    if os.environ.get("STALL_SWITCH_S"):
-        sys.setswitchinterval(float(os.environ["STALL_SWITCH_S"]))
     app = QApplication(sys.argv[:1])
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     beat = Heartbeat()
