@@ -70,8 +70,9 @@ MESSAGE_LOOKS = {
     "error": ("refused_wash", "refused"),
 }
 RECHECK_DELAY_MS = 250
-#: Columns of the mapping table made in one turn of the event loop (a few milliseconds each).
-MAPPING_ROWS_A_TURN = 4
+#: Columns of the mapping table made in one turn of the event loop (a combo box takes 3-5 ms to take the
+#: style sheet, the table its cell widget as much again).
+MAPPING_ROWS_A_TURN = 2
 
 
 def typed_path(text: str) -> Path | None:
@@ -372,7 +373,7 @@ class ImportDialog(QDialog):
         self._rows_to_add = list(enumerate(mapping.items()))
         self._after_rows = then
         self.mapping_box.show()
-        self._add_mapping_rows()
+        QTimer.singleShot(0, self._add_mapping_rows)  # the summary shows first, in a turn of its own
 
     def _add_mapping_rows(self) -> None:
         chunk, self._rows_to_add = (
