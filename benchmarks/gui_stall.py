@@ -155,6 +155,9 @@ def measure(
 ) -> None:
     settle(app, 0.3)
     beat.reset()
+    if SAMPLER is not None:  # where the GUI thread was during this activity only, not while it was set up
+        SAMPLER.samples.clear()
+        SAMPLER.collections.clear()
     started = time.perf_counter()
     action()
     settle(app, 0.2)  # what the activity set off afterwards (refreshes of other views) counts too

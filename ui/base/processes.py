@@ -22,7 +22,9 @@ job fail with `WorkerStopped`, said to the user; the next job starts a new worke
 import contextlib
 import logging
 import multiprocessing
+import os
 import pickle
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -39,6 +41,10 @@ CONTEXT = multiprocessing.get_context("spawn")
 KEEP_IDLE = 2
 #: How long closing a worker waits for it to end (its connections closed) before it is left to end.
 CLOSE_WAIT_S = 3.0
+
+#: How much lower a worker's priority is than the window's (POSIX nice; Windows: below normal).
+WORKER_NICENESS = 5
+BELOW_NORMAL_PRIORITY_CLASS = 0x4000
 
 Progress = Callable[[int, int], None]
 
@@ -252,9 +258,26 @@ def _sendable(error: BaseException) -> BaseException:
     return error
 
 
+def _below_the_window() -> None:
+    """Run below the window's priority: on a busy two-core laptop, the window (and a scan at the desk)
+    gets a processor first, and the worker the time left over."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS)
+        else:
+            os.nice(WORKER_NICENESS)
+    except (OSError, AttributeError):  # not allowed here: the worker runs as it is
+        pass
+
+
 def serve(connection: Connection, level: int) -> None:
     """The worker's loop: a job at a time, until told to end or the window's process has gone."""
     from checkin.logging_setup import QUIET
+
+    _below_the_window()
 
     root = logging.getLogger()
     root.setLevel(level)
