@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import build_database, eventbrite_export  # noqa: E402 - the harness's data builders
 
 from checkin.settings import Settings  # noqa: E402
+from ui.base.processes import warm_up  # noqa: E402
 from ui.shell.app import build_window, freeze_what_start_up_made  # noqa: E402
 
 BEAT_MS = 5
@@ -154,6 +155,9 @@ def measure(
 ) -> None:
     settle(app, 0.3)
     beat.reset()
+    if SAMPLER is not None:  # where the GUI thread was during this activity only, not while it was set up
+        SAMPLER.samples.clear()
+        SAMPLER.collections.clear()
     started = time.perf_counter()
     action()
     settle(app, 0.2)  # what the activity set off afterwards (refreshes of other views) counts too
@@ -175,6 +179,7 @@ def big_window(app: QApplication, beat: Heartbeat, folder: Path, results: dict[s
     window.resize(1366, 768)
     window.show()
     freeze_what_start_up_made()  # as the app does once its window is up
+    warm_up()  # as the app does half a second later: a worker process for badges and imports, ready
     settle(app, 0.5)
     window.show_view("Delegates")
     roster = window.views["Delegates"]
@@ -224,7 +229,8 @@ def big_window(app: QApplication, beat: Heartbeat, folder: Path, results: dict[s
     measure(app, beat, results, "type a search (lancashire co)", type_search("lancashire co"))
     measure(app, beat, results, "clear the search (again)", clear_search)
 
-    # 1,000 badges as a PDF: made, shown in the preview, saved (logged as printed).
+    # 1,000 badges as a PDF: made, shown in the preview, saved (a saved PDF counts nothing as printed: only
+    # a real print does, so the save is done when the view says `saved` and the file is there).
     window.show_view("Print")
     printing = window.views["Print"]
     from ui.printing.view import BADGES
@@ -237,11 +243,12 @@ def big_window(app: QApplication, beat: Heartbeat, folder: Path, results: dict[s
         printing.make_preview()
         run_until(app, lambda: made.count > 0, "1,000 badges")
 
-    logged = Counter(printing.badges_logged)
+    saved = Counter(printing.saved)
+    target = folder / "badges-1000.pdf"
 
     def save() -> None:
-        printing.save_pdf(folder / "badges-1000.pdf")
-        run_until(app, lambda: logged.count > 0, "saving the badges")
+        printing.save_pdf(target)
+        run_until(app, lambda: saved.count > 0 and target.exists(), "saving the badges", timeout_s=60)
 
     measure(app, beat, results, "1,000 badges to PDF", badges)
     measure(app, beat, results, "save the 1,000 badges", save)

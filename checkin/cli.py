@@ -963,4 +963,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the app's worker processes, in a frozen program (ui.base.processes)
     sys.exit(main())

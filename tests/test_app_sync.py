@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import keyring
 import pytest
@@ -188,21 +189,23 @@ def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatc
     first, _second, hub, code = hub_desks
     active, most = [0], [0]
     lock = threading.Lock()
-    real_round = sync_service.sync_round
+    real_round = sync_service.SyncService._round  # on the thread pool: it waits for the worker process
 
-    def counted_round(*args, **kwargs):
+    def counted_round(self, *args, **kwargs):
         with lock:
             active[0] += 1
             most[0] = max(most[0], active[0])
         try:
             time.sleep(0.05)  # a slow hub widens any window for overlap
-            return real_round(*args, **kwargs)
+            return real_round(self, *args, **kwargs)
         finally:
             with lock:
                 active[0] -= 1
 
-    monkeypatch.setattr(sync_service, "sync_round", counted_round)
+    monkeypatch.setattr(sync_service.SyncService, "_round", counted_round)
     door1 = desks.open(first, "door-1", code, hub)
+    # The first round starts the rounds' worker process (a second or so): scans come once it is up.
+    qtbot.waitUntil(lambda: online(door1), timeout=20_000)
     for person in booked_people(first, code)[:8]:
         door1.desk_view.scan(person.badge_code)
         door1.sync.sync_now()
@@ -212,27 +215,35 @@ def test_never_more_than_one_round_at_a_time(hub_desks, desks, qtbot, monkeypatc
     assert door1.sync.rounds >= 3
 
 
+def hanging_round(_progress, database_address: str, *_args: object) -> None:
+    """A round that hangs on the hub, in the rounds' worker process: it says so with a file beside the
+    desk's database, and waits for the test to let it go (another file)."""
+    from sqlalchemy.engine import make_url
+
+    beside = Path(make_url(database_address).database)
+    beside.with_suffix(".hung").touch()
+    let_go, until = beside.with_suffix(".go"), time.monotonic() + 60
+    while not let_go.exists() and time.monotonic() < until:
+        time.sleep(0.01)
+    raise RuntimeError("the hub never answered")
+
+
 def test_a_scan_is_admitted_while_a_sync_round_hangs_on_the_hub(demo_programme, desks, qtbot, monkeypatch):
     """The hub stops answering in the middle of a round: the desk still admits, at once, because no
     scan waits for the hub (if it did, this scan would only return after the hung round let go)."""
     database, code = demo_programme
-    hung, let_go = threading.Event(), threading.Event()
-
-    def hanging_round(*_args, **_kwargs):
-        hung.set()
-        let_go.wait(timeout=60)
-        raise RuntimeError("the hub never answered")
-
-    monkeypatch.setattr(sync_service, "sync_round", hanging_round)
+    beside = Path(database.engine.url.database)
+    hung, let_go = beside.with_suffix(".hung"), beside.with_suffix(".go")
+    monkeypatch.setattr(sync_service, "round_in_process", hanging_round)
     window = desks.open(database, "door-1", code, UNREACHABLE)
-    qtbot.waitUntil(hung.is_set, timeout=10_000)
+    qtbot.waitUntil(hung.exists, timeout=20_000)
     try:
         result = window.desk_view.scan(booked_people(database, code)[0].badge_code)
         assert result.outcome.code is OutcomeCode.ADMITTED
         qtbot.waitUntil(lambda: window.counts.text().startswith("Checked in 1 of"))
-        assert window.sync.in_flight and not let_go.is_set()  # the round is still hanging
+        assert window.sync.in_flight and not let_go.exists()  # the round is still hanging
     finally:
-        let_go.set()
+        let_go.touch()
     qtbot.waitUntil(lambda: not window.sync.in_flight, timeout=10_000)
 
 
@@ -340,7 +351,7 @@ def test_closing_the_window_stops_the_sync(hub_desks, desks, qtbot):
     assert service.state.stopped
     assert not service._next_round.isActive() and not service._debounce.isActive()
     assert service._round_done.is_set()  # the worker had finished when close returned
-    assert service._engine is None
+    assert service._worker is None  # its worker process ended, and with it the hub's connections
     assert service.listener is None
     rounds = service.rounds
     qtbot.wait(2_500)  # longer than a pull interval: nothing starts again

@@ -2,7 +2,8 @@
 arrival times, sorting, filters, edit, cancel and restore, transfer, badges, history, 100,000 bookings,
 and importing a list with a column the program did not recognise."""
 
-import threading
+import os
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -619,7 +620,48 @@ def test_a_broken_file_shows_the_error_and_writes_nothing(demo_delegates_view, q
     assert everything(database) == before
 
 
+def import_list_held(progress, url, path, *rest):  # noqa: ANN001, ANN201 - the worker's job, as import_list
+    """The real import in the worker process, held once the list is read and before it is committed, until
+    the test lets it go (a file beside the list): the user presses Cancel meanwhile."""
+    from ui.delegates.import_work import import_list
+
+    def held(done: int, total: int) -> None:
+        if done == 1:
+            go, until = Path(path).with_suffix(".go"), time.monotonic() + 10
+            while not go.exists() and time.monotonic() < until:
+                time.sleep(0.01)
+        progress(done, total)
+
+    return import_list(held, url, path, *rest)
+
+
 def test_cancelling_the_import_writes_nothing(demo_delegates_view, qtbot, tmp_path, monkeypatch):
+    import ui.delegates.import_dialog as module
+
+    _window, view, database, _code = demo_delegates_view
+    dialog = open_dialog(view)
+    listed = write_list(tmp_path / "bookings.csv")
+    with qtbot.waitSignal(dialog.checked, timeout=20_000):
+        dialog.open_file(listed)
+    before = everything(database)
+    monkeypatch.setattr(module, "import_list", import_list_held)
+    dialog.apply()
+    assert dialog.busy.isVisible() and dialog.progress.maximum() == 0
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    listed.with_suffix(".go").touch()
+    with qtbot.waitSignal(dialog.failed, timeout=20_000) as failed:
+        pass
+    assert "Cancelled" in failed.args[0]
+    assert everything(database) == before
+
+
+def import_list_dies(_progress, *_args: object) -> None:  # noqa: ANN001 - the worker's job, as import_list
+    os._exit(3)  # the worker process ends mid-import, as one the system killed would
+
+
+def test_an_import_whose_worker_dies_says_so_writes_nothing_and_applies_again(
+    demo_delegates_view, qtbot, tmp_path, monkeypatch
+):
     import ui.delegates.import_dialog as module
 
     _window, view, database, _code = demo_delegates_view
@@ -627,23 +669,17 @@ def test_cancelling_the_import_writes_nothing(demo_delegates_view, qtbot, tmp_pa
     with qtbot.waitSignal(dialog.checked, timeout=20_000):
         dialog.open_file(write_list(tmp_path / "bookings.csv"))
     before = everything(database)
-    release = threading.Event()
-    real_import = module.import_delegate_list
-
-    def slow_import(*args, **kwargs):
-        report = real_import(*args, **kwargs)
-        release.wait(10)  # the user presses Cancel while the import runs
-        return report
-
-    monkeypatch.setattr(module, "import_delegate_list", slow_import)
-    dialog.apply()
-    assert dialog.busy.isVisible() and dialog.progress.maximum() == 0
-    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    release.set()
-    with qtbot.waitSignal(dialog.failed, timeout=20_000) as failed:
-        pass
-    assert "Cancelled" in failed.args[0]
+    monkeypatch.setattr(module, "import_list", import_list_dies)
+    with qtbot.waitSignal(dialog.failed, timeout=30_000) as failed:
+        dialog.apply()
+    assert failed.args[0].startswith("The background work stopped before it finished")
+    assert dialog.message.isVisible() and dialog.message.text() == failed.args[0]
     assert everything(database) == before
+    assert dialog.apply_button.isEnabled()
+    monkeypatch.undo()
+    with qtbot.waitSignal(dialog.applied, timeout=30_000) as applied:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert applied.args[0].added > 0 and everything(database) != before
 
 
 def test_ctrl_i_opens_the_import_from_the_delegates_view(demo_delegates_view, qtbot, tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ command line how to open the app. The app's modules load only when the app is as
 commands start as fast as the core alone.
 """
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,9 @@ def _open_app(db_target: str | None, desk: str, session_code: str | None, kiosk:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A frozen program's worker processes (ui.base.processes) start as this program again: they become the
+    # worker here. Elsewhere (a pip-installed `checkin`, `python -m ui.entry`) it does nothing.
+    multiprocessing.freeze_support()
     cli.APP_RUNNER = _open_app
     return cli.main(argv)
 

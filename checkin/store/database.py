@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from checkin.errors import UserError
 from checkin.store.outbox import capture_local_writes
@@ -215,3 +216,21 @@ def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool
         engine.dispose()
         raise DatabaseError(f"The database cannot be reached: {error.orig}") from error
     return Database(engine)
+
+
+def connect_database(url: str, *, hold_connections: bool = True) -> Database:
+    """Another connection to a database this program has open already (migrated and checked when it was
+    opened): for a worker process, which opens its own. `url` is the database's whole URL
+    (`address_of`). Without `hold_connections`, each session's connection closes when it ends (a worker
+    that keeps the engine for its compiled statements then holds no connection between jobs)."""
+    pooling: dict[str, Any] = {} if hold_connections else {"poolclass": NullPool}
+    engine = create_engine(make_url(url), hide_parameters=True, **pooling)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return Database(engine)
+
+
+def address_of(database: Database) -> str:
+    """The URL a worker process opens the same database with (a password in it stays in it: pass it to
+    the worker, never to a log)."""
+    return database.engine.url.render_as_string(hide_password=False)

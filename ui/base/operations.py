@@ -3,6 +3,10 @@
 `run_op(parent, work, on_success=..., on_failure=...)` runs `work(progress)` on the thread pool; `progress`
 is a callable the work may call with (done, total) and which raises `Cancelled` once the user cancelled.
 Results and errors come back on the GUI thread through Qt signals. The work never touches a widget.
+
+`run_in_process(parent, function, *args, ...)` is the same for work heavy enough in Python to hold the
+window up through the interpreter lock (badges, an import, a sync round's merge): `function(progress,
+*args)` runs in a worker process (`ui.base.processes`), waited for on the thread pool.
 """
 
 import contextlib
@@ -13,15 +17,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ui.base.processes import Cancelled, call_in_process
+
 log = logging.getLogger(__name__)
 
 #: Threads for background work, at least: a sync round waiting on the network and a print job must not
 #: hold up the reads the window waits for (a sort, the counts), on a two-core laptop too.
 MIN_THREADS = 6
-
-
-class Cancelled(Exception):
-    """The user cancelled the operation."""
 
 
 class _Signals(QObject):
@@ -82,6 +84,27 @@ def run_op(
         pool.setMaxThreadCount(MIN_THREADS)
     pool.start(operation)
     return operation
+
+
+def run_in_process(
+    parent: QObject,
+    function: Callable[..., Any],
+    *args: Any,
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[Exception], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Operation:
+    """`function(progress, *args)` in a worker process, as `run_op` runs work on a thread: results, errors
+    and progress come back on the GUI thread, and cancelling reaches the worker at its next `progress`.
+    `function` is a module's function that touches no Qt; `args` are plain data (a database's URL, not
+    the database)."""
+    return run_op(
+        parent,
+        lambda progress: call_in_process(function, *args, progress=progress),
+        on_success=on_success,
+        on_failure=on_failure,
+        on_progress=on_progress,
+    )
 
 
 class LatestReader(QObject):

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkin.desk.bookings import session_by_code
-from checkin.desk.conflicts import DuplicateAdmission, duplicate_admissions
+from checkin.desk.conflicts import DuplicateAdmission
 from checkin.domain.clock import time_for_people, utc_now
+from checkin.store.database import address_of
 from ui.base.context import DeskContext
-from ui.base.operations import Operation, run_op
+from ui.base.operations import Operation, run_in_process, run_op
 from ui.base.theme import palette_in_use
+from ui.conflicts.finding import find_duplicates_in_process
 
 log = logging.getLogger(__name__)
 
@@ -133,15 +134,21 @@ class DuplicatesView(QWidget):
         if self._operation is not None:
             self._dirty = True
             return
-        database, code = self.context.database, self.context.session_code
-
-        def work(_progress) -> list[DuplicateAdmission]:  # noqa: ANN001 - run_op's progress callable
-            if not code:
-                return []
-            with database.session() as db:
-                return duplicate_admissions(db, session_by_code(db, code))
-
-        self._operation = run_op(self, work, on_success=self._found, on_failure=self._failed)
+        code = self.context.session_code
+        if not code:
+            self._operation = run_op(
+                self, lambda _progress: [], on_success=self._found, on_failure=self._failed
+            )
+            return
+        # Pairing thousands of events is Python's work: in a worker process, so the window keeps the lock.
+        self._operation = run_in_process(
+            self,
+            find_duplicates_in_process,
+            address_of(self.context.database),
+            code,
+            on_success=self._found,
+            on_failure=self._failed,
+        )
 
     def _found(self, duplicates: list[DuplicateAdmission]) -> None:
         self._operation = None

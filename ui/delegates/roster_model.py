@@ -2,17 +2,15 @@
 
 The model holds the ordered ids (ints) and a few cached pages of plain `RosterRow`s, never ORM objects,
 so a list of 100,000 bookings scrolls as smoothly as one of fifty. Sorting and filtering ask the core for
-a new id list (SQL does the work) off the GUI thread: the old list stays on screen until the new one lands
+a new id list (SQL does the work) in a worker process: the old list stays on screen until the new one lands
 (`landing`, then `reloaded`), with the pages the view will show already read. A change of attendance only
 forgets the cached rows.
 """
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
-
-from sqlalchemy.orm import Session as OrmSession
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -22,19 +20,17 @@ from checkin.desk.roster_index import (
     RosterFilter,
     RosterRow,
     RosterSort,
-    roster_ids,
-    roster_rows,
-    roster_size,
 )
 from checkin.desk.sectors import chosen_sectors, shipped_rules
 from checkin.domain.clock import time_for_people, utc_now
 from checkin.domain.sectors import Sector, effective_sector
 from checkin.domain.vocabulary import RegistrationStatus
-from checkin.store.database import Database
+from checkin.store.database import Database, address_of
 from ui.base.operations import LatestReader
+from ui.base.processes import call_in_process
 from ui.base.theme import palette_in_use
+from ui.delegates.listing import PAGE_SIZE, InView, Listing, read_listing_in_process, read_page
 
-PAGE_SIZE = 200
 #: Pages kept at once: a screenful needs one or two; scrolling back a little should not refetch.
 MAX_PAGES = 4
 
@@ -66,51 +62,6 @@ INACTIVE = (RegistrationStatus.CANCELLED, RegistrationStatus.TRANSFERRED)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: A short machine word for painting the cell: a status, "in"/"not_in", "printed"/"not_printed".
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What a background reload found: the ids in order, the session's size, and the pages read ahead."""
-
-    ids: list[int]
-    total: int
-    pages: dict[int, list[RosterRow | None]] = field(default_factory=dict)
-    #: The organiser's sector per organisation, read with the ids.
-    sectors: dict[str, Sector] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class InView:
-    """What the view shows when a reload starts: the rows on screen, and the booking it keeps in sight."""
-
-    rows: range = range(0, 1)
-    keep: int | None = None
-
-
-def read_listing(
-    db: OrmSession, session_id: int, sort: RosterSort, filters: RosterFilter, in_view: InView
-) -> Listing:
-    """The ids and the total, with the pages the view will show first already read: the rows on screen
-    now, or, when the booking it keeps is still listed, the rows around it."""
-    ids = roster_ids(db, session_id, sort, filters)
-    rows = in_view.rows
-    if in_view.keep is not None:
-        try:
-            at = ids.index(in_view.keep)
-        except ValueError:  # no longer listed (filtered out, or moved away)
-            pass
-        else:
-            rows = range(max(at - len(rows), 0), at + len(rows) + 1)
-    numbers = range(rows.start // PAGE_SIZE, min(rows.stop, len(ids)) // PAGE_SIZE + 1) if ids else range(0)
-    pages = {number: read_page(db, ids, number) for number in numbers if number * PAGE_SIZE < len(ids)}
-    return Listing(ids, roster_size(db, session_id), pages, chosen_sectors(db))
-
-
-def read_page(db: OrmSession, ids: list[int], number: int) -> list[RosterRow | None]:
-    """Page `number` of the list: its rows, None where a booking has gone since the ids were read."""
-    chosen = ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
-    found = {row.registration_id: row for row in roster_rows(db, chosen)}
-    return [found.get(registration_id) for registration_id in chosen]
 
 
 def status_word(status: str) -> str:
@@ -176,12 +127,21 @@ class RosterModel(QAbstractTableModel):
         if self.session_id is None:
             self._reader.read(lambda: Listing([], 0))
             return
-        database, session_id, sort, filters = self.database, self.session_id, self.sort_order, self.filters
+        address, session_id, sort, filters = (
+            address_of(self.database),
+            self.session_id,
+            self.sort_order,
+            self.filters,
+        )
         in_view = self.in_view()
 
-        def work() -> Listing:  # on the thread pool: no widgets
-            with database.session() as db:
-                return read_listing(db, session_id, sort, filters, in_view)
+        def work() -> Listing:  # on the thread pool, waiting for a worker process: no widgets
+            # Reading and ordering 100,000 ids is Python's work too: in a worker process, the window keeps
+            # the interpreter lock (on a thread here it painted between waits for it, 50-70 ms a sort).
+            listing: Listing = call_in_process(
+                read_listing_in_process, address, session_id, sort, filters, in_view
+            )
+            return listing
 
         self._reader.read(work)
 

@@ -12,7 +12,8 @@ from ui.base.failure import failure_text
 from ui.base.fit import fit_placeholder
 from ui.base.operations import Operation, run_op
 from ui.base.theme import palette_in_use
-from ui.sync.service import CONNECT_TIMEOUT_S, connect_url, has_hub_password, store_hub_password
+from ui.sync.rounds import CONNECT_TIMEOUT_S
+from ui.sync.service import connect_url, has_hub_password, store_hub_password
 
 EXAMPLE_URL = "postgresql://desk@hub.example.org:5432/checkin?sslmode=require"
 

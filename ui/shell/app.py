@@ -64,6 +64,10 @@ def freeze_what_start_up_made() -> None:
     gc.freeze()
 
 
+#: How long after the window shows a worker process starts (`ui.base.processes.warm_up`).
+WARM_UP_AFTER_MS = 500
+
+
 def run_app(db_target: str | None, desk: str, session_code: str | None = None, kiosk: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -99,10 +103,17 @@ def run_app(db_target: str | None, desk: str, session_code: str | None = None, k
     window.show()
     window.desk_view.input.setFocus()
     freeze_what_start_up_made()
+    from ui.base.processes import stop_workers, warm_up
+
+    app.aboutToQuit.connect(stop_workers)
     if os.environ.get("CHECKIN_EXIT_WHEN_READY"):
         # For the start-up benchmark: leave as soon as the desk is ready to take a scan.
         QTimer.singleShot(0, app.quit)
-    elif os.environ.get("CHECKIN_SMOKE_QUIT_AFTER_MS"):
+        return app.exec()
+    # A worker process for badges and imports, started once the window is up and drawn, so that the first
+    # badges need not wait for one to start.
+    QTimer.singleShot(WARM_UP_AFTER_MS, warm_up)
+    if os.environ.get("CHECKIN_SMOKE_QUIT_AFTER_MS"):
         # For packaging/smoke-test: let the window live a while (timers, sync, sounds), then close.
         QTimer.singleShot(int(os.environ["CHECKIN_SMOKE_QUIT_AFTER_MS"]), window.close)
         QTimer.singleShot(int(os.environ["CHECKIN_SMOKE_QUIT_AFTER_MS"]) + 500, app.quit)

@@ -1,6 +1,8 @@
 """Background sync for one window: push soon after a local change, pull as soon as the hub says another desk
 sent changes (`checkin.sync.listener`), poll every 2 s while the hub cannot say so, back off while the hub
-cannot be reached; one round at a time, always off the GUI thread (through `run_op`).
+cannot be reached; one round at a time, always off the GUI thread (through `run_op`), and in a worker process
+of the service's own (`ui.sync.rounds`), so that merging thousands of changes leaves the window's interpreter
+lock free.
 
 The desk never waits for the hub: scans are written locally and land in the outbox; this service only
 moves the outbox to the hub and other desks' changes back. After a round that brought changes it emits
@@ -14,19 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from checkin.domain.clock import utc_now
-from checkin.errors import UserError
-from checkin.store.database import Database
-from checkin.sync.hub import KEYRING_SERVICE, SyncReport, hub_engine, pending_changes, sync_round
+from checkin.store.database import Database, address_of
+from checkin.sync.hub import KEYRING_SERVICE, SyncReport, password_for_hub, pending_changes
 from checkin.sync.listener import BACKOFF_BASE_S, BACKOFF_MAX_S, LIVE, Hearing, HubListener
 from ui.base.context import DeskContext
 from ui.base.operations import Operation, run_op
+from ui.base.processes import CLOSE_WAIT_S, Worker, WorkerStopped
+from ui.sync.rounds import RoundResult, round_in_process, shown_url
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ DEBOUNCE_MS = 50
 BACKOFF_BASE_MS = 2000
 BACKOFF_MAX_MS = 60_000
 STOP_TIMEOUT_S = 6.0
-CONNECT_TIMEOUT_S = 5
 
 #: Hub passwords typed on a machine without a keyring back end: kept for this run only, never written.
 _passwords_this_run: dict[str, str] = {}
@@ -59,14 +59,6 @@ def keyring_account(url: str) -> str:
     """The keyring entry a hub's password is under: "user@host:port" (as `checkin.sync.hub` reads it)."""
     parsed = make_url(url)
     return f"{parsed.username}@{parsed.host}:{parsed.port or 5432}"
-
-
-def shown_url(url: str) -> str:
-    """The hub's address for people to read: never the password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except sa_exc.ArgumentError:
-        return url
 
 
 def store_hub_password(url: str, password: str) -> bool:
@@ -109,9 +101,14 @@ def connect_url(url: str) -> str:
     return parsed.set(password=remembered).render_as_string(hide_password=False)
 
 
-def open_hub(url: str) -> Engine:
-    """An engine for the hub (reading the password from the keyring touches D-Bus: call off the GUI thread)."""
-    return hub_engine(connect_url(url), connect_timeout=CONNECT_TIMEOUT_S)
+def hub_address(url: str) -> str:
+    """The address a round connects with: the password kept for this run, or the keyring's, filled in
+    (reading the keyring touches D-Bus: call off the GUI thread). Passed to the rounds' worker process,
+    never logged."""
+    try:
+        return password_for_hub(connect_url(url))
+    except Exception:  # not a URL: the round says so, in words
+        return url
 
 
 # ---- the service ---------------------------------------------------------------------------------
@@ -145,20 +142,11 @@ class SyncState:
     poll_every_s: int = PULL_INTERVAL_MS // 1000
 
 
-@dataclass(frozen=True)
-class _RoundResult:
-    report: SyncReport | None
-    error: str
-    pending: int
-    #: Which start() the round belongs to: a late result from before a stop is dropped.
-    generation: int = 0
-
-
 class SyncService(QObject):
     """Owns background sync for a window while `hub_url` is set; stops when the window closes."""
 
     state_changed = Signal()
-    #: A round ended (its _RoundResult); tests and the benchmark wait on it.
+    #: A round ended (its RoundResult); tests and the benchmark wait on it.
     round_finished = Signal(object)
     #: From the listener's thread (queued to the GUI thread): the hub announced changes; what it hears.
     _heard = Signal(object)
@@ -198,9 +186,11 @@ class SyncService(QObject):
         self.failures = 0
         self.rounds = 0
         self._url = ""
-        self._engine: Engine | None = None
-        self._engine_lock = threading.Lock()
+        #: The worker process the rounds run in (it keeps the hub's connections between rounds).
+        self._worker: Worker | None = None
+        self._worker_lock = threading.Lock()
         self._drop_engine = False
+        self._hub_address = ""
         self._operation: Operation | None = None
         self._round_done = threading.Event()
         self._round_done.set()
@@ -260,16 +250,18 @@ class SyncService(QObject):
         self._next_round.stop()
         self._debounce.stop()
         operation = self._operation
+        abandoned = False
         if operation is not None:
             if not self._round_done.wait(self.stop_timeout_s):
                 log.warning(
                     "a sync round was still running %.0f s after the window closed", self.stop_timeout_s
                 )
                 _abandoned.append(operation)
+                abandoned = True
             self._operation = None
         self._again = False
         self._stop_listening()
-        self._dispose_engine()
+        self._stop_worker(abandoned=abandoned)
         if not self.state.stopped:
             self._set(replace(self.state, stopped=True, running=False, retry_at=None))
 
@@ -374,41 +366,37 @@ class SyncService(QObject):
 
     # -- one round (on a worker thread) -------------------------------------------------------------
 
-    def _hub(self, url: str) -> Engine:
-        with self._engine_lock:
-            if self._engine is not None and self._drop_engine:
-                self._engine.dispose()
-                self._engine = None
-            self._drop_engine = False
-            if self._engine is None:
-                self._engine = open_hub(url)
-            return self._engine
-
-    def _round(self, database: Database, url: str, generation: int) -> _RoundResult:
-        """Never touches a widget: push, pull, then count what is still waiting."""
+    def _round(self, database: Database, url: str, generation: int) -> RoundResult:
+        """Never touches a widget: push, pull, then count what is still waiting, in the worker process."""
         try:
-            report: SyncReport | None = None
-            error = ""
+            with self._worker_lock:
+                fresh = self._drop_engine or self._worker is None or not self._worker.alive()
+                self._drop_engine = False
+                if fresh:
+                    if self._worker is not None and not self._worker.alive():
+                        self._worker = None
+                    self._hub_address = hub_address(url)  # the keyring is read here, as the engine was made
+                if self._worker is None:
+                    self._worker = Worker()
+                worker, address = self._worker, self._hub_address
             try:
-                report = sync_round(database, url, engine=self._hub(url))
-            except UserError as problem:  # the hub away, a wrong password: said, and retried later
-                error = str(problem)
-            except sa_exc.ArgumentError:
-                error = (
-                    f"The hub address {shown_url(url)!r} is not a database URL (postgresql://user@host/db)."
+                result: RoundResult = worker.call(
+                    round_in_process, address_of(database), url, address, fresh, generation
                 )
-            except Exception as bug:  # ours, not the hub's: logged with its traceback, retried later
-                log.exception("sync round failed")
-                error = f"Sync stopped on an unexpected error ({type(bug).__name__}); it is in the log."
-            with database.session() as db:
-                pending = pending_changes(db)
-            return _RoundResult(report, error, pending, generation)
+                return result
+            except WorkerStopped as stopped:  # said like the hub being away; the next round starts a worker
+                with self._worker_lock:
+                    if self._worker is worker:
+                        self._worker = None
+                with database.session() as db:
+                    pending = pending_changes(db)
+                return RoundResult(None, str(stopped), pending, generation)
         finally:
             self._round_done.set()
 
     # -- after a round (GUI thread) -----------------------------------------------------------------
 
-    def _round_ended(self, result: _RoundResult) -> None:
+    def _round_ended(self, result: RoundResult) -> None:
         if self._operation is None or result.generation != self._generation:
             return  # stopped meanwhile (the window is going, or the hub changed)
         self._operation = None
@@ -459,7 +447,7 @@ class SyncService(QObject):
         """A bug, not the hub being away: logged with its traceback; the desk carries on and retries."""
         log.error("sync round failed", exc_info=error)
         self._round_ended(
-            _RoundResult(
+            RoundResult(
                 None,
                 f"Sync stopped on an unexpected error ({type(error).__name__}); it is in the log.",
                 self._count_pending(),
@@ -483,11 +471,17 @@ class SyncService(QObject):
         with self.database.session() as db:
             return pending_changes(db)
 
-    def _dispose_engine(self) -> None:
-        with self._engine_lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+    def _stop_worker(self, *, abandoned: bool = False) -> None:
+        """End the rounds' worker process, and with it the hub's connections it kept. A round abandoned
+        while it hangs ends with its process."""
+        with self._worker_lock:
+            worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        if abandoned:
+            worker.process.terminate()
+        else:
+            worker.close(wait_s=CLOSE_WAIT_S)
 
     def _set(self, state: SyncState) -> None:
         self.state = state
