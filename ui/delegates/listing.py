@@ -17,7 +17,7 @@ from checkin.desk.roster_index import (
 )
 from checkin.desk.sectors import chosen_sectors
 from checkin.domain.sectors import Sector
-from checkin.store.database import Database, connect_database
+from ui.base.worker_reads import database_at
 
 PAGE_SIZE = 200
 
@@ -67,19 +67,9 @@ def read_page(db: OrmSession, ids: list[int], number: int) -> list[RosterRow | N
     return [found.get(registration_id) for registration_id in chosen]
 
 
-#: In a worker process: the databases read from, by address (their connections closed after each read,
-#: their compiled statements kept).
-_databases: dict[str, Database] = {}
-_KEEP = 4
-
-
 def read_listing_in_process(
     _progress: object, address: str, session_id: int, sort: RosterSort, filters: RosterFilter, in_view: InView
 ) -> Listing:
     """`read_listing` in a worker process, on a connection of its own to the database at `address`."""
-    database = _databases.pop(address, None) or connect_database(address, hold_connections=False)
-    _databases[address] = database
-    while len(_databases) > _KEEP:
-        _databases.pop(next(iter(_databases))).dispose()
-    with database.session() as db:
+    with database_at(address).session() as db:
         return read_listing(db, session_id, sort, filters, in_view)

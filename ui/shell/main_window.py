@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
 from checkin.desk.roster import SessionSummary, session_summaries
 from checkin.domain.clock import day_for_people
 from checkin.domain.vocabulary import Method
+from checkin.store.database import address_of
 from ui.base.context import DeskContext
 from ui.base.fit import FittingLabel, WrappingLabel, scrolling
 from ui.base.operations import LatestReader
 from ui.base.pin import require_organiser
+from ui.base.processes import call_in_process
 from ui.base.scans import TakesScans
 from ui.base.theme import palette_in_use
+from ui.base.worker_reads import count_session_in_process
 from ui.desk.view import DeskView
 from ui.input.scanner import ScannerFilter
 from ui.input.sounds import OutcomeSounds
@@ -479,11 +482,11 @@ class MainWindow(QMainWindow):
         if not code:
             self.counts.setText(self.tr("No session"))
             return
-        database = self.context.database
+        address = address_of(self.context.database)
 
-        def work() -> SessionSummary | None:  # on the thread pool: no widgets
-            with database.session() as db:
-                return next(iter(session_summaries(db, code)), None)
+        def work() -> SessionSummary | None:  # on the thread pool, waiting for a worker process: no widgets
+            summary: SessionSummary | None = call_in_process(count_session_in_process, address, code)
+            return summary
 
         self._counting.read(work)
 
