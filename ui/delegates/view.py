@@ -44,6 +44,7 @@ from ui.delegates.roster_model import (
     KIND_ROLE,
     ORGANISATION,
     ROW_ROLE,
+    SECTOR,
     STATUS,
     SURNAME,
     InView,
@@ -84,7 +85,16 @@ PILLS = {
     "not_printed": ("", "ink_faint"),
 }
 #: Widths at 1366×768 that leave Organisation the rest of the table.
-COLUMN_WIDTHS = {SURNAME: 160, FIRST_NAME: 140, JOB_TITLE: 200, STATUS: 138, CHECKED_IN: 118, BADGE: 124}
+#: The columns' widths at normal text; the organisation takes what is left (at 1280 px, about 170 px).
+COLUMN_WIDTHS = {
+    SURNAME: 130,
+    FIRST_NAME: 115,
+    JOB_TITLE: 170,
+    STATUS: 124,
+    CHECKED_IN: 110,
+    BADGE: 110,
+    SECTOR: 120,
+}
 
 
 def require_organiser(parent: QWidget, context: DeskContext, reason: str) -> bool:
@@ -220,13 +230,17 @@ class DelegatesView(QWidget):
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(34)
+        # Rows and columns as the text needs at least (larger text makes both grow, never cut).
+        rows.setDefaultSectionSize(max(34, self.table.fontMetrics().height() + 14))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ORGANISATION, QHeaderView.ResizeMode.Stretch)
         for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            # The heading's words, its margins and the sort arrow.
+            needed = header.fontMetrics().horizontalAdvance(title) + 40
+            header.resizeSection(column, max(width, needed))
         high_contrast = palette_in_use().high_contrast
         self.pills = PillDelegate(self.table, high_contrast=high_contrast)
         for column in (STATUS, CHECKED_IN, BADGE):
