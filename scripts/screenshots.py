@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +35,16 @@ SIZE = (1280, 720)  # a small venue laptop: nothing may be cut off at this size
 def settle(app: QApplication, rounds: int = 30) -> None:
     for _ in range(rounds):
         app.processEvents()
+
+
+def land(app: QApplication, done: Callable[[], bool] | None = None, seconds: float = 2.0) -> None:
+    """Let what views read in worker processes (the counts, the roster's rows) land: until `done()` (at
+    most 20 s), or for `seconds`."""
+    deadline = time.monotonic() + (20 if done else seconds)
+    while time.monotonic() < deadline and not (done and done()):
+        settle(app, 5)
+        time.sleep(0.05)
+    settle(app)
 
 
 def sessions_screenshot(app: QApplication, window: MainWindow, demo_code: str) -> None:
@@ -101,7 +112,7 @@ def main(only: list[str]) -> int:
     window, _scanner = build_window(database, settings, "door-1", summary.first_session_code)
     window.resize(*SIZE)
     window.show()
-    settle(app)
+    land(app, lambda: "Checked in" in window.counts.text())
     DOCS.mkdir(exist_ok=True)
 
     if not only or "Desk" in only:
@@ -123,7 +134,7 @@ def shoot_desk(app: QApplication, window, people, elsewhere) -> None:  # noqa: A
         next(p for p in people[30:] if p.dietary_needs or p.access_needs) if len(people) > 30 else people[-1]
     )
     desk.scan(arriving.badge_code)
-    settle(app)
+    land(app)
     window.grab().save(str(DOCS / "desk-admitted.png"))
     desk.scan(elsewhere.badge_code)
     settle(app)
@@ -138,7 +149,10 @@ def shoot_desk(app: QApplication, window, people, elsewhere) -> None:  # noqa: A
 
 def shoot_view(app: QApplication, window, title: str) -> None:  # noqa: ANN001 - a script
     window.show_view(title)
-    settle(app, 60)
+    view = window.views[title]
+    if title == "Delegates":
+        land(app, lambda: view.model.rowCount() > 0)
+    land(app)
     if title == "Print":  # show a real preview: the session's badges on the default stock
         view = window.views[title]
         ready: list[object] = []
