@@ -1,11 +1,15 @@
 """What the app's dialogs share: the line that says why something was not done, and saving or saying why."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit
 
+from checkin.desk.delegate_edits import EDITABLE_FIELDS
+from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
+from ui.base.fit import fit_placeholder
 from ui.base.theme import error_style
 
 
@@ -18,6 +22,25 @@ def error_line(name: str = "dialogError") -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def person_fields(form: QFormLayout, values: Mapping[str, str] | None = None) -> dict[str, QLineEdit]:
+    """A person's editable details (name, name on the badge, organisation, …) as rows of `form`, as the
+    walk-in form and the edit dialog both show them: each field named for what it holds, never lower than
+    its text, filled from `values` where given; the badge name says what an empty one prints."""
+    fields: dict[str, QLineEdit] = {}
+    for name in EDITABLE_FIELDS:
+        field = QLineEdit(values[name] if values else "")
+        field.setObjectName(name)
+        field.setMinimumHeight(max(32, field.minimumSizeHint().height()))  # never below its text
+        fields[name] = field
+        form.addRow(QCoreApplication.translate("PersonFields", DELEGATE_FIELDS[name]), field)
+    fit_placeholder(
+        fields["badge_name"],
+        QCoreApplication.translate("PersonFields", "Leave empty to print the first name"),
+        QCoreApplication.translate("PersonFields", "The first name"),
+    )
+    return fields
 
 
 def save_or_say(dialog: QDialog, line: QLabel, write: Callable[[], Any]) -> bool:

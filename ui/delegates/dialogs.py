@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QTableWidget,
@@ -28,12 +27,11 @@ from checkin.desk.roster_index import RosterRow
 from checkin.desk.scan_history import HistoryLine, registration_history
 from checkin.desk.sectors import organisation_sector, set_organisation_sector
 from checkin.domain.clock import day_for_people, time_for_people, utc_now
-from checkin.domain.person import DELEGATE_FIELDS
 from checkin.domain.sectors import CHOOSABLE, Sector
 from checkin.errors import UserError
 from ui.base.context import DeskContext
-from ui.base.dialogs import error_line
-from ui.base.fit import fit_placeholder, scrolled
+from ui.base.dialogs import error_line, person_fields
+from ui.base.fit import scrolled
 
 
 class DelegateEditDialog(QDialog):
@@ -49,19 +47,8 @@ class DelegateEditDialog(QDialog):
         self.setMinimumWidth(520)
         with context.database.session() as db:
             details = delegate_details(db, delegate_id)
-        self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        for name in EDITABLE_FIELDS:
-            field = QLineEdit(getattr(details, name))
-            field.setObjectName(name)
-            field.setMinimumHeight(max(32, field.minimumSizeHint().height()))  # never below its text
-            self.fields[name] = field
-            form.addRow(self.tr(DELEGATE_FIELDS[name]), field)
-        fit_placeholder(
-            self.fields["badge_name"],
-            self.tr("Leave empty to print the first name"),
-            self.tr("The first name"),
-        )
+        self.fields = person_fields(form, {name: getattr(details, name) for name in EDITABLE_FIELDS})
         note = QLabel(
             self.tr("The change shows at every desk and on badges printed from now on. The log records that the "
                     "details were edited, not what they were.")

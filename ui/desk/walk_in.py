@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -21,11 +20,10 @@ from PySide6.QtWidgets import (
 from checkin.desk.delegate_edits import EDITABLE_FIELDS
 from checkin.desk.scanning import ScanResult
 from checkin.desk.walkins import OverCapacity, WalkIn, places_taken, register_walk_in
-from checkin.domain.person import DELEGATE_FIELDS
 from checkin.errors import UserError
 from ui.base.context import DeskContext
-from ui.base.dialogs import error_line
-from ui.base.fit import fit_placeholder, scrolled
+from ui.base.dialogs import error_line, person_fields
+from ui.base.fit import scrolled
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +38,9 @@ class WalkInDialog(QDialog):
         self.result_of_walk_in: ScanResult | None = None
         self.setWindowTitle(self.tr("Register a walk-in"))
         self.setMinimumWidth(760)  # a long organisation ("… Integrated Care Board — Population Health") whole
-        self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name in WALK_IN_FIELDS:
-            field = QLineEdit()
-            field.setObjectName(name)
-            field.setMinimumHeight(max(32, field.minimumSizeHint().height()))  # never below its text
-            self.fields[name] = field
-            form.addRow(self.tr(DELEGATE_FIELDS[name]), field)
-        fit_placeholder(
-            self.fields["badge_name"],
-            self.tr("Leave empty to print the first name"),
-            self.tr("The first name"),
-        )
+        self.fields = person_fields(form)
         self.first_name = self.fields["first_name"]
         self.last_name = self.fields["last_name"]
         self.organisation = self.fields["organisation"]
